@@ -1,0 +1,44 @@
+#ifndef scalebridge_io_csv_table_h
+#define scalebridge_io_csv_table_h
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace scalebridge::io
+{
+  /**
+   * A table of named numeric columns, written as CSV (header line, then one
+   * row per entry, full double precision) so that scripts and plot tools can
+   * read results without parsing screen output.
+   */
+  class CsvTable
+  {
+  public:
+    explicit CsvTable(std::vector<std::string> column_names);
+
+    /// Appends one row; its length must equal the number of columns.
+    void
+    add_row(const std::vector<double> &row);
+
+    std::size_t
+    n_rows() const;
+
+    const std::vector<std::string> &
+    column_names() const;
+
+    /// Values of the column called @p name (throws if there is none).
+    std::vector<double>
+    column(const std::string &name) const;
+
+    /// Writes the table atomically to @p path.
+    void
+    write(const std::filesystem::path &path) const;
+
+  private:
+    std::vector<std::string>         names;
+    std::vector<std::vector<double>> rows;
+  };
+} // namespace scalebridge::io
+
+#endif
