@@ -1,0 +1,129 @@
+#ifndef scalebridge_atomistic_material_card_h
+#define scalebridge_atomistic_material_card_h
+
+#include <deal.II/base/tensor.h>
+
+#include <scalebridge/elasticity/stiffness.h>
+#include <scalebridge/kinetics/butler_volmer.h>
+#include <scalebridge/thermo/free_energy.h>
+#include <scalebridge/thermo/ocv_table.h>
+#include <scalebridge/transport/diffusion.h>
+#include <scalebridge/uq/propagation.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scalebridge::atomistic
+{
+  /// Elastic block of a card: the stiffness as given, and as used.
+  struct ElasticCard
+  {
+    /// Symmetry class stated in the card.
+    elasticity::SymmetryClass symmetry;
+    /// Stiffness in Voigt notation in the crystal frame [Pa].
+    elasticity::Matrix6 stiffness_voigt_crystal;
+    /// Bunge Euler angles (phi1, Phi, phi2) [deg] of the crystal frame.
+    std::array<double, 3> euler_angles_deg{{0, 0, 0}};
+    /// Stiffness in Mandel notation, rotated into the sample frame [Pa].
+    elasticity::Matrix6 stiffness_mandel;
+  };
+
+  /// Transport block: a conductivity tensor in the sample frame [S/m].
+  struct TransportCard
+  {
+    dealii::Tensor<2, 3>  conductivity;
+    std::array<double, 3> euler_angles_deg{{0, 0, 0}};
+  };
+
+  /// Thermodynamics block: a free-energy model and/or a tabulated OCV.
+  struct ThermodynamicsCard
+  {
+    /// "regular_solution" or "landau"; null if only a table is given.
+    std::shared_ptr<const thermo::FreeEnergyModel> model;
+    /// Measured U(x) [V] against the reference electrode, if given.
+    std::optional<thermo::OcvTable> ocv_table;
+    /// Chemical potential of the ion in the reference electrode [eV];
+    /// 0 for lithium metal, so that U = -mu_host [V numerically].
+    double reference_potential_eV = 0;
+    /// Concentration of intercalation sites, x = c / c_max [mol/m^3].
+    std::optional<double> max_concentration_mol_per_m3;
+  };
+
+  /// Kinetics block: Butler-Volmer parameters at a reference state.
+  struct KineticsCard
+  {
+    /// Given directly [A/m^2], or ...
+    std::optional<double> exchange_current_density_A_per_m2;
+    /// ... from an activation free energy [eV] and prefactor [A/m^2].
+    std::optional<double> activation_energy_eV;
+    std::optional<double> prefactor_A_per_m2;
+    double                symmetry_factor = 0.5;
+    double                electrons       = 1;
+
+    /// i0 at temperature T [A/m^2] (T matters only for the activated form).
+    double
+    exchange_current_density(double temperature) const;
+
+    kinetics::ButlerVolmer
+    butler_volmer(double temperature) const;
+  };
+
+  /**
+   * One phase described by a JSON material card (schema in
+   * inputs/materials/README.md). Every block except "name" is optional;
+   * absent blocks mean "this phase does not take part in that physics"
+   * (e.g. a pore without "elastic" carries no load, a particle without
+   * "transport" does not conduct in the RVE).
+   */
+  struct MaterialCard
+  {
+    std::string name;
+    /// File the card came from (or another origin), for error messages.
+    std::string source;
+    /// The card as read (validated), the basis of with_parameters().
+    nlohmann::json json;
+
+    std::optional<ElasticCard>                    elastic;
+    std::optional<TransportCard>                  transport;
+    std::optional<transport::MigrationParameters> diffusion;
+    std::optional<ThermodynamicsCard>             thermodynamics;
+    std::optional<KineticsCard>                   kinetics;
+    /// Named parameters ("block.key", e.g. "diffusion.migration_barrier_eV")
+    /// with their means (the card's values) and covariance.
+    std::optional<uq::ParameterDistribution> uncertainty;
+
+    /// Value of a numeric card entry "block.key"; throws InputError if the
+    /// card has no such number.
+    double
+    parameter(const std::string &name) const;
+
+    /// A copy with the named numeric entries replaced, validated anew (used
+    /// to propagate parameter uncertainty through derived quantities).
+    MaterialCard
+    with_parameters(const std::vector<std::string> &names,
+                    const std::vector<double>      &values) const;
+  };
+
+  /**
+   * Validates @p json as a material card and builds it. Any violation
+   * throws InputError naming @p source, the key (e.g. "elastic/C44") and
+   * what is allowed: unknown keys, missing units, non-symmetric or not
+   * positive-definite stiffness (Born stability), constants that contradict
+   * the stated symmetry, negative barriers, symmetry factor outside (0,1),
+   * covariance not symmetric positive semi-definite, ...
+   */
+  MaterialCard
+  parse_material_card(const nlohmann::json &json, const std::string &source);
+
+  /// Reads and validates a card file (see parse_material_card()).
+  MaterialCard
+  read_material_card(const std::filesystem::path &path);
+} // namespace scalebridge::atomistic
+
+#endif
