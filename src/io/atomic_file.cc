@@ -19,24 +19,24 @@ namespace scalebridge::io
     const std::filesystem::path temporary
       = path.string() + ".tmp." + std::to_string(::getpid());
     try
-    {
       {
-        std::ofstream out(temporary);
-        if (!out)
-          throw std::runtime_error("cannot open '" + temporary.string()
-                                   + "' for writing");
-        writer(out);
-        out.flush();
-        if (!out)
-          throw std::runtime_error("writing '" + path.string() + "' failed");
+        {
+          std::ofstream out(temporary);
+          if (!out)
+            throw std::runtime_error("cannot open '" + temporary.string()
+                                     + "' for writing");
+          writer(out);
+          out.flush();
+          if (!out)
+            throw std::runtime_error("writing '" + path.string() + "' failed");
+        }
+        std::filesystem::rename(temporary, path);
       }
-      std::filesystem::rename(temporary, path);
-    }
     catch (...)
-    {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw;
-    }
+      {
+        std::error_code ignored;
+        std::filesystem::remove(temporary, ignored);
+        throw;
+      }
   }
 } // namespace scalebridge::io

@@ -52,20 +52,17 @@ namespace scalebridge::io
   void
   CsvTable::write(const std::filesystem::path &path) const
   {
-    write_atomically(path,
-                     [&](std::ostream &out)
-                     {
-                       for (std::size_t i = 0; i < names.size(); ++i)
-                         out << (i == 0 ? "" : ",") << names[i];
-                       out << '\n'
-                           << std::setprecision(
-                                std::numeric_limits<double>::max_digits10);
-                       for (const auto &row : rows)
-                       {
-                         for (std::size_t i = 0; i < row.size(); ++i)
-                           out << (i == 0 ? "" : ",") << row[i];
-                         out << '\n';
-                       }
-                     });
+    write_atomically(path, [&](std::ostream &out) {
+      for (std::size_t i = 0; i < names.size(); ++i)
+        out << (i == 0 ? "" : ",") << names[i];
+      out << '\n'
+          << std::setprecision(std::numeric_limits<double>::max_digits10);
+      for (const auto &row : rows)
+        {
+          for (std::size_t i = 0; i < row.size(); ++i)
+            out << (i == 0 ? "" : ",") << row[i];
+          out << '\n';
+        }
+    });
   }
 } // namespace scalebridge::io

@@ -13,16 +13,16 @@ namespace scalebridge::io
     if (!in)
       throw InputError(path.string(), "", "cannot open the file for reading");
     try
-    {
-      return nlohmann::json::parse(in);
-    }
+      {
+        return nlohmann::json::parse(in);
+      }
     catch (const nlohmann::json::parse_error &e)
-    {
-      throw InputError(path.string(),
-                       "",
-                       "not valid JSON (byte " + std::to_string(e.byte)
-                         + "): " + e.what());
-    }
+      {
+        throw InputError(path.string(),
+                         "",
+                         "not valid JSON (byte " + std::to_string(e.byte)
+                           + "): " + e.what());
+      }
   }
 
   void

@@ -38,23 +38,23 @@ namespace scalebridge::io
       std::size_t              start = 0;
       for (std::size_t slash = path.find('/'); slash != std::string::npos;
            slash             = path.find('/', start))
-      {
-        parts.push_back(path.substr(start, slash - start));
-        start = slash + 1;
-      }
+        {
+                      parts.push_back(path.substr(start, slash - start));
+                      start = slash + 1;
+        }
       const std::string entry = path.substr(start);
       for (const auto &section : parts)
         prm.enter_subsection(section);
       try
-      {
-        prm.set(entry, value);
-      }
+        {
+          prm.set(entry, value);
+        }
       catch (const dealii::ExceptionBase &e)
-      {
-        for (std::size_t i = 0; i < parts.size(); ++i)
-          prm.leave_subsection();
-        throw InputError("command line --set", path, one_line(e));
-      }
+        {
+          for (std::size_t i = 0; i < parts.size(); ++i)
+            prm.leave_subsection();
+          throw InputError("command line --set", path, one_line(e));
+        }
       for (std::size_t i = 0; i < parts.size(); ++i)
         prm.leave_subsection();
     }
@@ -65,39 +65,39 @@ namespace scalebridge::io
   {
     CommandLine result;
     for (std::size_t i = 0; i < arguments.size(); ++i)
-    {
-      const std::string &arg = arguments[i];
-      if (arg == "--help" || arg == "-h")
-        result.help = true;
-      else if (arg == "--set")
       {
-        if (i + 1 == arguments.size())
+        const std::string &arg = arguments[i];
+        if (arg == "--help" || arg == "-h")
+          result.help = true;
+        else if (arg == "--set")
+          {
+            if (i + 1 == arguments.size())
+              throw InputError("command line",
+                               "--set",
+                               "needs an argument \"Subsection/Entry=value\"");
+            const std::string &assignment = arguments[++i];
+            const auto         equal      = assignment.find('=');
+            if (equal == std::string::npos || equal == 0)
+              throw InputError("command line",
+                               "--set " + assignment,
+                               "expected \"Subsection/Entry=value\"");
+            result.overrides.emplace_back(assignment.substr(0, equal),
+                                          assignment.substr(equal + 1));
+          }
+        else if (!arg.empty() && arg[0] == '-')
           throw InputError("command line",
-                           "--set",
-                           "needs an argument \"Subsection/Entry=value\"");
-        const std::string &assignment = arguments[++i];
-        const auto         equal      = assignment.find('=');
-        if (equal == std::string::npos || equal == 0)
+                           arg,
+                           "unknown option; allowed are FILE.prm, "
+                           "--set \"Subsection/Entry=value\" and --help");
+        else if (result.parameter_file.empty())
+          result.parameter_file = arg;
+        else
           throw InputError("command line",
-                           "--set " + assignment,
-                           "expected \"Subsection/Entry=value\"");
-        result.overrides.emplace_back(assignment.substr(0, equal),
-                                      assignment.substr(equal + 1));
+                           arg,
+                           "only one parameter file may be given (already "
+                           "have '"
+                             + result.parameter_file + "')");
       }
-      else if (!arg.empty() && arg[0] == '-')
-        throw InputError("command line",
-                         arg,
-                         "unknown option; allowed are FILE.prm, "
-                         "--set \"Subsection/Entry=value\" and --help");
-      else if (result.parameter_file.empty())
-        result.parameter_file = arg;
-      else
-        throw InputError("command line",
-                         arg,
-                         "only one parameter file may be given (already "
-                         "have '"
-                           + result.parameter_file + "')");
-    }
     if (!result.help && result.parameter_file.empty())
       throw InputError("command line",
                        "FILE.prm",
@@ -114,17 +114,17 @@ namespace scalebridge::io
     if (!std::filesystem::is_regular_file(file))
       throw InputError(file, "", "parameter file does not exist");
     try
-    {
-      prm.parse_input(file, "", false, true);
-    }
+      {
+        prm.parse_input(file, "", false, true);
+      }
     catch (const InputError &)
-    {
-      throw;
-    }
+      {
+        throw;
+      }
     catch (const dealii::ExceptionBase &e)
-    {
-      throw InputError(file, "", one_line(e));
-    }
+      {
+        throw InputError(file, "", one_line(e));
+      }
     for (const auto &[path, value] : command_line.overrides)
       apply_override(prm, path, value);
   }
@@ -136,49 +136,49 @@ namespace scalebridge::io
     const bool                               root
       = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
     try
-    {
-      const CommandLine command_line
-        = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
-      dealii::ParameterHandler prm;
-      app.declare(prm);
-      if (command_line.help)
       {
-        if (root)
-        {
-          std::cout << "# " << app.name << " FILE.prm [--set "
-                    << "\"Subsection/Entry=value\"]... [--help]\n#\n";
-          std::istringstream description(app.description);
-          for (std::string line; std::getline(description, line);)
-            std::cout << "# " << line << '\n';
-          std::cout << "#\n# Documented default parameter file:\n\n";
-          prm.print_parameters(
-            std::cout,
-            dealii::ParameterHandler::PRM
-              | dealii::ParameterHandler::KeepDeclarationOrder);
-        }
+        const CommandLine command_line
+          = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+        dealii::ParameterHandler prm;
+        app.declare(prm);
+        if (command_line.help)
+          {
+            if (root)
+              {
+                std::cout << "# " << app.name << " FILE.prm [--set "
+                          << "\"Subsection/Entry=value\"]... [--help]\n#\n";
+                std::istringstream description(app.description);
+                for (std::string line; std::getline(description, line);)
+                  std::cout << "# " << line << '\n';
+                std::cout << "#\n# Documented default parameter file:\n\n";
+                prm.print_parameters(
+                  std::cout,
+                  dealii::ParameterHandler::PRM
+                    | dealii::ParameterHandler::KeepDeclarationOrder);
+              }
+            return 0;
+          }
+        read_parameters(prm, command_line);
+        app.run(prm);
         return 0;
       }
-      read_parameters(prm, command_line);
-      app.run(prm);
-      return 0;
-    }
     catch (const InputError &e)
-    {
-      if (root)
-        std::cerr << app.name << ": error: " << e.what() << std::endl;
-      return 2;
-    }
+      {
+        if (root)
+          std::cerr << app.name << ": error: " << e.what() << std::endl;
+        return 2;
+      }
     catch (const dealii::ExceptionBase &e)
-    {
-      if (root)
-        std::cerr << app.name << ": error: " << one_line(e) << std::endl;
-      return 1;
-    }
+      {
+        if (root)
+          std::cerr << app.name << ": error: " << one_line(e) << std::endl;
+        return 1;
+      }
     catch (const std::exception &e)
-    {
-      if (root)
-        std::cerr << app.name << ": error: " << e.what() << std::endl;
-      return 1;
-    }
+      {
+        if (root)
+          std::cerr << app.name << ": error: " << e.what() << std::endl;
+        return 1;
+      }
   }
 } // namespace scalebridge::io

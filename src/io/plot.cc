@@ -65,16 +65,16 @@ namespace scalebridge::io
              << "plot ";
     bool first = true;
     for (const PlotCurve &curve : spec.curves)
-    {
-      const unsigned int x = column_index(spec.csv, curve.x_column);
-      const unsigned int y = column_index(spec.csv, curve.y_column);
-      if (x == 0 || y == 0)
-        continue;
-      commands << (first ? "" : ", ") << quoted(spec.csv.string()) << " using "
-               << x << ':' << y << " with lines lw 2 title "
-               << quoted(curve.legend);
-      first = false;
-    }
+      {
+        const unsigned int x = column_index(spec.csv, curve.x_column);
+        const unsigned int y = column_index(spec.csv, curve.y_column);
+        if (x == 0 || y == 0)
+          continue;
+        commands << (first ? "" : ", ") << quoted(spec.csv.string())
+                 << " using " << x << ':' << y << " with lines lw 2 title "
+                 << quoted(curve.legend);
+        first = false;
+      }
     if (first)
       return false;
     commands << '\n';

@@ -19,13 +19,13 @@ namespace scalebridge::microstructure
     if (dim == 2)
       n[2] = 1;
     for (unsigned d = 0; d < dim; ++d)
-    {
-      if (n[d] == 0)
-        throw std::invalid_argument("Microstructure: zero voxels in a "
-                                    "direction");
-      if (!(extent[d] > 0))
-        throw std::invalid_argument("Microstructure: size must be > 0");
-    }
+      {
+        if (n[d] == 0)
+          throw std::invalid_argument("Microstructure: zero voxels in a "
+                                      "direction");
+        if (!(extent[d] > 0))
+          throw std::invalid_argument("Microstructure: size must be > 0");
+      }
     ids.assign(n_total_voxels(), fill);
   }
 
@@ -76,11 +76,11 @@ namespace scalebridge::microstructure
   {
     std::array<unsigned, 3> v{{0, 0, 0}};
     for (unsigned d = 0; d < dim; ++d)
-    {
-      const double s = x[d] / extent[d];
-      const double w = s - std::floor(s); // periodic wrap into [0,1)
-      v[d] = std::min<unsigned>(n[d] - 1, static_cast<unsigned>(w * n[d]));
-    }
+      {
+        const double s = x[d] / extent[d];
+        const double w = s - std::floor(s); // periodic wrap into [0,1)
+        v[d] = std::min<unsigned>(n[d] - 1, static_cast<unsigned>(w * n[d]));
+      }
     return phase(v[0], v[1], v[2]);
   }
 

@@ -27,8 +27,7 @@ TEST(AtomicFile, FailedWriterLeavesNoFileAndKeepsOldOne)
   const auto dir  = test_support::scratch_directory("atomic_fail");
   const auto path = dir / "result.txt";
   EXPECT_THROW(io::write_atomically(path,
-                                    [](std::ostream &out)
-                                    {
+                                    [](std::ostream &out) {
                                       out << "partial";
                                       throw std::runtime_error("boom");
                                     }),
@@ -39,8 +38,9 @@ TEST(AtomicFile, FailedWriterLeavesNoFileAndKeepsOldOne)
 
   io::write_atomically(path, [](std::ostream &out) { out << "old"; });
   EXPECT_THROW(io::write_atomically(path,
-                                    [](std::ostream &)
-                                    { throw std::runtime_error("boom"); }),
+                                    [](std::ostream &) {
+                                      throw std::runtime_error("boom");
+                                    }),
                std::runtime_error);
   std::ifstream in(path);
   std::string   content;
@@ -54,14 +54,14 @@ TEST(JsonFile, SyntaxErrorNamesTheFile)
   const auto path = dir / "broken.json";
   std::ofstream(path) << "{\"a\": 1,, }";
   try
-  {
-    io::read_json(path);
-    FAIL() << "expected InputError";
-  }
+    {
+      io::read_json(path);
+      FAIL() << "expected InputError";
+    }
   catch (const InputError &e)
-  {
-    EXPECT_NE(std::string(e.what()).find("broken.json"), std::string::npos);
-  }
+    {
+      EXPECT_NE(std::string(e.what()).find("broken.json"), std::string::npos);
+    }
 }
 
 TEST(JsonFile, RoundTrip)

@@ -75,16 +75,16 @@ TEST(CommandLine, BadValuesNameFileAndEntry)
   dealii::ParameterHandler prm;
   declare(prm, width, name);
   try
-  {
-    io::read_parameters(prm, io::parse_command_line({file.string()}));
-    FAIL() << "expected InputError";
-  }
+    {
+      io::read_parameters(prm, io::parse_command_line({file.string()}));
+      FAIL() << "expected InputError";
+    }
   catch (const InputError &e)
-  {
-    const std::string message = e.what();
-    EXPECT_NE(message.find("in.prm"), std::string::npos) << message;
-    EXPECT_NE(message.find("Width"), std::string::npos) << message;
-  }
+    {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("in.prm"), std::string::npos) << message;
+      EXPECT_NE(message.find("Width"), std::string::npos) << message;
+    }
 
   std::ofstream(file) << "set Name = a\n";
   EXPECT_THROW(

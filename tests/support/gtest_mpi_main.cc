@@ -43,12 +43,12 @@ main(int argc, char **argv)
   const unsigned int rank
     = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD);
   if (rank != 0)
-  {
-    testing::TestEventListeners &listeners
-      = testing::UnitTest::GetInstance()->listeners();
-    delete listeners.Release(listeners.default_result_printer());
-    listeners.Append(new RankFailurePrinter(rank));
-  }
+    {
+      testing::TestEventListeners &listeners
+        = testing::UnitTest::GetInstance()->listeners();
+      delete listeners.Release(listeners.default_result_printer());
+      listeners.Append(new RankFailurePrinter(rank));
+    }
 
   const int local_result = RUN_ALL_TESTS();
   return dealii::Utilities::MPI::max(local_result, MPI_COMM_WORLD);

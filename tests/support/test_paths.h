@@ -27,10 +27,10 @@ namespace scalebridge::test_support
         / (name + ".np"
            + std::to_string(dealii::Utilities::MPI::n_mpi_processes(comm)));
     if (dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-    {
-      std::filesystem::remove_all(dir);
-      std::filesystem::create_directories(dir);
-    }
+      {
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+      }
     MPI_Barrier(comm);
     return dir;
   }

@@ -1,0 +1,544 @@
+#include <scalebridge/atomistic/material_card.h>
+#include <scalebridge/base/constants.h>
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/io/json_file.h>
+#include <scalebridge/io/json_validation.h>
+
+#include <cmath>
+#include <map>
+#include <sstream>
+
+namespace scalebridge::atomistic
+{
+  namespace
+  {
+    using io::JsonObjectReader;
+
+    /// Relative tolerance to which constants must obey their stated symmetry
+    /// and matrices must be symmetric. Atomistic elastic constants carry
+    /// 3-4 significant digits, so 1e-3 of the largest constant separates
+    /// rounding from a real contradiction.
+    constexpr double symmetry_tolerance = 1e-3;
+
+    const auto positive     = [](double x) { return x > 0; };
+    const auto non_negative = [](double x) { return x >= 0; };
+
+    std::string
+    format(double value)
+    {
+      std::ostringstream out;
+      out.precision(6);
+      out << value;
+      return out.str();
+    }
+
+    /// Stiffness from the named constants of a symmetry class, Voigt [input
+    /// units]; the keys allowed for that class are returned in @p keys.
+    elasticity::Matrix6
+    stiffness_from_constants(const JsonObjectReader   &elastic,
+                             elasticity::SymmetryClass symmetry,
+                             std::vector<std::string> &keys)
+    {
+      using namespace elasticity;
+      const auto c = [&](const std::string &key) {
+        keys.push_back(key);
+        return elastic.number(key);
+      };
+      switch (symmetry)
+        {
+          case SymmetryClass::isotropic:
+            {
+              keys            = {"E", "nu"};
+              const double E  = elastic.number("E", positive, "> 0");
+              const double nu = elastic.number(
+                "nu",
+                [](double x) { return x > -1 && x < 0.5; },
+                "in (-1, 0.5) for a stable isotropic solid");
+              return isotropic_stiffness(E, nu);
+            }
+          case SymmetryClass::cubic:
+            {
+              const double C11 = c("C11"), C12 = c("C12"), C44 = c("C44");
+              return cubic_stiffness(C11, C12, C44);
+            }
+          case SymmetryClass::hexagonal:
+            {
+              const double C11 = c("C11"), C12 = c("C12"), C13 = c("C13"),
+                           C33 = c("C33"), C44 = c("C44");
+              keys.push_back("C66");
+              const Matrix6 C = hexagonal_stiffness(C11, C12, C13, C33, C44);
+              if (elastic.has("C66"))
+                {
+                  const double C66   = elastic.number("C66");
+                  const double scale = std::max({std::abs(C11),
+                                                 std::abs(C33),
+                                                 std::abs(C12),
+                                                 std::abs(C13),
+                                                 std::abs(C44)});
+                  if (std::abs(C66 - C[5][5]) > symmetry_tolerance * scale)
+                    elastic.fail("C66",
+                                 "contradicts hexagonal symmetry: must equal "
+                                 "(C11 - C12)/2 = "
+                                   + format(C[5][5]) + " (got " + format(C66)
+                                   + "); omit it or state another symmetry");
+                }
+              return C;
+            }
+          case SymmetryClass::tetragonal:
+            {
+              const double C11 = c("C11"), C12 = c("C12"), C13 = c("C13"),
+                           C33 = c("C33"), C44 = c("C44"), C66 = c("C66");
+              Matrix6 C = orthorhombic_stiffness(
+                C11, C11, C33, C12, C13, C13, C44, C44, C66);
+              return C;
+            }
+          case SymmetryClass::orthorhombic:
+            {
+              const double C11 = c("C11"), C22 = c("C22"), C33 = c("C33"),
+                           C12 = c("C12"), C13 = c("C13"), C23 = c("C23"),
+                           C44 = c("C44"), C55 = c("C55"), C66 = c("C66");
+              return orthorhombic_stiffness(
+                C11, C22, C33, C12, C13, C23, C44, C55, C66);
+            }
+          default:
+            elastic.fail("matrix",
+                         "is required for " + to_string(symmetry)
+                           + " symmetry (a full 6x6 Voigt matrix)");
+        }
+    }
+
+    ElasticCard
+    parse_elastic(const JsonObjectReader &elastic)
+    {
+      using namespace elasticity;
+      ElasticCard       result;
+      const std::string symmetry_name = elastic.choice("symmetry",
+                                                       {"isotropic",
+                                                        "cubic",
+                                                        "hexagonal",
+                                                        "tetragonal",
+                                                        "orthorhombic",
+                                                        "monoclinic",
+                                                        "triclinic"});
+      result.symmetry = symmetry_class_from_string(symmetry_name);
+      if (!elastic.has("units"))
+        elastic.fail("units", "is required: \"GPa\" or \"Pa\"");
+      const double unit = elastic.choice("units", {"GPa", "Pa"}) == "GPa"
+                            ? constants::gigapascal
+                            : 1.0;
+
+      std::vector<std::string> keys = {"symmetry", "units", "euler_angles_deg"};
+      Matrix6                  C;
+      if (elastic.has("matrix"))
+        {
+          keys.push_back("matrix");
+          elastic.reject_unknown_keys(keys);
+          const auto rows = elastic.matrix("matrix", 6);
+          for (unsigned i = 0; i < 6; ++i)
+            for (unsigned j = 0; j < 6; ++j)
+              C[i][j] = rows[i][j];
+          if (relative_asymmetry(C) > 1e-8)
+            elastic.fail("matrix",
+                         "must be symmetric (C_IJ = C_JI); relative asymmetry "
+                           + format(relative_asymmetry(C)));
+          const SymmetryClass actual = detect_symmetry(C, symmetry_tolerance);
+          if (!has_symmetry(actual, result.symmetry))
+            elastic.fail("matrix",
+                         "contradicts the stated symmetry \"" + symmetry_name
+                           + "\": in the given frame the constants only have "
+                           + to_string(actual) + " symmetry");
+        }
+      else
+        {
+          C = stiffness_from_constants(elastic, result.symmetry, keys);
+          elastic.reject_unknown_keys(keys);
+        }
+      result.stiffness_voigt_crystal = unit * C;
+
+      const Matrix6 mandel = voigt_to_mandel(result.stiffness_voigt_crystal);
+      const double  lambda_min = min_eigenvalue(mandel);
+      if (!(lambda_min > 0))
+        elastic.fail(elastic.has("matrix") ? "matrix" : "symmetry",
+                     "the stiffness is not positive definite (Born stability "
+                     "violated: smallest eigenvalue of the Mandel matrix "
+                       + format(lambda_min / unit) + " "
+                       + elastic.json().at("units").get<std::string>() + ")");
+
+      if (elastic.has("euler_angles_deg"))
+        {
+          const auto a            = elastic.numbers("euler_angles_deg", 3);
+          result.euler_angles_deg = {{a[0], a[1], a[2]}};
+        }
+      result.stiffness_mandel
+        = rotate(mandel,
+                 rotation_from_euler_degrees(result.euler_angles_deg[0],
+                                             result.euler_angles_deg[1],
+                                             result.euler_angles_deg[2]));
+      return result;
+    }
+
+    TransportCard
+    parse_transport(const JsonObjectReader &transport)
+    {
+      transport.reject_unknown_keys(
+        {"conductivity", "units", "euler_angles_deg"});
+      TransportCard result;
+      if (!transport.has("units"))
+        transport.fail("units", "is required: \"S/m\", \"S/cm\" or \"mS/cm\"");
+      const std::string units
+        = transport.choice("units", {"S/m", "S/cm", "mS/cm"});
+      const double unit
+        = units == "S/m" ? 1.0 : (units == "S/cm" ? 100.0 : 0.1);
+
+      if (!transport.has("conductivity"))
+        transport.fail("conductivity",
+                       "is required: a number >= 0 or a 3x3 tensor");
+      dealii::Tensor<2, 3> sigma;
+      if (transport.json().at("conductivity").is_number())
+        {
+          const double s
+            = transport.number("conductivity", non_negative, ">= 0");
+          for (unsigned d = 0; d < 3; ++d)
+            sigma[d][d] = s;
+        }
+      else
+        {
+          const auto rows  = transport.matrix("conductivity", 3);
+          double     scale = 0, asymmetry = 0;
+          for (unsigned i = 0; i < 3; ++i)
+            for (unsigned j = 0; j < 3; ++j)
+              {
+                sigma[i][j] = rows[i][j];
+                scale       = std::max(scale, std::abs(rows[i][j]));
+                asymmetry
+                  = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
+              }
+          if (asymmetry > 1e-8 * scale)
+            transport.fail("conductivity", "must be a symmetric 3x3 tensor");
+          const auto eigenvalues
+            = dealii::eigenvalues(dealii::symmetrize(sigma));
+          if (eigenvalues[2] < -1e-12 * scale)
+            transport.fail("conductivity",
+                           "must be positive semi-definite (smallest "
+                           "eigenvalue "
+                             + format(eigenvalues[2]) + " " + units + ")");
+        }
+      sigma *= unit;
+      if (transport.has("euler_angles_deg"))
+        {
+          const auto a            = transport.numbers("euler_angles_deg", 3);
+          result.euler_angles_deg = {{a[0], a[1], a[2]}};
+        }
+      const dealii::Tensor<2, 3> R
+        = elasticity::rotation_from_euler_degrees(result.euler_angles_deg[0],
+                                                  result.euler_angles_deg[1],
+                                                  result.euler_angles_deg[2]);
+      result.conductivity = R * sigma * dealii::transpose(R);
+      return result;
+    }
+
+    transport::MigrationParameters
+    parse_diffusion(const JsonObjectReader &diffusion)
+    {
+      diffusion.reject_unknown_keys({"migration_barrier_eV",
+                                     "attempt_frequency_Hz",
+                                     "jump_distance_m",
+                                     "coordination",
+                                     "correlation_factor"});
+      transport::MigrationParameters p;
+      p.barrier_eV
+        = diffusion.number("migration_barrier_eV", non_negative, ">= 0");
+      p.attempt_frequency_Hz
+        = diffusion.number("attempt_frequency_Hz", positive, "> 0");
+      p.jump_distance_m = diffusion.number("jump_distance_m", positive, "> 0");
+      p.coordination    = diffusion.number(
+        "coordination", [](double z) { return z >= 1; }, ">= 1");
+      p.correlation_factor = diffusion
+                               .optional_number(
+                                 "correlation_factor",
+                                 [](double f) { return f > 0 && f <= 1; },
+                                 "in (0, 1]")
+                               .value_or(1.0);
+      return p;
+    }
+
+    ThermodynamicsCard
+    parse_thermodynamics(const JsonObjectReader &thermodynamics)
+    {
+      ThermodynamicsCard       result;
+      std::vector<std::string> keys = {"model",
+                                       "ocv_table",
+                                       "reference_potential_eV",
+                                       "max_concentration_mol_per_m3"};
+      if (thermodynamics.has("model"))
+        {
+          const std::string model
+            = thermodynamics.choice("model", {"regular_solution", "landau"});
+          if (model == "regular_solution")
+            {
+              keys.insert(keys.end(), {"omega_eV", "mu0_eV"});
+              result.model = std::make_shared<thermo::RegularSolution>(
+                thermodynamics.number("omega_eV"),
+                thermodynamics.number("mu0_eV"));
+            }
+          else
+            {
+              keys.insert(keys.end(), {"A_eV", "B_eV", "C_eV"});
+              result.model = std::make_shared<thermo::LandauFreeEnergy>(
+                thermodynamics.number("A_eV", positive, "> 0"),
+                thermodynamics.number("B_eV"),
+                thermodynamics.optional_number("C_eV").value_or(0.0));
+            }
+        }
+      thermodynamics.reject_unknown_keys(keys);
+
+      if (thermodynamics.has("ocv_table"))
+        {
+          const JsonObjectReader table = thermodynamics.object("ocv_table");
+          table.reject_unknown_keys({"x", "U_V"});
+          const std::vector<double> x = table.numbers("x");
+          const std::vector<double> U = table.numbers("U_V", x.size());
+          if (x.size() < 2)
+            table.fail("x", "needs at least two points");
+          for (std::size_t i = 0; i < x.size(); ++i)
+            {
+              if (x[i] < 0 || x[i] > 1)
+                table.fail("x", "site fractions must lie in [0, 1]");
+              if (i > 0 && !(x[i] > x[i - 1]))
+                table.fail("x", "must be strictly increasing");
+            }
+          result.ocv_table.emplace(x, U);
+        }
+      if (!result.model && !result.ocv_table)
+        thermodynamics.fail("model",
+                            "the thermodynamics block needs a \"model\" "
+                            "(regular_solution or landau) or an \"ocv_table\"");
+      result.reference_potential_eV
+        = thermodynamics.optional_number("reference_potential_eV")
+            .value_or(0.0);
+      result.max_concentration_mol_per_m3
+        = thermodynamics.optional_number("max_concentration_mol_per_m3",
+                                         positive,
+                                         "> 0");
+      return result;
+    }
+
+    KineticsCard
+    parse_kinetics(const JsonObjectReader &kinetics)
+    {
+      kinetics.reject_unknown_keys({"i0_A_per_m2",
+                                    "activation_energy_eV",
+                                    "prefactor_A_per_m2",
+                                    "symmetry_factor",
+                                    "electrons"});
+      KineticsCard result;
+      const bool   direct    = kinetics.has("i0_A_per_m2");
+      const bool   activated = kinetics.has("activation_energy_eV")
+                             || kinetics.has("prefactor_A_per_m2");
+      if (direct == activated)
+        kinetics.fail("i0_A_per_m2",
+                      "give either i0_A_per_m2, or activation_energy_eV "
+                      "together with prefactor_A_per_m2 (exactly one form)");
+      if (direct)
+        result.exchange_current_density_A_per_m2
+          = kinetics.number("i0_A_per_m2", positive, "> 0");
+      else
+        {
+          result.activation_energy_eV
+            = kinetics.number("activation_energy_eV", non_negative, ">= 0");
+          result.prefactor_A_per_m2
+            = kinetics.number("prefactor_A_per_m2", positive, "> 0");
+        }
+      result.symmetry_factor = kinetics.number(
+        "symmetry_factor",
+        [](double a) { return a > 0 && a < 1; },
+        "in (0, 1)");
+      result.electrons
+        = kinetics
+            .optional_number(
+              "electrons", [](double n) { return n >= 1; }, ">= 1")
+            .value_or(1.0);
+      return result;
+    }
+
+    uq::ParameterDistribution
+    parse_uncertainty(const JsonObjectReader &uncertainty,
+                      const MaterialCard     &card)
+    {
+      uncertainty.reject_unknown_keys({"parameters", "covariance"});
+      uq::ParameterDistribution result;
+      const nlohmann::json &names = uncertainty.json().contains("parameters")
+                                      ? uncertainty.json().at("parameters")
+                                      : nlohmann::json();
+      if (!names.is_array() || names.empty())
+        uncertainty.fail(
+          "parameters",
+          "must be a non-empty list of parameter names "
+          "\"block.key\", e.g. \"diffusion.migration_barrier_eV\"");
+      for (const auto &name : names)
+        {
+          if (!name.is_string())
+            uncertainty.fail("parameters", "names must be strings");
+          result.names.push_back(name.get<std::string>());
+          try
+            {
+              result.mean.push_back(card.parameter(result.names.back()));
+            }
+          catch (const InputError &)
+            {
+              uncertainty.fail("parameters",
+                               "\"" + result.names.back()
+                                 + "\" is not a numeric entry \"block.key\" "
+                                   "of this card");
+            }
+        }
+      const std::size_t n    = result.names.size();
+      const auto        rows = uncertainty.matrix("covariance", n);
+      result.covariance.reinit(n, n);
+      double scale = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          {
+            result.covariance(i, j) = rows[i][j];
+            scale                   = std::max(scale, std::abs(rows[i][i]));
+          }
+      for (std::size_t i = 0; i < n; ++i)
+        {
+          if (rows[i][i] < 0)
+            uncertainty.fail("covariance",
+                             "variances on the diagonal must be >= 0");
+          for (std::size_t j = 0; j < i; ++j)
+            if (std::abs(rows[i][j] - rows[j][i])
+                > 1e-12 * std::max(scale, 1e-300))
+              uncertainty.fail("covariance", "must be symmetric");
+        }
+      const double lambda_min = uq::min_eigenvalue(result.covariance);
+      if (lambda_min < -1e-10 * scale)
+        uncertainty.fail("covariance",
+                         "must be positive semi-definite (smallest "
+                         "eigenvalue "
+                           + format(lambda_min) + ")");
+      return result;
+    }
+
+    /// "block.key" -> (block, key); throws if malformed.
+    std::pair<std::string, std::string>
+    split_parameter_name(const std::string &name, const std::string &source)
+    {
+      const auto dot = name.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == name.size())
+        throw InputError(source,
+                         name,
+                         "parameter names have the form \"block.key\", e.g. "
+                         "\"diffusion.migration_barrier_eV\"");
+      return {name.substr(0, dot), name.substr(dot + 1)};
+    }
+  } // namespace
+
+  double
+  KineticsCard::exchange_current_density(double temperature) const
+  {
+    if (exchange_current_density_A_per_m2)
+      return *exchange_current_density_A_per_m2;
+    return kinetics::exchange_current_density(*prefactor_A_per_m2,
+                                              *activation_energy_eV,
+                                              temperature);
+  }
+
+  kinetics::ButlerVolmer
+  KineticsCard::butler_volmer(double temperature) const
+  {
+    kinetics::ButlerVolmer bv;
+    bv.exchange_current_density = exchange_current_density(temperature);
+    bv.symmetry_factor          = symmetry_factor;
+    bv.electrons                = electrons;
+    return bv;
+  }
+
+  double
+  MaterialCard::parameter(const std::string &name) const
+  {
+    const auto [block, key] = split_parameter_name(name, source);
+    if (!json.contains(block) || !json.at(block).is_object()
+        || !json.at(block).contains(key) || !json.at(block).at(key).is_number())
+      throw InputError(source,
+                       name,
+                       "the card has no numeric entry \"" + key
+                         + "\" in block \"" + block + "\"");
+    return json.at(block).at(key).get<double>();
+  }
+
+  MaterialCard
+  MaterialCard::with_parameters(const std::vector<std::string> &names,
+                                const std::vector<double>      &values) const
+  {
+    if (names.size() != values.size())
+      throw std::invalid_argument("with_parameters: names and values differ "
+                                  "in length");
+    nlohmann::json modified = json;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      {
+        parameter(names[i]); // must exist
+        const auto [block, key] = split_parameter_name(names[i], source);
+        modified[block][key]    = values[i];
+      }
+    return parse_material_card(modified, source);
+  }
+
+  MaterialCard
+  parse_material_card(const nlohmann::json &json, const std::string &source)
+  {
+    const JsonObjectReader root(json, source, "");
+    root.reject_unknown_keys({"name",
+                              "description",
+                              "references",
+                              "elastic",
+                              "transport",
+                              "diffusion",
+                              "thermodynamics",
+                              "kinetics",
+                              "uncertainty"});
+    MaterialCard card;
+    card.source = source;
+    card.json   = json;
+    card.name   = root.string("name");
+    if (card.name.empty())
+      root.fail("name", "must not be empty");
+    if (root.has("description"))
+      root.string("description");
+
+    try
+      {
+        if (root.has("elastic"))
+          card.elastic = parse_elastic(root.object("elastic"));
+        if (root.has("transport"))
+          card.transport = parse_transport(root.object("transport"));
+        if (root.has("diffusion"))
+          card.diffusion = parse_diffusion(root.object("diffusion"));
+        if (root.has("thermodynamics"))
+          card.thermodynamics
+            = parse_thermodynamics(root.object("thermodynamics"));
+        if (root.has("kinetics"))
+          card.kinetics = parse_kinetics(root.object("kinetics"));
+        if (root.has("uncertainty"))
+          card.uncertainty
+            = parse_uncertainty(root.object("uncertainty"), card);
+      }
+    catch (const InputError &)
+      {
+        throw;
+      }
+    catch (const std::exception &e)
+      {
+        // A relation refused a value the checks above let through.
+        throw InputError(source, "", e.what());
+      }
+    return card;
+  }
+
+  MaterialCard
+  read_material_card(const std::filesystem::path &path)
+  {
+    return parse_material_card(io::read_json(path), path.string());
+  }
+} // namespace scalebridge::atomistic
