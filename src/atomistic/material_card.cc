@@ -177,11 +177,48 @@ namespace scalebridge::atomistic
       return result;
     }
 
+    /// A conductivity given as a number >= 0 (isotropic) or a symmetric
+    /// positive semi-definite 3x3 tensor, times @p unit [S/m per unit].
+    dealii::Tensor<2, 3>
+    parse_conductivity(const JsonObjectReader &transport,
+                       const std::string      &key,
+                       const double            unit,
+                       const std::string      &units)
+    {
+      dealii::Tensor<2, 3> sigma;
+      if (transport.json().at(key).is_number())
+        {
+          const double s = transport.number(key, non_negative, ">= 0");
+          for (unsigned d = 0; d < 3; ++d)
+            sigma[d][d] = s;
+          return unit * sigma;
+        }
+      const auto rows  = transport.matrix(key, 3);
+      double     scale = 0, asymmetry = 0;
+      for (unsigned i = 0; i < 3; ++i)
+        for (unsigned j = 0; j < 3; ++j)
+          {
+            sigma[i][j] = rows[i][j];
+            scale       = std::max(scale, std::abs(rows[i][j]));
+            asymmetry = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
+          }
+      if (asymmetry > 1e-8 * scale)
+        transport.fail(key, "must be a symmetric 3x3 tensor");
+      const auto eigenvalues = dealii::eigenvalues(dealii::symmetrize(sigma));
+      if (eigenvalues[2] < -1e-12 * scale)
+        transport.fail(key,
+                       "must be positive semi-definite (smallest eigenvalue "
+                         + format(eigenvalues[2]) + " " + units + ")");
+      return unit * sigma;
+    }
+
     TransportCard
     parse_transport(const JsonObjectReader &transport)
     {
-      transport.reject_unknown_keys(
-        {"conductivity", "units", "euler_angles_deg"});
+      transport.reject_unknown_keys({"conductivity",
+                                     "electronic_conductivity",
+                                     "units",
+                                     "euler_angles_deg"});
       TransportCard result;
       if (!transport.has("units"))
         transport.fail("units", "is required: \"S/m\", \"S/cm\" or \"mS/cm\"");
@@ -189,41 +226,10 @@ namespace scalebridge::atomistic
         = transport.choice("units", {"S/m", "S/cm", "mS/cm"});
       const double unit
         = units == "S/m" ? 1.0 : (units == "S/cm" ? 100.0 : 0.1);
-
       if (!transport.has("conductivity"))
         transport.fail("conductivity",
                        "is required: a number >= 0 or a 3x3 tensor");
-      dealii::Tensor<2, 3> sigma;
-      if (transport.json().at("conductivity").is_number())
-        {
-          const double s
-            = transport.number("conductivity", non_negative, ">= 0");
-          for (unsigned d = 0; d < 3; ++d)
-            sigma[d][d] = s;
-        }
-      else
-        {
-          const auto rows  = transport.matrix("conductivity", 3);
-          double     scale = 0, asymmetry = 0;
-          for (unsigned i = 0; i < 3; ++i)
-            for (unsigned j = 0; j < 3; ++j)
-              {
-                sigma[i][j] = rows[i][j];
-                scale       = std::max(scale, std::abs(rows[i][j]));
-                asymmetry
-                  = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
-              }
-          if (asymmetry > 1e-8 * scale)
-            transport.fail("conductivity", "must be a symmetric 3x3 tensor");
-          const auto eigenvalues
-            = dealii::eigenvalues(dealii::symmetrize(sigma));
-          if (eigenvalues[2] < -1e-12 * scale)
-            transport.fail("conductivity",
-                           "must be positive semi-definite (smallest "
-                           "eigenvalue "
-                             + format(eigenvalues[2]) + " " + units + ")");
-        }
-      sigma *= unit;
+
       if (transport.has("euler_angles_deg"))
         {
           const auto a            = transport.numbers("euler_angles_deg", 3);
@@ -233,7 +239,14 @@ namespace scalebridge::atomistic
         = elasticity::rotation_from_euler_degrees(result.euler_angles_deg[0],
                                                   result.euler_angles_deg[1],
                                                   result.euler_angles_deg[2]);
-      result.conductivity = R * sigma * dealii::transpose(R);
+      const auto to_sample = [&](const dealii::Tensor<2, 3> &crystal) {
+        return dealii::Tensor<2, 3>(R * crystal * dealii::transpose(R));
+      };
+      result.conductivity
+        = to_sample(parse_conductivity(transport, "conductivity", unit, units));
+      if (transport.has("electronic_conductivity"))
+        result.electronic_conductivity = to_sample(parse_conductivity(
+          transport, "electronic_conductivity", unit, units));
       return result;
     }
 

@@ -34,11 +34,19 @@ namespace scalebridge::atomistic
     elasticity::Matrix6 stiffness_mandel;
   };
 
-  /// Transport block: a conductivity tensor in the sample frame [S/m].
+  /**
+   * Transport block, tensors in the sample frame [S/m]. "conductivity" is
+   * the conductivity for the charge carrier of the RVE transport problem
+   * (for battery electrodes the Li-ion conductivity: high in the
+   * electrolyte-filled pores, tiny in active particles); the optional
+   * "electronic_conductivity" is what the electrode solver uses for
+   * conduction in the solid matrix.
+   */
   struct TransportCard
   {
-    dealii::Tensor<2, 3>  conductivity;
-    std::array<double, 3> euler_angles_deg{{0, 0, 0}};
+    dealii::Tensor<2, 3>                conductivity;
+    std::optional<dealii::Tensor<2, 3>> electronic_conductivity;
+    std::array<double, 3>               euler_angles_deg{{0, 0, 0}};
   };
 
   /// Thermodynamics block: a free-energy model and/or a tabulated OCV.
