@@ -9,6 +9,9 @@ namespace scalebridge::kinetics
    *   i(eta) = i0 [exp((1 - alpha) n F eta / RT) - exp(-alpha n F eta / RT)],
    * with the symmetry factor alpha in (0,1) as the cathodic transfer
    * coefficient. For alpha = 1/2 this is i = 2 i0 sinh(n F eta / 2RT).
+   *
+   * Every member function throws std::invalid_argument unless i0 > 0,
+   * 0 < alpha < 1, n > 0, T > 0 and the argument is finite.
    */
   struct ButlerVolmer
   {
@@ -31,7 +34,8 @@ namespace scalebridge::kinetics
      * Overpotential [V] that drives @p current_density [A/m^2]: the inverse
      * of current(), for any sign and magnitude, including |i| >> i0 where
      * the exponentials overflow if evaluated naively. Solved in logarithmic
-     * form with safeguarded Newton iterations to relative accuracy ~1e-14.
+     * form with safeguarded Newton iterations to relative accuracy
+     * ~eps |ln(i/i0)|, i.e. ~1e-14 for |i|/i0 within 1e-12..1e12.
      */
     double
     overpotential(double current_density, double temperature) const;
@@ -40,6 +44,7 @@ namespace scalebridge::kinetics
   /**
    * Exchange current density from an activation free energy:
    * i0 = prefactor exp(-dG / kB T), with dG in eV and the prefactor in A/m^2.
+   * Throws std::invalid_argument unless prefactor > 0, dG >= 0 and T > 0.
    */
   double
   exchange_current_density(double prefactor_A_per_m2,

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace scalebridge::thermo
 {
@@ -14,6 +15,10 @@ namespace scalebridge::thermo
    * temperature T [K]. Energies are in eV per site, chemical potentials in eV
    * per ion (mu = dg/dx). Models are chosen by name in material cards
    * ("regular_solution", "landau").
+   *
+   * Evaluations throw std::invalid_argument for x outside the open interval
+   * (0,1) or T <= 0 (also for models that do not depend on T, so that a bad
+   * temperature is caught wherever it enters).
    */
   class FreeEnergyModel
   {
@@ -86,6 +91,8 @@ namespace scalebridge::thermo
    * Landau double well U(x) = A (x-1/2)^4 - B (x-1/2)^2 + C per site,
    * independent of temperature; with A, B > 0 its binodal is
    * x = 1/2 -/+ sqrt(B / 2A) and its spinodal x = 1/2 -/+ sqrt(B / 6A).
+   * A must be positive (else there is no stable minimum); B <= 0 gives a
+   * single well. The binodal lies inside (0,1) only for B < A / 2.
    */
   class LandauFreeEnergy : public FreeEnergyModel
   {
@@ -116,8 +123,11 @@ namespace scalebridge::thermo
 
   /**
    * The spinodal: the interval where d2g/dx2 < 0, found numerically for any
-   * model (bracketing sign changes of dmu/dx on a fine grid, then refining).
-   * std::nullopt when g is convex on (0,1).
+   * model (bracketing sign changes of dmu/dx on a fine grid, then refining;
+   * a dip of dmu/dx below zero narrower than the grid is found by a local
+   * minimisation). std::nullopt when g is convex on (0,1), with dmu/dx >= 0
+   * up to round-off. A model with several unstable intervals gets the widest.
+   * Throws std::invalid_argument for T <= 0.
    */
   std::optional<CompositionPair>
   spinodal(const FreeEnergyModel &model, double temperature);
@@ -126,9 +136,17 @@ namespace scalebridge::thermo
    * The common tangent (binodal) x1 < x2: mu(x1) = mu(x2) and equal grand
    * potential g(x1) - mu x1 = g(x2) - mu x2. Works for any model, symmetric
    * or not: the lower convex hull of g on a fine grid locates the
-   * coexistence interval, Newton on the two equations refines it to
-   * @p tolerance in x. std::nullopt ("no phase separation") when g is
-   * convex, e.g. a regular solution at or above its critical temperature.
+   * coexistence interval, Newton iterations on the two equations refine it
+   * to @p tolerance relative to min(x, 1-x). (Equal mu is imposed by solving
+   * mu(x) = mu* on the two stable branches, which leaves one equation for
+   * the common mu*; its Newton steps are safeguarded by bisection, so the
+   * iteration also converges close to T_c where the 2x2 Jacobian is nearly
+   * singular.) std::nullopt ("no phase separation") when g is convex, e.g. a
+   * regular solution at or above its critical temperature. A model with
+   * several miscibility gaps gets the widest; see common_tangents().
+   * Throws std::invalid_argument for T <= 0 or tolerance <= 0, and
+   * std::domain_error when a tangent point lies closer than 1e-14 to 0 or 1
+   * (beyond double resolution near 1), e.g. a Landau model with B > A/2.
    */
   std::optional<CompositionPair>
   common_tangent(const FreeEnergyModel &model,
@@ -136,8 +154,19 @@ namespace scalebridge::thermo
                  double                 tolerance = 1e-12);
 
   /**
+   * All common tangents of g in increasing x, one per miscibility gap (e.g.
+   * two for a staged host with three stable phases); empty when g is
+   * convex. Same method, tolerance and exceptions as common_tangent().
+   */
+  std::vector<CompositionPair>
+  common_tangents(const FreeEnergyModel &model,
+                  double                 temperature,
+                  double                 tolerance = 1e-12);
+
+  /**
    * Thermodynamic factor Theta = d ln a / d ln x = (x / kB T) dmu/dx, with
-   * the activity a defined by mu = mu0 + kB T ln a.
+   * the activity a defined by mu = mu0 + kB T ln a. Negative inside the
+   * spinodal; 1 in the dilute limit of a model with ideal entropy.
    */
   double
   thermodynamic_factor(const FreeEnergyModel &model,
@@ -163,6 +192,14 @@ namespace scalebridge::thermo
    * the two-phase region (the voltage plateau of a phase-separating
    * electrode) and its dmu/dx is zero there, so a particle diffusion problem
    * built on it stays well-posed (no negative diffusivity).
+   *
+   * Every miscibility gap is bridged, so the result is convex. mu is
+   * continuous at the binodal points (up to the tangent tolerance; g is
+   * C^1), while dmu/dx necessarily jumps there from dmu/dx(model) > 0 to 0.
+   * Outside the gaps the model is evaluated as is, so ideal-entropy models
+   * keep their exact behaviour as x -> 0, 1. The object is built for one
+   * temperature: calls at another one (beyond a relative 1e-12 for
+   * rounding) throw std::invalid_argument.
    */
   class ConvexifiedFreeEnergy : public FreeEnergyModel
   {
@@ -187,9 +224,27 @@ namespace scalebridge::thermo
     binodal() const;
 
   private:
+    /// One bridged gap: the tangent line g(x_low) + mu (x - x_low).
+    struct Tangent
+    {
+      double x_low;
+      double x_high;
+      double mu;
+      double g_low;
+    };
+
+    /// Throws unless @p T is the construction temperature.
+    void
+    check_temperature(double T) const;
+
+    /// The gap that contains @p x, or nullptr.
+    const Tangent *
+    find_tangent(double x) const;
+
     std::shared_ptr<const FreeEnergyModel> model;
     double                                 temperature;
     std::optional<CompositionPair>         coexistence;
+    std::vector<Tangent>                   tangents;
   };
 } // namespace scalebridge::thermo
 

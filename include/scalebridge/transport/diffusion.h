@@ -22,7 +22,8 @@ namespace scalebridge::transport
     double correlation_factor = 1;
   };
 
-  /// Prefactor D0 = z f a^2 nu0 / 6 [m^2/s].
+  /// Prefactor D0 = z f a^2 nu0 / 6 [m^2/s]. Throws std::invalid_argument
+  /// for parameters outside the ranges documented above.
   double
   diffusivity_prefactor(const MigrationParameters &p);
 
@@ -30,7 +31,8 @@ namespace scalebridge::transport
   double
   tracer_diffusivity(const MigrationParameters &p, double temperature);
 
-  /// Chemical (Fickian) diffusivity D_chem = D_tr Theta.
+  /// Chemical (Fickian) diffusivity D_chem = D_tr Theta. D_tr must be >= 0;
+  /// Theta < 0 (inside a spinodal) is allowed and gives D_chem < 0.
   double
   chemical_diffusivity(double tracer_diffusivity, double thermodynamic_factor);
 
@@ -46,7 +48,7 @@ namespace scalebridge::transport
     dealii::Tensor<2, 2> covariance_barrier_log_prefactor;
     /// Covariance of (E_m [eV], D0 [m^2/s]) by first-order propagation.
     dealii::Tensor<2, 2> covariance_barrier_prefactor;
-    /// Root-mean-square residual of ln D.
+    /// Root-mean-square residual of ln D (unweighted, over n points).
     double       rms_log_residual;
     unsigned int n_points;
   };
