@@ -142,29 +142,30 @@ namespace scalebridge::kinetics
     double       lo      = std::exp(log_r - log1p_r);
     double       hi      = log1p_r / beta;
 
-    const auto h = [&](const double xi)
-    { return beta * xi + std::log(-std::expm1(-xi)) - log_r; };
+    const auto h = [&](const double xi) {
+      return beta * xi + std::log(-std::expm1(-xi)) - log_r;
+    };
     // Newton from the left end converges monotonically for a concave,
     // increasing h; the bracket only guards against round-off.
     double xi = lo;
     for (unsigned int it = 0; it < 100; ++it)
-    {
-      const double value = h(xi);
-      if (value == 0.0)
-        break;
-      (value < 0.0 ? lo : hi) = xi;
-      // h'(xi) = beta + 1 / (e^xi - 1)
-      const double slope  = beta + 1.0 / std::expm1(xi);
-      double       xi_new = xi - value / slope;
-      if (!(xi_new >= lo && xi_new <= hi))
-        xi_new = 0.5 * (lo + hi);
-      const bool converged
-        = std::abs(xi_new - xi)
-          <= 4 * std::numeric_limits<double>::epsilon() * xi_new;
-      xi = xi_new;
-      if (converged)
-        break;
-    }
+      {
+        const double value = h(xi);
+        if (value == 0.0)
+          break;
+        (value < 0.0 ? lo : hi) = xi;
+        // h'(xi) = beta + 1 / (e^xi - 1)
+        const double slope  = beta + 1.0 / std::expm1(xi);
+        double       xi_new = xi - value / slope;
+        if (!(xi_new >= lo && xi_new <= hi))
+          xi_new = 0.5 * (lo + hi);
+        const bool converged
+          = std::abs(xi_new - xi)
+            <= 4 * std::numeric_limits<double>::epsilon() * xi_new;
+        xi = xi_new;
+        if (converged)
+          break;
+      }
     const double eta = xi / inverse_thermal_voltage(*this, temperature);
     return anodic ? eta : -eta;
   }

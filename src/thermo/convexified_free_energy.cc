@@ -39,19 +39,20 @@ namespace scalebridge::thermo
                                   + format(T)
                                   + " K must be positive and finite");
     for (const auto &[x_low, x_high] : common_tangents(base, T))
-    {
-      // The two mu agree to the tangent tolerance; their mean splits the
-      // remaining jump of mu between both binodal points.
-      const double mu = 0.5
-                        * (base.chemical_potential(x_low, T)
-                           + base.chemical_potential(x_high, T));
-      tangents.push_back({x_low, x_high, mu, base.free_energy(x_low, T)});
-    }
+      {
+        // The two mu agree to the tangent tolerance; their mean splits the
+        // remaining jump of mu between both binodal points.
+        const double mu = 0.5
+                          * (base.chemical_potential(x_low, T)
+                             + base.chemical_potential(x_high, T));
+        tangents.push_back({x_low, x_high, mu, base.free_energy(x_low, T)});
+      }
     const auto widest
       = std::max_element(tangents.begin(),
                          tangents.end(),
-                         [](const auto &a, const auto &b)
-                         { return a.x_high - a.x_low < b.x_high - b.x_low; });
+                         [](const auto &a, const auto &b) {
+                           return a.x_high - a.x_low < b.x_high - b.x_low;
+                         });
     if (widest != tangents.end())
       coexistence = CompositionPair{widest->x_low, widest->x_high};
   }

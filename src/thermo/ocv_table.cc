@@ -18,15 +18,15 @@ namespace scalebridge::thermo
     if (xs.size() < 2)
       throw std::invalid_argument("OcvTable: needs at least two points");
     for (size_t k = 0; k < xs.size(); ++k)
-    {
-      if (!std::isfinite(xs[k]) || !std::isfinite(Us[k]))
-        throw std::invalid_argument("OcvTable: point " + std::to_string(k)
-                                    + " is not finite");
-      if (k > 0 && !(xs[k] > xs[k - 1]))
-        throw std::invalid_argument(
-          "OcvTable: compositions must be strictly increasing (point "
-          + std::to_string(k) + ")");
-    }
+      {
+        if (!std::isfinite(xs[k]) || !std::isfinite(Us[k]))
+          throw std::invalid_argument("OcvTable: point " + std::to_string(k)
+                                      + " is not finite");
+        if (k > 0 && !(xs[k] > xs[k - 1]))
+          throw std::invalid_argument(
+            "OcvTable: compositions must be strictly increasing (point "
+            + std::to_string(k) + ")");
+      }
 
     // Fritsch-Carlson: start from the mean of the neighbouring secants
     // (zero at a local extremum of the data), one-sided at the ends, then
@@ -46,24 +46,24 @@ namespace scalebridge::thermo
                     : 0.0;
 
     for (size_t k = 0; k + 1 < n; ++k)
-    {
-      if (secant[k] == 0.0)
       {
-        // A flat interval stays flat.
-        slopes[k]     = 0.0;
-        slopes[k + 1] = 0.0;
-        continue;
+        if (secant[k] == 0.0)
+          {
+            // A flat interval stays flat.
+            slopes[k]     = 0.0;
+            slopes[k + 1] = 0.0;
+            continue;
+          }
+        const double alpha = slopes[k] / secant[k];
+        const double beta  = slopes[k + 1] / secant[k];
+        const double r2    = alpha * alpha + beta * beta;
+        if (r2 > 9.0)
+          {
+            const double tau = 3.0 / std::sqrt(r2);
+            slopes[k]        = tau * alpha * secant[k];
+            slopes[k + 1]    = tau * beta * secant[k];
+          }
       }
-      const double alpha = slopes[k] / secant[k];
-      const double beta  = slopes[k + 1] / secant[k];
-      const double r2    = alpha * alpha + beta * beta;
-      if (r2 > 9.0)
-      {
-        const double tau = 3.0 / std::sqrt(r2);
-        slopes[k]        = tau * alpha * secant[k];
-        slopes[k + 1]    = tau * beta * secant[k];
-      }
-    }
   }
 
   double

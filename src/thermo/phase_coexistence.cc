@@ -75,19 +75,18 @@ namespace scalebridge::thermo
     const std::vector<double> &
     composition_grid()
     {
-      static const std::vector<double> grid = []
-      {
+      static const std::vector<double> grid = [] {
         std::vector<double>    x;
         constexpr unsigned int n_uniform = 2048;
         for (unsigned int i = 1; i < n_uniform; ++i)
           x.push_back(static_cast<double>(i) / n_uniform);
         constexpr int per_decade = 16;
         for (int k = 0; k < 12 * per_decade; ++k)
-        {
-          const double d = std::pow(10.0, -14.0 + double(k) / per_decade);
-          x.push_back(d);
-          x.push_back(1.0 - d);
-        }
+          {
+            const double d = std::pow(10.0, -14.0 + double(k) / per_decade);
+            x.push_back(d);
+            x.push_back(1.0 - d);
+          }
         std::sort(x.begin(), x.end());
         x.erase(std::unique(x.begin(), x.end()), x.end());
         return x;
@@ -110,10 +109,10 @@ namespace scalebridge::thermo
       s.g.reserve(s.x.size());
       s.dmu.reserve(s.x.size());
       for (const double x : s.x)
-      {
-        s.g.push_back(model.free_energy(x, temperature));
-        s.dmu.push_back(model.chemical_potential_derivative(x, temperature));
-      }
+        {
+          s.g.push_back(model.free_energy(x, temperature));
+          s.dmu.push_back(model.chemical_potential_derivative(x, temperature));
+        }
       return s;
     }
 
@@ -135,14 +134,14 @@ namespace scalebridge::thermo
       const bool negative_at_a
         = model.chemical_potential_derivative(a, temperature) < 0.0;
       for (unsigned int it = 0; it < 200; ++it)
-      {
-        const double c = 0.5 * (a + b);
-        if (!(c > a && c < b))
-          break;
-        const bool negative_at_c
-          = model.chemical_potential_derivative(c, temperature) < 0.0;
-        (negative_at_c == negative_at_a ? a : b) = c;
-      }
+        {
+          const double c = 0.5 * (a + b);
+          if (!(c > a && c < b))
+            break;
+          const bool negative_at_c
+            = model.chemical_potential_derivative(c, temperature) < 0.0;
+          (negative_at_c == negative_at_a ? a : b) = c;
+        }
       return 0.5 * (a + b);
     }
 
@@ -160,24 +159,24 @@ namespace scalebridge::thermo
       double       fc    = model.chemical_potential_derivative(c, temperature);
       double       fd    = model.chemical_potential_derivative(d, temperature);
       for (unsigned int it = 0; it < 200 && (b - a) > 4 * epsilon * b; ++it)
-      {
-        if (fc < fd)
         {
-          b  = d;
-          d  = c;
-          fd = fc;
-          c  = b - ratio * (b - a);
-          fc = model.chemical_potential_derivative(c, temperature);
+          if (fc < fd)
+            {
+              b  = d;
+              d  = c;
+              fd = fc;
+              c  = b - ratio * (b - a);
+              fc = model.chemical_potential_derivative(c, temperature);
+            }
+          else
+            {
+              a  = c;
+              c  = d;
+              fc = fd;
+              d  = a + ratio * (b - a);
+              fd = model.chemical_potential_derivative(d, temperature);
+            }
         }
-        else
-        {
-          a  = c;
-          c  = d;
-          fc = fd;
-          d  = a + ratio * (b - a);
-          fd = model.chemical_potential_derivative(d, temperature);
-        }
-      }
       return fc < fd ? std::make_pair(c, fc) : std::make_pair(d, fd);
     }
 
@@ -202,39 +201,41 @@ namespace scalebridge::thermo
 
       std::vector<Interval> intervals;
       for (size_t i = 0; i < n; ++i)
-      {
-        if (d[i] < 0.0)
         {
-          size_t j     = i;
-          double depth = d[i];
-          while (j + 1 < n && d[j + 1] < 0.0)
-          {
-            ++j;
-            depth = std::min(depth, d[j]);
-          }
-          if (depth < -threshold)
-          {
-            const double low
-              = i == 0 ? x[0] : refine_root(model, temperature, x[i - 1], x[i]);
-            const double high
-              = j + 1 == n ? x[n - 1]
-                           : refine_root(model, temperature, x[j], x[j + 1]);
-            intervals.push_back({low, high});
-          }
-          i = j;
+          if (d[i] < 0.0)
+            {
+              size_t j     = i;
+              double depth = d[i];
+              while (j + 1 < n && d[j + 1] < 0.0)
+                {
+                  ++j;
+                  depth = std::min(depth, d[j]);
+                }
+              if (depth < -threshold)
+                {
+                  const double low
+                    = i == 0 ? x[0]
+                             : refine_root(model, temperature, x[i - 1], x[i]);
+                  const double high
+                    = j + 1 == n
+                        ? x[n - 1]
+                        : refine_root(model, temperature, x[j], x[j + 1]);
+                  intervals.push_back({low, high});
+                }
+              i = j;
+            }
+          else if (i > 0 && i + 1 < n && d[i] < d[i - 1] && d[i] <= d[i + 1])
+            {
+              // A local minimum of dmu/dx that stays >= 0 on the grid may still
+              // dip below zero between the grid points.
+              const auto [x_min, d_min]
+                = minimise_dmu(model, temperature, x[i - 1], x[i + 1]);
+              if (d_min < -threshold)
+                intervals.push_back(
+                  {refine_root(model, temperature, x[i - 1], x_min),
+                   refine_root(model, temperature, x_min, x[i + 1])});
+            }
         }
-        else if (i > 0 && i + 1 < n && d[i] < d[i - 1] && d[i] <= d[i + 1])
-        {
-          // A local minimum of dmu/dx that stays >= 0 on the grid may still
-          // dip below zero between the grid points.
-          const auto [x_min, d_min]
-            = minimise_dmu(model, temperature, x[i - 1], x[i + 1]);
-          if (d_min < -threshold)
-            intervals.push_back(
-              {refine_root(model, temperature, x[i - 1], x_min),
-               refine_root(model, temperature, x_min, x[i + 1])});
-        }
-      }
       return intervals;
     }
 
@@ -244,19 +245,19 @@ namespace scalebridge::thermo
     {
       std::vector<size_t> hull;
       for (size_t i = 0; i < s.x.size(); ++i)
-      {
-        while (hull.size() >= 2)
         {
-          const size_t o     = hull[hull.size() - 2];
-          const size_t a     = hull.back();
-          const double cross = (s.x[a] - s.x[o]) * (s.g[i] - s.g[o])
-                               - (s.g[a] - s.g[o]) * (s.x[i] - s.x[o]);
-          if (cross > 0.0)
-            break;
-          hull.pop_back();
+          while (hull.size() >= 2)
+            {
+              const size_t o     = hull[hull.size() - 2];
+              const size_t a     = hull.back();
+              const double cross = (s.x[a] - s.x[o]) * (s.g[i] - s.g[o])
+                                   - (s.g[a] - s.g[o]) * (s.x[i] - s.x[o]);
+              if (cross > 0.0)
+                break;
+              hull.pop_back();
+            }
+          hull.push_back(i);
         }
-        hull.push_back(i);
-      }
       return hull;
     }
 
@@ -281,26 +282,27 @@ namespace scalebridge::thermo
       std::vector<Group> groups;
       long               previous_edge = -1;
       for (size_t k = 0; k < intervals.size(); ++k)
-      {
-        const double mid = 0.5 * (intervals[k].low + intervals[k].high);
-        const long   j
-          = std::clamp<long>(std::upper_bound(hull_x.begin(), hull_x.end(), mid)
-                               - hull_x.begin() - 1,
-                             0,
-                             static_cast<long>(hull.size()) - 2);
-        const bool resolved = hull[j + 1] > hull[j] + 1;
-        if (resolved && j == previous_edge)
         {
-          groups.back().last = k;
-          continue;
+          const double mid = 0.5 * (intervals[k].low + intervals[k].high);
+          const long   j   = std::clamp<long>(std::upper_bound(hull_x.begin(),
+                                                           hull_x.end(),
+                                                           mid)
+                                            - hull_x.begin() - 1,
+                                          0,
+                                          static_cast<long>(hull.size()) - 2);
+          const bool   resolved = hull[j + 1] > hull[j] + 1;
+          if (resolved && j == previous_edge)
+            {
+              groups.back().last = k;
+              continue;
+            }
+          const double slope = resolved
+                                 ? (s.g[hull[j + 1]] - s.g[hull[j]])
+                                     / (s.x[hull[j + 1]] - s.x[hull[j]])
+                                 : std::numeric_limits<double>::quiet_NaN();
+          groups.push_back({k, k, slope});
+          previous_edge = resolved ? j : -1;
         }
-        const double slope = resolved
-                               ? (s.g[hull[j + 1]] - s.g[hull[j]])
-                                   / (s.x[hull[j + 1]] - s.x[hull[j]])
-                               : std::numeric_limits<double>::quiet_NaN();
-        groups.push_back({k, k, slope});
-        previous_edge = resolved ? j : -1;
-      }
       return groups;
     }
 
@@ -338,24 +340,26 @@ namespace scalebridge::thermo
       double b = branch.s_high;
       double s = (s_guess > a && s_guess < b) ? s_guess : 0.5 * (a + b);
       for (unsigned int it = 0; it < 200; ++it)
-      {
-        const double x = logistic(s);
-        const double residual
-          = model.chemical_potential(x, temperature) - target;
-        if (residual == 0.0)
-          return s;
-        (residual < 0.0 ? a : b) = s;
-        // dx/ds = x (1-x), with 1-x = logistic(-s) to keep it accurate near 1.
-        const double slope = model.chemical_potential_derivative(x, temperature)
-                             * x * logistic(-s);
-        double s_new = s - residual / slope;
-        if (!(slope > 0.0) || !(s_new > a && s_new < b))
-          s_new = 0.5 * (a + b);
-        const double resolution = 2 * epsilon * std::max(1.0, std::abs(s));
-        if (std::abs(s_new - s) <= resolution || b - a <= resolution)
-          return s_new;
-        s = s_new;
-      }
+        {
+          const double x = logistic(s);
+          const double residual
+            = model.chemical_potential(x, temperature) - target;
+          if (residual == 0.0)
+            return s;
+          (residual < 0.0 ? a : b) = s;
+          // dx/ds = x (1-x), with 1-x = logistic(-s) to keep it accurate
+          // near 1.
+          const double slope
+            = model.chemical_potential_derivative(x, temperature) * x
+              * logistic(-s);
+          double s_new = s - residual / slope;
+          if (!(slope > 0.0) || !(s_new > a && s_new < b))
+            s_new = 0.5 * (a + b);
+          const double resolution = 2 * epsilon * std::max(1.0, std::abs(s));
+          if (std::abs(s_new - s) <= resolution || b - a <= resolution)
+            return s_new;
+          s = s_new;
+        }
       return s;
     }
 
@@ -395,8 +399,7 @@ namespace scalebridge::thermo
       const double xb_high
         = last_is_highest ? 1.0 - edge : intervals[group.last + 1].low;
 
-      const auto beyond_edge = [&]()
-      {
+      const auto beyond_edge = [&]() {
         return std::domain_error(
           "common_tangent: a tangent point of the " + model.name()
           + " model at T = " + format(temperature)
@@ -404,42 +407,41 @@ namespace scalebridge::thermo
             "such a binodal cannot be represented");
       };
       if (!(xa_high > xa_low))
-      {
-        if (first_is_lowest)
-          throw beyond_edge();
-        return Outcome::merge_with_previous;
-      }
+        {
+          if (first_is_lowest)
+            throw beyond_edge();
+          return Outcome::merge_with_previous;
+        }
       if (!(xb_high > xb_low))
-      {
-        if (last_is_highest)
-          throw beyond_edge();
-        return Outcome::merge_with_next;
-      }
+        {
+          if (last_is_highest)
+            throw beyond_edge();
+          return Outcome::merge_with_next;
+        }
 
       const Branch branch_a = make_branch(model, temperature, xa_low, xa_high);
       const Branch branch_b = make_branch(model, temperature, xb_low, xb_high);
       double       mu_lo    = std::max(branch_a.mu_low, branch_b.mu_low);
       double       mu_hi    = std::min(branch_a.mu_high, branch_b.mu_high);
       if (!(mu_lo < mu_hi))
-      {
-        // mu at the outer ends of the two branches does not overlap: both
-        // tangent points are pinned there, the gap extends past them.
-        if (branch_a.mu_low >= branch_b.mu_high)
         {
-          if (first_is_lowest || last_is_highest)
-            throw beyond_edge();
-          return Outcome::merge_with_previous;
+          // mu at the outer ends of the two branches does not overlap: both
+          // tangent points are pinned there, the gap extends past them.
+          if (branch_a.mu_low >= branch_b.mu_high)
+            {
+              if (first_is_lowest || last_is_highest)
+                throw beyond_edge();
+              return Outcome::merge_with_previous;
+            }
+          throw std::runtime_error(
+            "common_tangent: inconsistent stable branches for the "
+            + model.name() + " model at T = " + format(temperature) + " K");
         }
-        throw std::runtime_error(
-          "common_tangent: inconsistent stable branches for the " + model.name()
-          + " model at T = " + format(temperature) + " K");
-      }
 
       double     s_a = 0.5 * (branch_a.s_low + branch_a.s_high);
       double     s_b = 0.5 * (branch_b.s_low + branch_b.s_high);
       double     x_a = 0, x_b = 0, F = 0, noise = 0;
-      const auto evaluate = [&](const double mu)
-      {
+      const auto evaluate = [&](const double mu) {
         s_a              = invert_branch(model, temperature, branch_a, mu, s_a);
         s_b              = invert_branch(model, temperature, branch_b, mu, s_b);
         x_a              = logistic(s_a);
@@ -456,49 +458,48 @@ namespace scalebridge::thermo
       // neighbouring unstable interval, which then belongs to this gap.
       evaluate(mu_lo);
       if (F < -noise)
-      {
-        if (first_is_lowest)
-          throw beyond_edge();
-        return Outcome::merge_with_previous;
-      }
+        {
+          if (first_is_lowest)
+            throw beyond_edge();
+          return Outcome::merge_with_previous;
+        }
       evaluate(mu_hi);
       if (F > noise)
-      {
-        if (last_is_highest)
-          throw beyond_edge();
-        return Outcome::merge_with_next;
-      }
+        {
+          if (last_is_highest)
+            throw beyond_edge();
+          return Outcome::merge_with_next;
+        }
 
       double mu = (group.slope_guess > mu_lo && group.slope_guess < mu_hi)
                     ? group.slope_guess
                     : 0.5 * (mu_lo + mu_hi);
       for (unsigned int it = 0; it < 200; ++it)
-      {
-        evaluate(mu);
-        if (std::abs(F) <= noise)
-          break;
-        (F > 0.0 ? mu_lo : mu_hi) = mu;
-        double mu_new             = mu + F / (x_b - x_a);
-        if (!(mu_new > mu_lo && mu_new < mu_hi))
-          mu_new = 0.5 * (mu_lo + mu_hi);
-        const double step = std::abs(mu_new - mu);
-        // Predicted composition changes of this step, dx = dmu / (dmu/dx).
-        const auto small = [&](const double x)
-        {
-          return step
-                 <= tolerance * std::min(x, 1.0 - x)
-                      * model.chemical_potential_derivative(x, temperature);
-        };
-        const bool converged = small(x_a) && small(x_b);
-        mu                   = mu_new;
-        if (converged
-            || mu_hi - mu_lo
-                 <= 4 * epsilon * std::max(std::abs(mu_lo), std::abs(mu_hi)))
         {
           evaluate(mu);
-          break;
+          if (std::abs(F) <= noise)
+            break;
+          (F > 0.0 ? mu_lo : mu_hi) = mu;
+          double mu_new             = mu + F / (x_b - x_a);
+          if (!(mu_new > mu_lo && mu_new < mu_hi))
+            mu_new = 0.5 * (mu_lo + mu_hi);
+          const double step = std::abs(mu_new - mu);
+          // Predicted composition changes of this step, dx = dmu / (dmu/dx).
+          const auto small = [&](const double x) {
+            return step
+                   <= tolerance * std::min(x, 1.0 - x)
+                        * model.chemical_potential_derivative(x, temperature);
+          };
+          const bool converged = small(x_a) && small(x_b);
+          mu                   = mu_new;
+          if (converged
+              || mu_hi - mu_lo
+                   <= 4 * epsilon * std::max(std::abs(mu_lo), std::abs(mu_hi)))
+            {
+              evaluate(mu);
+              break;
+            }
         }
-      }
       tangent = {x_a, x_b, mu};
       return Outcome::solved;
     }
@@ -513,19 +514,19 @@ namespace scalebridge::thermo
     {
       const double g_low = model.free_energy(t.x_low, temperature);
       for (size_t i = 0; i < s.x.size(); ++i)
-      {
-        const double line  = g_low + t.mu * (s.x[i] - t.x_low);
-        const double noise = 64 * epsilon
-                             * (std::abs(s.g[i]) + std::abs(g_low)
-                                + std::abs(t.mu) * (s.x[i] + t.x_low));
-        if (s.g[i] < line - noise)
         {
-          if (s.x[i] < t.x_low)
-            return -1;
-          if (s.x[i] > t.x_high)
-            return +1;
+          const double line  = g_low + t.mu * (s.x[i] - t.x_low);
+          const double noise = 64 * epsilon
+                               * (std::abs(s.g[i]) + std::abs(g_low)
+                                  + std::abs(t.mu) * (s.x[i] + t.x_low));
+          if (s.g[i] < line - noise)
+            {
+              if (s.x[i] < t.x_low)
+                return -1;
+              if (s.x[i] > t.x_high)
+                return +1;
+            }
         }
-      }
       return 0;
     }
 
@@ -545,8 +546,7 @@ namespace scalebridge::thermo
       const auto    intervals = unstable_intervals(model, temperature, s);
       auto          groups    = group_by_hull(intervals, s);
 
-      const auto merge = [&groups](const size_t k)
-      {
+      const auto merge = [&groups](const size_t k) {
         // Merges groups k and k+1; the hull guess no longer applies.
         groups[k].last        = groups[k + 1].last;
         groups[k].slope_guess = std::numeric_limits<double>::quiet_NaN();
@@ -556,46 +556,52 @@ namespace scalebridge::thermo
       std::vector<Tangent> tangents;
       // Every merge removes a group, so this loop ends.
       while (true)
-      {
-        tangents.assign(groups.size(), Tangent{});
-        long merge_at = -1;
-        for (size_t k = 0; k < groups.size() && merge_at < 0; ++k)
         {
-          Outcome outcome = solve_group(
-            model, temperature, intervals, groups[k], tolerance, tangents[k]);
-          if (outcome == Outcome::solved)
-          {
-            const int side = undercut(model, temperature, s, tangents[k]);
-            if (side < 0)
-              outcome = Outcome::merge_with_previous;
-            else if (side > 0)
-              outcome = Outcome::merge_with_next;
-          }
-          if (outcome == Outcome::solved && k > 0
-              && tangents[k].x_low < tangents[k - 1].x_high)
-            outcome = Outcome::merge_with_previous;
+          tangents.assign(groups.size(), Tangent{});
+          long merge_at = -1;
+          for (size_t k = 0; k < groups.size() && merge_at < 0; ++k)
+            {
+              Outcome outcome = solve_group(model,
+                                            temperature,
+                                            intervals,
+                                            groups[k],
+                                            tolerance,
+                                            tangents[k]);
+              if (outcome == Outcome::solved)
+                {
+                  const int side = undercut(model, temperature, s, tangents[k]);
+                  if (side < 0)
+                    outcome = Outcome::merge_with_previous;
+                  else if (side > 0)
+                    outcome = Outcome::merge_with_next;
+                }
+              if (outcome == Outcome::solved && k > 0
+                  && tangents[k].x_low < tangents[k - 1].x_high)
+                outcome = Outcome::merge_with_previous;
 
-          if (outcome == Outcome::merge_with_previous)
-          {
-            if (k == 0)
-              throw std::runtime_error("common_tangent: no supporting tangent "
-                                       "found for the "
-                                       + model.name() + " model");
-            merge_at = static_cast<long>(k) - 1;
-          }
-          else if (outcome == Outcome::merge_with_next)
-          {
-            if (k + 1 == groups.size())
-              throw std::runtime_error("common_tangent: no supporting tangent "
-                                       "found for the "
-                                       + model.name() + " model");
-            merge_at = static_cast<long>(k);
-          }
+              if (outcome == Outcome::merge_with_previous)
+                {
+                  if (k == 0)
+                    throw std::runtime_error(
+                      "common_tangent: no supporting tangent "
+                      "found for the "
+                      + model.name() + " model");
+                  merge_at = static_cast<long>(k) - 1;
+                }
+              else if (outcome == Outcome::merge_with_next)
+                {
+                  if (k + 1 == groups.size())
+                    throw std::runtime_error(
+                      "common_tangent: no supporting tangent "
+                      "found for the "
+                      + model.name() + " model");
+                  merge_at = static_cast<long>(k);
+                }
+            }
+          if (merge_at < 0)
+            return tangents;
+          merge(static_cast<size_t>(merge_at));
         }
-        if (merge_at < 0)
-          return tangents;
-        merge(static_cast<size_t>(merge_at));
-      }
     }
   } // namespace
 
@@ -610,8 +616,9 @@ namespace scalebridge::thermo
     const auto widest
       = std::max_element(intervals.begin(),
                          intervals.end(),
-                         [](const auto &a, const auto &b)
-                         { return a.high - a.low < b.high - b.low; });
+                         [](const auto &a, const auto &b) {
+                           return a.high - a.low < b.high - b.low;
+                         });
     return CompositionPair{widest->low, widest->high};
   }
 

@@ -97,40 +97,40 @@ namespace scalebridge::transport
     // Regression ln D = ln D0 - E_m u with u = 1 / kB T [1/eV].
     std::vector<double> u(n), y(n), w(n, 1.0);
     for (size_t i = 0; i < n; ++i)
-    {
-      check_temperature(temperatures[i], "fit_arrhenius");
-      require(diffusivities[i] > 0.0 && std::isfinite(diffusivities[i]),
-              "fit_arrhenius: diffusivity " + format(diffusivities[i])
-                + " m^2/s at point " + std::to_string(i)
-                + " must be positive and finite");
-      u[i] = 1.0 / (constants::boltzmann_eV * temperatures[i]);
-      y[i] = std::log(diffusivities[i]);
-      if (weighted)
       {
-        require(log_sigmas[i] > 0.0 && std::isfinite(log_sigmas[i]),
-                "fit_arrhenius: standard deviation " + format(log_sigmas[i])
-                  + " at point " + std::to_string(i) + " must be positive");
-        w[i] = 1.0 / (log_sigmas[i] * log_sigmas[i]);
+        check_temperature(temperatures[i], "fit_arrhenius");
+        require(diffusivities[i] > 0.0 && std::isfinite(diffusivities[i]),
+                "fit_arrhenius: diffusivity " + format(diffusivities[i])
+                  + " m^2/s at point " + std::to_string(i)
+                  + " must be positive and finite");
+        u[i] = 1.0 / (constants::boltzmann_eV * temperatures[i]);
+        y[i] = std::log(diffusivities[i]);
+        if (weighted)
+          {
+            require(log_sigmas[i] > 0.0 && std::isfinite(log_sigmas[i]),
+                    "fit_arrhenius: standard deviation " + format(log_sigmas[i])
+                      + " at point " + std::to_string(i) + " must be positive");
+            w[i] = 1.0 / (log_sigmas[i] * log_sigmas[i]);
+          }
       }
-    }
 
     // Centred sums avoid the cancellation of the raw normal equations, whose
     // u^2 terms are ~1e3 larger than their spread.
     double W = 0, u_mean = 0, y_mean = 0;
     for (size_t i = 0; i < n; ++i)
-    {
-      W += w[i];
-      u_mean += w[i] * u[i];
-      y_mean += w[i] * y[i];
-    }
+      {
+        W += w[i];
+        u_mean += w[i] * u[i];
+        y_mean += w[i] * y[i];
+      }
     u_mean /= W;
     y_mean /= W;
     double Suu = 0, Suy = 0;
     for (size_t i = 0; i < n; ++i)
-    {
-      Suu += w[i] * (u[i] - u_mean) * (u[i] - u_mean);
-      Suy += w[i] * (u[i] - u_mean) * (y[i] - y_mean);
-    }
+      {
+        Suu += w[i] * (u[i] - u_mean) * (u[i] - u_mean);
+        Suy += w[i] * (u[i] - u_mean) * (y[i] - y_mean);
+      }
     // Distinct temperatures give Suu of order W * (spread of u)^2; equal
     // ones leave only round-off.
     require(n >= 2 && Suu > 1e-20 * W * u_mean * u_mean,
@@ -144,11 +144,11 @@ namespace scalebridge::transport
 
     double rss = 0, weighted_rss = 0;
     for (size_t i = 0; i < n; ++i)
-    {
-      const double r = y[i] - (log_D0 - fit.barrier_eV * u[i]);
-      rss += r * r;
-      weighted_rss += w[i] * r * r;
-    }
+      {
+        const double r = y[i] - (log_D0 - fit.barrier_eV * u[i]);
+        rss += r * r;
+        weighted_rss += w[i] * r * r;
+      }
     fit.rms_log_residual = std::sqrt(rss / n);
 
     // (X^T W X)^-1 for the parameters (E_m, ln D0), from the centred sums:

@@ -32,20 +32,20 @@ TEST(ButlerVolmer, MatchesTextbookForm)
   // errs by < 40 eps relative, hence 1e-13.
   for (const double alpha : {0.2, 0.5, 0.7})
     for (const double n : {1.0, 2.0})
-    {
-      const ButlerVolmer bv{3.0, alpha, n};
-      const double       f = n * thermal_inverse_voltage(T);
-      for (const double eta : {-0.5, -0.1, -0.01, 0.01, 0.1, 0.5})
       {
-        const double i
-          = 3.0
-            * (std::exp((1 - alpha) * f * eta) - std::exp(-alpha * f * eta));
-        EXPECT_NEAR(bv.current(eta, T), i, 1e-13 * std::abs(i))
-          << alpha << ' ' << n << ' ' << eta;
-        // Anodic current positive.
-        EXPECT_EQ(bv.current(eta, T) > 0, eta > 0);
+        const ButlerVolmer bv{3.0, alpha, n};
+        const double       f = n * thermal_inverse_voltage(T);
+        for (const double eta : {-0.5, -0.1, -0.01, 0.01, 0.1, 0.5})
+          {
+            const double i = 3.0
+                             * (std::exp((1 - alpha) * f * eta)
+                                - std::exp(-alpha * f * eta));
+            EXPECT_NEAR(bv.current(eta, T), i, 1e-13 * std::abs(i))
+              << alpha << ' ' << n << ' ' << eta;
+            // Anodic current positive.
+            EXPECT_EQ(bv.current(eta, T) > 0, eta > 0);
+          }
       }
-    }
 }
 
 TEST(ButlerVolmer, SymmetricCaseIsTwoSinh)
@@ -55,17 +55,17 @@ TEST(ButlerVolmer, SymmetricCaseIsTwoSinh)
   // two evaluations of F eta / RT differ by ~2 ulps, which changes sinh by
   // (xi/2) coth(xi/2) ~ up to 20 times that: 1e-13 relative.
   for (const double n : {1.0, 2.0})
-  {
-    const ButlerVolmer bv{1e-2, 0.5, n};
-    const double       f = n * thermal_inverse_voltage(T);
-    for (const double eta : {1e-14, 1e-9, 1e-4, 0.02, 0.3, 1.0})
-      for (const double sign : {-1.0, 1.0})
-      {
-        const double i = 2 * 1e-2 * std::sinh(sign * f * eta / 2);
-        EXPECT_NEAR(bv.current(sign * eta, T), i, 1e-13 * std::abs(i))
-          << n << ' ' << sign * eta;
-      }
-  }
+    {
+      const ButlerVolmer bv{1e-2, 0.5, n};
+      const double       f = n * thermal_inverse_voltage(T);
+      for (const double eta : {1e-14, 1e-9, 1e-4, 0.02, 0.3, 1.0})
+        for (const double sign : {-1.0, 1.0})
+          {
+            const double i = 2 * 1e-2 * std::sinh(sign * f * eta / 2);
+            EXPECT_NEAR(bv.current(sign * eta, T), i, 1e-13 * std::abs(i))
+              << n << ' ' << sign * eta;
+          }
+    }
   EXPECT_EQ(ButlerVolmer{1.0}.current(0.0, T), 0.0);
 }
 
@@ -88,23 +88,23 @@ TEST(ButlerVolmer, LinearRegimeGivesChargeTransferResistance)
 TEST(ButlerVolmer, DerivativeMatchesClosedFormAndFiniteDifferences)
 {
   for (const double alpha : {0.25, 0.5, 0.8})
-  {
-    const ButlerVolmer bv{2.0, alpha, 1};
-    const double       f = thermal_inverse_voltage(T);
-    for (const double eta : {-0.3, -0.02, 0.0, 0.01, 0.25})
     {
-      const double di = 2.0 * f
-                        * ((1 - alpha) * std::exp((1 - alpha) * f * eta)
-                           + alpha * std::exp(-alpha * f * eta));
-      EXPECT_NEAR(bv.current_derivative(eta, T), di, 1e-13 * di);
-      // Central difference, h = 1e-6 V: truncation (f h)^2 / 6 ~ 3e-10
-      // relative; rounding eps |i| / (h i') ~ 1e-16 / (f h) ~ 3e-12.
-      const double h = 1e-6;
-      const double fd
-        = (bv.current(eta + h, T) - bv.current(eta - h, T)) / (2 * h);
-      EXPECT_NEAR(bv.current_derivative(eta, T), fd, 1e-8 * di) << eta;
+      const ButlerVolmer bv{2.0, alpha, 1};
+      const double       f = thermal_inverse_voltage(T);
+      for (const double eta : {-0.3, -0.02, 0.0, 0.01, 0.25})
+        {
+          const double di = 2.0 * f
+                            * ((1 - alpha) * std::exp((1 - alpha) * f * eta)
+                               + alpha * std::exp(-alpha * f * eta));
+          EXPECT_NEAR(bv.current_derivative(eta, T), di, 1e-13 * di);
+          // Central difference, h = 1e-6 V: truncation (f h)^2 / 6 ~ 3e-10
+          // relative; rounding eps |i| / (h i') ~ 1e-16 / (f h) ~ 3e-12.
+          const double h = 1e-6;
+          const double fd
+            = (bv.current(eta + h, T) - bv.current(eta - h, T)) / (2 * h);
+          EXPECT_NEAR(bv.current_derivative(eta, T), fd, 1e-8 * di) << eta;
+        }
     }
-  }
 }
 
 TEST(ButlerVolmer, InverseRoundTripOverTwentyFourDecades)
@@ -115,26 +115,26 @@ TEST(ButlerVolmer, InverseRoundTripOverTwentyFourDecades)
   // its own few ulps times the exponent, so 1e-12 relative has margin.
   for (const double alpha : {0.2, 0.5, 0.8})
     for (const double n : {1.0, 2.0})
-    {
-      const ButlerVolmer bv{0.7, alpha, n};
-      for (int p = -12; p <= 12; ++p)
-        for (const double sign : {-1.0, 1.0})
-        {
-          const double i   = sign * 0.7 * std::pow(10.0, p);
-          const double eta = bv.overpotential(i, T);
-          EXPECT_TRUE(std::isfinite(eta));
-          EXPECT_EQ(eta > 0, sign > 0);
-          EXPECT_NEAR(bv.current(eta, T), i, 1e-12 * std::abs(i))
-            << alpha << ' ' << n << ' ' << i;
-        }
-      // And eta -> i -> eta.
-      for (const double eta :
-           {-1.2, -0.3, -1e-3, -1e-10, 1e-10, 1e-3, 0.3, 1.2})
-        EXPECT_NEAR(bv.overpotential(bv.current(eta, T), T),
-                    eta,
-                    1e-13 * std::abs(eta))
-          << eta;
-    }
+      {
+        const ButlerVolmer bv{0.7, alpha, n};
+        for (int p = -12; p <= 12; ++p)
+          for (const double sign : {-1.0, 1.0})
+            {
+              const double i   = sign * 0.7 * std::pow(10.0, p);
+              const double eta = bv.overpotential(i, T);
+              EXPECT_TRUE(std::isfinite(eta));
+              EXPECT_EQ(eta > 0, sign > 0);
+              EXPECT_NEAR(bv.current(eta, T), i, 1e-12 * std::abs(i))
+                << alpha << ' ' << n << ' ' << i;
+            }
+        // And eta -> i -> eta.
+        for (const double eta :
+             {-1.2, -0.3, -1e-3, -1e-10, 1e-10, 1e-3, 0.3, 1.2})
+          EXPECT_NEAR(bv.overpotential(bv.current(eta, T), T),
+                      eta,
+                      1e-13 * std::abs(eta))
+            << eta;
+      }
   EXPECT_EQ(ButlerVolmer{1.0}.overpotential(0.0, T), 0.0);
 }
 
@@ -165,15 +165,16 @@ TEST(ButlerVolmer, TafelSlopes)
   // ln(10) RT / (alpha n F) per decade of cathodic current. At 1e9 i0 the
   // neglected exponential is e^-xi ~ 1e-16 relative.
   for (const double alpha : {0.3, 0.5})
-  {
-    const ButlerVolmer bv{1.0, alpha, 2};
-    const double       f = 2 * thermal_inverse_voltage(T);
-    const double anodic  = bv.overpotential(1e10, T) - bv.overpotential(1e9, T);
-    const double cathodic
-      = bv.overpotential(-1e10, T) - bv.overpotential(-1e9, T);
-    EXPECT_NEAR(anodic, std::log(10.0) / ((1 - alpha) * f), 1e-10);
-    EXPECT_NEAR(cathodic, -std::log(10.0) / (alpha * f), 1e-10);
-  }
+    {
+      const ButlerVolmer bv{1.0, alpha, 2};
+      const double       f = 2 * thermal_inverse_voltage(T);
+      const double       anodic
+        = bv.overpotential(1e10, T) - bv.overpotential(1e9, T);
+      const double cathodic
+        = bv.overpotential(-1e10, T) - bv.overpotential(-1e9, T);
+      EXPECT_NEAR(anodic, std::log(10.0) / ((1 - alpha) * f), 1e-10);
+      EXPECT_NEAR(cathodic, -std::log(10.0) / (alpha * f), 1e-10);
+    }
   // n = 1, alpha = 1/2 at 25 C: 2 ln(10) RT / F = 118.3 mV per decade.
   const ButlerVolmer one{1.0, 0.5, 1};
   EXPECT_NEAR(one.overpotential(1e10, T) - one.overpotential(1e9, T),
@@ -221,17 +222,17 @@ TEST(ButlerVolmer, RejectsBadParameters)
                                  ButlerVolmer{1.0, 1.5},
                                  ButlerVolmer{1.0, nan},
                                  ButlerVolmer{1.0, 0.5, 0.0}})
-  {
-    EXPECT_THROW(bad.current(0.1, T), std::invalid_argument);
-    EXPECT_THROW(bad.current_derivative(0.1, T), std::invalid_argument);
-    EXPECT_THROW(bad.overpotential(1.0, T), std::invalid_argument);
-  }
+    {
+      EXPECT_THROW(bad.current(0.1, T), std::invalid_argument);
+      EXPECT_THROW(bad.current_derivative(0.1, T), std::invalid_argument);
+      EXPECT_THROW(bad.overpotential(1.0, T), std::invalid_argument);
+    }
   const ButlerVolmer bv{1.0};
   for (const double temperature : {0.0, -5.0, nan})
-  {
-    EXPECT_THROW(bv.current(0.1, temperature), std::invalid_argument);
-    EXPECT_THROW(bv.overpotential(1.0, temperature), std::invalid_argument);
-  }
+    {
+      EXPECT_THROW(bv.current(0.1, temperature), std::invalid_argument);
+      EXPECT_THROW(bv.overpotential(1.0, temperature), std::invalid_argument);
+    }
   EXPECT_THROW(bv.current(nan, T), std::invalid_argument);
   EXPECT_THROW(bv.overpotential(nan, T), std::invalid_argument);
   EXPECT_THROW(bv.overpotential(std::numeric_limits<double>::infinity(), T),

@@ -192,8 +192,7 @@ namespace
   {
     const auto [x1, x2] = pair;
     ASSERT_LT(x1, x2);
-    const auto resolution = [&](double x)
-    {
+    const auto resolution = [&](double x) {
       return model.chemical_potential_derivative(x, T)
              * (std::nextafter(x, 2.0) - x);
     };
@@ -205,11 +204,11 @@ namespace
     const double g1 = model.free_energy(x1, T);
     EXPECT_NEAR(g1 - mu * x1, model.free_energy(x2, T) - mu * x2, tolerance);
     for (int k = 1; k < 20000; ++k)
-    {
-      const double x = k / 20000.0;
-      EXPECT_GE(model.free_energy(x, T), g1 + mu1 * (x - x1) - 1e-12)
-        << "tangent cuts g at x = " << x;
-    }
+      {
+        const double x = k / 20000.0;
+        EXPECT_GE(model.free_energy(x, T), g1 + mu1 * (x - x1) - 1e-12)
+          << "tangent cuts g at x = " << x;
+      }
   }
 
   /// Strict inclusion spinodal in binodal.
@@ -231,14 +230,15 @@ namespace
   double
   symmetric_binodal(const double omega, const double T, const double x_spinodal)
   {
-    const auto f = [&](double x)
-    { return kB * T * (std::log(x) - std::log1p(-x)) + omega * (1 - 2 * x); };
+    const auto f = [&](double x) {
+      return kB * T * (std::log(x) - std::log1p(-x)) + omega * (1 - 2 * x);
+    };
     double lo = std::log(1e-300), hi = std::log(x_spinodal);
     for (int it = 0; it < 400; ++it)
-    {
-      const double mid                 = 0.5 * (lo + hi);
-      (f(std::exp(mid)) < 0 ? lo : hi) = mid;
-    }
+      {
+        const double mid                 = 0.5 * (lo + hi);
+        (f(std::exp(mid)) < 0 ? lo : hi) = mid;
+      }
     return std::exp(0.5 * (lo + hi));
   }
 
@@ -259,13 +259,13 @@ TEST(Spinodal, ClosedForms)
   // to adjacent doubles; with |d2mu/dx2| = O(kT) there, x is good to ~1e-15.
   const double omega = 0.1;
   for (const double T : {150.0, 300.0, 450.0, 550.0})
-  {
-    const auto s = thermo::spinodal(RegularSolution(omega, -3.0), T);
-    ASSERT_TRUE(s.has_value()) << T;
-    const double x_low = regular_solution_spinodal(omega, T);
-    EXPECT_NEAR(s->first, x_low, 1e-12) << T;
-    EXPECT_NEAR(s->second, 1 - x_low, 1e-12) << T;
-  }
+    {
+      const auto s = thermo::spinodal(RegularSolution(omega, -3.0), T);
+      ASSERT_TRUE(s.has_value()) << T;
+      const double x_low = regular_solution_spinodal(omega, T);
+      EXPECT_NEAR(s->first, x_low, 1e-12) << T;
+      EXPECT_NEAR(s->second, 1 - x_low, 1e-12) << T;
+    }
   // Landau: x = 1/2 -/+ sqrt(B / 6A).
   const auto s = thermo::spinodal(LandauFreeEnergy(1.0, 0.2, 0.05), 300);
   ASSERT_TRUE(s.has_value());
@@ -288,15 +288,15 @@ TEST(CommonTangent, LandauClosedForm)
 {
   // x = 1/2 -/+ sqrt(B / 2A); the default tolerance 1e-12 bounds the error.
   for (const double B : {0.05, 0.2, 0.45})
-  {
-    LandauFreeEnergy model(1.0, B, 0.05);
-    const auto       b = thermo::common_tangent(model, 300);
-    ASSERT_TRUE(b.has_value()) << B;
-    EXPECT_NEAR(b->first, 0.5 - std::sqrt(B / 2), 1e-12) << B;
-    EXPECT_NEAR(b->second, 0.5 + std::sqrt(B / 2), 1e-12) << B;
-    expect_common_tangent(model, 300, *b);
-    expect_contains(*b, *thermo::spinodal(model, 300));
-  }
+    {
+      LandauFreeEnergy model(1.0, B, 0.05);
+      const auto       b = thermo::common_tangent(model, 300);
+      ASSERT_TRUE(b.has_value()) << B;
+      EXPECT_NEAR(b->first, 0.5 - std::sqrt(B / 2), 1e-12) << B;
+      EXPECT_NEAR(b->second, 0.5 + std::sqrt(B / 2), 1e-12) << B;
+      expect_common_tangent(model, 300, *b);
+      expect_contains(*b, *thermo::spinodal(model, 300));
+    }
 }
 
 TEST(CommonTangent, SymmetricRegularSolution)
@@ -305,19 +305,19 @@ TEST(CommonTangent, SymmetricRegularSolution)
   // relative tolerance is 1e-12 in min(x, 1-x).
   const double omega = 0.1, mu0 = -3.4;
   for (const double T : {150.0, 250.0, 350.0, 450.0, 550.0})
-  {
-    RegularSolution model(omega, mu0);
-    const auto      b = thermo::common_tangent(model, T);
-    ASSERT_TRUE(b.has_value()) << T;
-    const double x1
-      = symmetric_binodal(omega, T, regular_solution_spinodal(omega, T));
-    EXPECT_NEAR(b->first, x1, 1e-11 * x1) << T;
-    EXPECT_NEAR(b->second, 1 - x1, 1e-11 * x1 + 4e-16) << T;
-    expect_common_tangent(model, T, *b);
-    expect_contains(*b, *thermo::spinodal(model, T));
-    // The plateau of a symmetric solution sits at mu0.
-    EXPECT_NEAR(model.chemical_potential(b->first, T), mu0, 1e-12);
-  }
+    {
+      RegularSolution model(omega, mu0);
+      const auto      b = thermo::common_tangent(model, T);
+      ASSERT_TRUE(b.has_value()) << T;
+      const double x1
+        = symmetric_binodal(omega, T, regular_solution_spinodal(omega, T));
+      EXPECT_NEAR(b->first, x1, 1e-11 * x1) << T;
+      EXPECT_NEAR(b->second, 1 - x1, 1e-11 * x1 + 4e-16) << T;
+      expect_common_tangent(model, T, *b);
+      expect_contains(*b, *thermo::spinodal(model, T));
+      // The plateau of a symmetric solution sits at mu0.
+      EXPECT_NEAR(model.chemical_potential(b->first, T), mu0, 1e-12);
+    }
 }
 
 TEST(CommonTangent, StronglySegregatedRegularSolution)
@@ -342,10 +342,10 @@ TEST(CommonTangent, NoneAtOrAboveCriticalTemperature)
   RegularSolution model(0.1, -3);
   const double    Tc = model.critical_temperature();
   for (const double T : {Tc, Tc * (1 + 1e-9), 1.5 * Tc})
-  {
-    EXPECT_FALSE(thermo::common_tangent(model, T).has_value()) << T / Tc;
-    EXPECT_TRUE(thermo::common_tangents(model, T).empty());
-  }
+    {
+      EXPECT_FALSE(thermo::common_tangent(model, T).has_value()) << T / Tc;
+      EXPECT_TRUE(thermo::common_tangents(model, T).empty());
+    }
   EXPECT_TRUE(thermo::common_tangent(model, Tc * (1 - 1e-6)).has_value());
   EXPECT_FALSE(
     thermo::common_tangent(LandauFreeEnergy(1, 0, 0), 300).has_value());
@@ -368,28 +368,28 @@ TEST(CommonTangent, ApproachToCriticalTemperature)
   RegularSolution model(omega, 0);
   const double    Tc = model.critical_temperature();
   for (const double eps : {1e-1, 3e-2, 1e-2, 1e-3, 1e-4})
-  {
-    const double T = Tc * (1 - eps);
-    const auto   b = thermo::common_tangent(model, T);
-    ASSERT_TRUE(b.has_value()) << eps;
-    const double width = b->second - b->first;
-
-    double lo = 0, hi = 1; // bisection on tanh(m Tc/T) - m, positive below m
-    for (int it = 0; it < 200; ++it)
     {
-      const double mid                              = 0.5 * (lo + hi);
-      (std::tanh(mid * Tc / T) - mid > 0 ? lo : hi) = mid;
-    }
-    EXPECT_NEAR(width, 0.5 * (lo + hi), 1e-8 * width) << eps;
+      const double T = Tc * (1 - eps);
+      const auto   b = thermo::common_tangent(model, T);
+      ASSERT_TRUE(b.has_value()) << eps;
+      const double width = b->second - b->first;
 
-    const double ratio = width / std::sqrt(3 * eps);
-    EXPECT_NEAR(ratio,
-                1 - 0.4 * eps - 12.0 / 175 * eps * eps,
-                0.1 * eps * eps * eps + 1e-8)
-      << eps;
-    EXPECT_NEAR(b->first + b->second, 1.0, 1e-8 * width) << eps;
-    expect_contains(*b, *thermo::spinodal(model, T));
-  }
+      double lo = 0, hi = 1; // bisection on tanh(m Tc/T) - m, positive below m
+      for (int it = 0; it < 200; ++it)
+        {
+          const double mid                              = 0.5 * (lo + hi);
+          (std::tanh(mid * Tc / T) - mid > 0 ? lo : hi) = mid;
+        }
+      EXPECT_NEAR(width, 0.5 * (lo + hi), 1e-8 * width) << eps;
+
+      const double ratio = width / std::sqrt(3 * eps);
+      EXPECT_NEAR(ratio,
+                  1 - 0.4 * eps - 12.0 / 175 * eps * eps,
+                  0.1 * eps * eps * eps + 1e-8)
+        << eps;
+      EXPECT_NEAR(b->first + b->second, 1.0, 1e-8 * width) << eps;
+      expect_contains(*b, *thermo::spinodal(model, T));
+    }
   // Much closer, at eps = 1e-6, the binodal is still found; round-off now
   // limits the width to a relative ~1e-5 (same estimate as above).
   const auto b = thermo::common_tangent(model, Tc * (1 - 1e-6));

@@ -42,13 +42,13 @@ namespace
     const auto x        = probe_compositions();
     double     previous = model.chemical_potential(x[0], T);
     for (size_t k = 1; k < x.size(); ++k)
-    {
-      const double mu = model.chemical_potential(x[k], T);
-      EXPECT_TRUE(std::isfinite(mu)) << x[k];
-      EXPECT_GE(mu, previous - 1e-14 * (1 + std::abs(mu))) << x[k];
-      EXPECT_GE(model.chemical_potential_derivative(x[k], T), 0.0) << x[k];
-      previous = mu;
-    }
+      {
+        const double mu = model.chemical_potential(x[k], T);
+        EXPECT_TRUE(std::isfinite(mu)) << x[k];
+        EXPECT_GE(mu, previous - 1e-14 * (1 + std::abs(mu))) << x[k];
+        EXPECT_GE(model.chemical_potential_derivative(x[k], T), 0.0) << x[k];
+        previous = mu;
+      }
   }
 } // namespace
 
@@ -67,27 +67,29 @@ TEST(ConvexifiedFreeEnergy, RegularSolutionBelowCriticalTemperature)
   const double mu_plateau = model.chemical_potential(x1, T);
   const double g1         = model.free_energy(x1, T);
   for (const double x : probe_compositions())
-  {
-    if (x > x1 && x < x2)
     {
-      // The tangent line: constant mu (1e-12: the tangent conditions hold
-      // to ~1e-15 here), zero dmu/dx and Theta, and g below the model.
-      EXPECT_NEAR(convex.chemical_potential(x, T), mu_plateau, 1e-12) << x;
-      EXPECT_EQ(convex.chemical_potential_derivative(x, T), 0.0) << x;
-      EXPECT_EQ(thermo::thermodynamic_factor(convex, x, T), 0.0) << x;
-      EXPECT_NEAR(convex.free_energy(x, T), g1 + mu_plateau * (x - x1), 1e-12);
-      EXPECT_LE(convex.free_energy(x, T), model.free_energy(x, T) + 1e-12);
+      if (x > x1 && x < x2)
+        {
+          // The tangent line: constant mu (1e-12: the tangent conditions hold
+          // to ~1e-15 here), zero dmu/dx and Theta, and g below the model.
+          EXPECT_NEAR(convex.chemical_potential(x, T), mu_plateau, 1e-12) << x;
+          EXPECT_EQ(convex.chemical_potential_derivative(x, T), 0.0) << x;
+          EXPECT_EQ(thermo::thermodynamic_factor(convex, x, T), 0.0) << x;
+          EXPECT_NEAR(convex.free_energy(x, T),
+                      g1 + mu_plateau * (x - x1),
+                      1e-12);
+          EXPECT_LE(convex.free_energy(x, T), model.free_energy(x, T) + 1e-12);
+        }
+      else
+        {
+          // The model itself, exactly, including near x = 0 and 1.
+          EXPECT_EQ(convex.free_energy(x, T), model.free_energy(x, T)) << x;
+          EXPECT_EQ(convex.chemical_potential(x, T),
+                    model.chemical_potential(x, T));
+          EXPECT_EQ(convex.chemical_potential_derivative(x, T),
+                    model.chemical_potential_derivative(x, T));
+        }
     }
-    else
-    {
-      // The model itself, exactly, including near x = 0 and 1.
-      EXPECT_EQ(convex.free_energy(x, T), model.free_energy(x, T)) << x;
-      EXPECT_EQ(convex.chemical_potential(x, T),
-                model.chemical_potential(x, T));
-      EXPECT_EQ(convex.chemical_potential_derivative(x, T),
-                model.chemical_potential_derivative(x, T));
-    }
-  }
   expect_convex(convex, T);
   // The dilute limit is the model's: Theta -> 1.
   EXPECT_NEAR(thermo::thermodynamic_factor(convex, 1e-12, T), 1.0, 1e-9);
@@ -102,19 +104,19 @@ TEST(ConvexifiedFreeEnergy, ContinuousAtTheBinodal)
   RegularSolution       model(0.1, -3.4);
   ConvexifiedFreeEnergy convex(model, T);
   for (const double xb : {convex.binodal()->first, convex.binodal()->second})
-  {
-    const double bound = model.chemical_potential_derivative(xb, T) * delta;
-    EXPECT_NEAR(convex.chemical_potential(xb - delta, T),
-                convex.chemical_potential(xb + delta, T),
-                bound + 1e-12)
-      << xb;
-    const double mu = convex.chemical_potential(xb, T);
-    EXPECT_NEAR(convex.free_energy(xb + delta, T)
-                  - convex.free_energy(xb - delta, T),
-                2 * delta * mu,
-                bound * delta + 1e-14)
-      << xb;
-  }
+    {
+      const double bound = model.chemical_potential_derivative(xb, T) * delta;
+      EXPECT_NEAR(convex.chemical_potential(xb - delta, T),
+                  convex.chemical_potential(xb + delta, T),
+                  bound + 1e-12)
+        << xb;
+      const double mu = convex.chemical_potential(xb, T);
+      EXPECT_NEAR(convex.free_energy(xb + delta, T)
+                    - convex.free_energy(xb - delta, T),
+                  2 * delta * mu,
+                  bound * delta + 1e-14)
+        << xb;
+    }
 }
 
 TEST(ConvexifiedFreeEnergy, LandauPlateauAtTheWellBottom)
@@ -125,10 +127,10 @@ TEST(ConvexifiedFreeEnergy, LandauPlateauAtTheWellBottom)
   ConvexifiedFreeEnergy convex(LandauFreeEnergy(A, B, C), T);
   EXPECT_FALSE(convex.has_ideal_entropy());
   for (const double x : {0.2, 0.4, 0.5, 0.7, 0.8})
-  {
-    EXPECT_NEAR(convex.free_energy(x, T), C - B * B / (4 * A), 1e-14) << x;
-    EXPECT_NEAR(convex.chemical_potential(x, T), 0.0, 1e-14) << x;
-  }
+    {
+      EXPECT_NEAR(convex.free_energy(x, T), C - B * B / (4 * A), 1e-14) << x;
+      EXPECT_NEAR(convex.chemical_potential(x, T), 0.0, 1e-14) << x;
+    }
   expect_convex(convex, T);
 }
 
@@ -173,10 +175,10 @@ TEST(ConvexifiedFreeEnergy, RejectsOtherTemperaturesAndBadCompositions)
   EXPECT_NO_THROW(convex.chemical_potential(0.5, 300 * (1 + 1e-14)));
 
   for (const double x : {0.0, 1.0, -0.2, 1.5})
-  {
-    EXPECT_THROW(convex.free_energy(x, 300), std::invalid_argument) << x;
-    EXPECT_THROW(convex.chemical_potential(x, 300), std::invalid_argument);
-  }
+    {
+      EXPECT_THROW(convex.free_energy(x, 300), std::invalid_argument) << x;
+      EXPECT_THROW(convex.chemical_potential(x, 300), std::invalid_argument);
+    }
   EXPECT_THROW(ConvexifiedFreeEnergy(RegularSolution(0.1, 0), 0),
                std::invalid_argument);
   // The binodal of Omega / kT = 40 is not representable.

@@ -53,24 +53,24 @@ TEST(RegularSolution, MatchesClosedForms)
   EXPECT_EQ(model.mu0_eV(), mu0);
 
   for (const double x : {1e-9, 0.01, 0.2, 0.5, 0.77, 0.999, 1 - 1e-9})
-  {
-    // Written with log(1-x) and log(x/(1-x)) instead of log1p; rounding 1-x
-    // costs at most ~1e-16 absolute in g and mu, far below the tolerance.
-    const double g = mu0 * x + omega * x * (1 - x)
-                     + kT * (x * std::log(x) + (1 - x) * std::log(1 - x));
-    const double mu  = mu0 + kT * std::log(x / (1 - x)) + omega * (1 - 2 * x);
-    const double dmu = kT * (1 / x + 1 / (1 - x)) - 2 * omega;
-    // A few ulps of the largest term in each sum.
-    const double scale
-      = std::abs(mu0) + omega
-        + kT * (std::abs(std::log(x)) + std::abs(std::log(1 - x)));
-    EXPECT_NEAR(model.free_energy(x, T), g, 1e-14 * scale) << x;
-    EXPECT_NEAR(model.chemical_potential(x, T), mu, 1e-14 * scale) << x;
-    EXPECT_NEAR(model.chemical_potential_derivative(x, T),
-                dmu,
-                1e-14 * std::abs(dmu) + 1e-14 * omega)
-      << x;
-  }
+    {
+      // Written with log(1-x) and log(x/(1-x)) instead of log1p; rounding 1-x
+      // costs at most ~1e-16 absolute in g and mu, far below the tolerance.
+      const double g = mu0 * x + omega * x * (1 - x)
+                       + kT * (x * std::log(x) + (1 - x) * std::log(1 - x));
+      const double mu  = mu0 + kT * std::log(x / (1 - x)) + omega * (1 - 2 * x);
+      const double dmu = kT * (1 / x + 1 / (1 - x)) - 2 * omega;
+      // A few ulps of the largest term in each sum.
+      const double scale
+        = std::abs(mu0) + omega
+          + kT * (std::abs(std::log(x)) + std::abs(std::log(1 - x)));
+      EXPECT_NEAR(model.free_energy(x, T), g, 1e-14 * scale) << x;
+      EXPECT_NEAR(model.chemical_potential(x, T), mu, 1e-14 * scale) << x;
+      EXPECT_NEAR(model.chemical_potential_derivative(x, T),
+                  dmu,
+                  1e-14 * std::abs(dmu) + 1e-14 * omega)
+        << x;
+    }
   // g(1/2) = mu0/2 + Omega/4 - kT ln 2.
   EXPECT_NEAR(model.free_energy(0.5, T),
               mu0 / 2 + omega / 4 - kT * std::log(2.0),
@@ -94,35 +94,37 @@ TEST(RegularSolution, DerivativesMatchFiniteDifferences)
   const double mu0 = -3.4;
   for (const double omega : {-0.05, 0.12})
     for (const double T : {250.0, 900.0})
-    {
-      RegularSolution model(omega, mu0);
-      const double    kT = kB * T;
-      const auto      g  = [&](double x) { return model.free_energy(x, T); };
-      const auto mu = [&](double x) { return model.chemical_potential(x, T); };
-      for (const double x : {0.003, 0.05, 0.3, 0.5, 0.81, 0.97, 0.999})
       {
-        // Step relative to the distance m from the nearer end member, where
-        // the derivatives of the entropy scale like 1/m^k.
-        const double m = std::min(x, 1 - x);
-        const double h = 1e-4 * m;
-        // |g'''| = |mu''| <= kT / m'^2 and |mu'''| <= 4 kT / m'^3 with
-        // m' = m - h the closest approach within the stencil.
-        const double m_stencil     = m - h;
-        const double entropy_terms = kT * (2 + std::abs(std::log(m)));
-        expect_derivative(g,
-                          model.chemical_potential(x, T),
-                          x,
-                          h,
-                          kT / (m_stencil * m_stencil),
-                          std::abs(mu0) * x + std::abs(omega) + entropy_terms);
-        expect_derivative(mu,
-                          model.chemical_potential_derivative(x, T),
-                          x,
-                          h,
-                          4 * kT / (m_stencil * m_stencil * m_stencil),
-                          std::abs(mu0) + std::abs(omega) + entropy_terms);
+        RegularSolution model(omega, mu0);
+        const double    kT = kB * T;
+        const auto      g  = [&](double x) { return model.free_energy(x, T); };
+        const auto      mu
+          = [&](double x) { return model.chemical_potential(x, T); };
+        for (const double x : {0.003, 0.05, 0.3, 0.5, 0.81, 0.97, 0.999})
+          {
+            // Step relative to the distance m from the nearer end member, where
+            // the derivatives of the entropy scale like 1/m^k.
+            const double m = std::min(x, 1 - x);
+            const double h = 1e-4 * m;
+            // |g'''| = |mu''| <= kT / m'^2 and |mu'''| <= 4 kT / m'^3 with
+            // m' = m - h the closest approach within the stencil.
+            const double m_stencil     = m - h;
+            const double entropy_terms = kT * (2 + std::abs(std::log(m)));
+            expect_derivative(g,
+                              model.chemical_potential(x, T),
+                              x,
+                              h,
+                              kT / (m_stencil * m_stencil),
+                              std::abs(mu0) * x + std::abs(omega)
+                                + entropy_terms);
+            expect_derivative(mu,
+                              model.chemical_potential_derivative(x, T),
+                              x,
+                              h,
+                              4 * kT / (m_stencil * m_stencil * m_stencil),
+                              std::abs(mu0) + std::abs(omega) + entropy_terms);
+          }
       }
-    }
 }
 
 TEST(LandauFreeEnergy, MatchesClosedFormsAndFiniteDifferences)
@@ -135,18 +137,18 @@ TEST(LandauFreeEnergy, MatchesClosedFormsAndFiniteDifferences)
   const auto mu = [&](double x) { return model.chemical_potential(x, T); };
 
   for (const double x : {0.01, 0.2, 0.5, 0.6, 0.95})
-  {
-    const double y = x - 0.5;
-    EXPECT_NEAR(g(x), A * std::pow(y, 4) - B * y * y + C, 1e-15);
-    EXPECT_NEAR(mu(x), 4 * A * std::pow(y, 3) - 2 * B * y, 1e-15);
-    EXPECT_NEAR(model.chemical_potential_derivative(x, T),
-                12 * A * y * y - 2 * B,
-                1e-15);
-    // |g'''| = |24 A y| <= 12 A and |mu'''| = 24 A on (0,1).
-    expect_derivative(g, mu(x), x, 1e-5, 12 * A, A + B + std::abs(C));
-    expect_derivative(
-      mu, model.chemical_potential_derivative(x, T), x, 1e-5, 24 * A, A + B);
-  }
+    {
+      const double y = x - 0.5;
+      EXPECT_NEAR(g(x), A * std::pow(y, 4) - B * y * y + C, 1e-15);
+      EXPECT_NEAR(mu(x), 4 * A * std::pow(y, 3) - 2 * B * y, 1e-15);
+      EXPECT_NEAR(model.chemical_potential_derivative(x, T),
+                  12 * A * y * y - 2 * B,
+                  1e-15);
+      // |g'''| = |24 A y| <= 12 A and |mu'''| = 24 A on (0,1).
+      expect_derivative(g, mu(x), x, 1e-5, 12 * A, A + B + std::abs(C));
+      expect_derivative(
+        mu, model.chemical_potential_derivative(x, T), x, 1e-5, 24 * A, A + B);
+    }
   // Temperature independent.
   EXPECT_EQ(g(0.3), model.free_energy(0.3, 1000.0));
   // The double-well minima sit at x = 1/2 -/+ sqrt(B / 2A).
@@ -158,23 +160,25 @@ TEST(ThermodynamicFactor, RegularSolutionClosedFormAndDiluteLimit)
   const double    omega = 0.12, T = 320, kT = kB * T;
   RegularSolution model(omega, -3.0);
   for (const double x : {1e-6, 0.1, 0.5, 0.9})
-  {
-    const double theta = 1 / (1 - x) - 2 * omega * x / kT;
-    EXPECT_NEAR(thermo::thermodynamic_factor(model, x, T),
-                theta,
-                1e-14 * (1 / (1 - x) + 2 * omega * x / kT));
-  }
+    {
+      const double theta = 1 / (1 - x) - 2 * omega * x / kT;
+      EXPECT_NEAR(thermo::thermodynamic_factor(model, x, T),
+                  theta,
+                  1e-14 * (1 / (1 - x) + 2 * omega * x / kT));
+    }
   // Dilute limit: Theta = 1 + (1 - 2 Omega / kT) x + O(x^2), so
   // (Theta - 1) / x tends to 1 - 2 Omega / kT; the O(x) remainder is
   // x / (1 - x) - x <= 2 x^2, i.e. relative 1e-8 at x = 1e-8 or below;
   // Theta itself carries a few ulps of 1, i.e. ~16 eps / x in (Theta-1)/x.
   const double slope = 1 - 2 * omega / kT;
   for (const double x : {1e-8, 1e-10, 1e-12})
-  {
-    const double theta = thermo::thermodynamic_factor(model, x, T);
-    EXPECT_NEAR(theta, 1.0, 2 * std::abs(slope) * x);
-    EXPECT_NEAR((theta - 1) / x, slope, 1e-8 * std::abs(slope) + 16 * eps / x);
-  }
+    {
+      const double theta = thermo::thermodynamic_factor(model, x, T);
+      EXPECT_NEAR(theta, 1.0, 2 * std::abs(slope) * x);
+      EXPECT_NEAR((theta - 1) / x,
+                  slope,
+                  1e-8 * std::abs(slope) + 16 * eps / x);
+    }
   // Inside the spinodal Theta < 0 (uphill diffusion).
   EXPECT_LT(thermo::thermodynamic_factor(model, 0.5, T), 0);
 }
@@ -203,13 +207,13 @@ TEST(OpenCircuitVoltage, SignAndUnits)
   RegularSolution model(0.05, -3.4); // T_c = 290 K
   double          previous = std::numeric_limits<double>::infinity();
   for (int k = 1; k < 100; ++k)
-  {
-    const double x = 0.01 * k;
-    const double U = thermo::open_circuit_voltage_from_ion_energy(
-      model.chemical_potential(x, 300), 0);
-    EXPECT_LT(U, previous) << x;
-    previous = U;
-  }
+    {
+      const double x = 0.01 * k;
+      const double U = thermo::open_circuit_voltage_from_ion_energy(
+        model.chemical_potential(x, 300), 0);
+      EXPECT_LT(U, previous) << x;
+      previous = U;
+    }
 }
 
 TEST(FreeEnergyModel, CloneKeepsTheModel)
@@ -232,26 +236,28 @@ TEST(FreeEnergyModel, RejectsBadArguments)
   LandauFreeEnergy landau(1, 0.2, 0);
   for (const thermo::FreeEnergyModel *model :
        std::vector<const thermo::FreeEnergyModel *>{&rs, &landau})
-  {
-    for (const double x : {0.0, 1.0, -0.1, 1.1, nan})
     {
-      EXPECT_THROW(model->free_energy(x, 300), std::invalid_argument) << x;
-      EXPECT_THROW(model->chemical_potential(x, 300), std::invalid_argument);
-      EXPECT_THROW(model->chemical_potential_derivative(x, 300),
-                   std::invalid_argument);
-      EXPECT_THROW(thermo::thermodynamic_factor(*model, x, 300),
-                   std::invalid_argument);
+      for (const double x : {0.0, 1.0, -0.1, 1.1, nan})
+        {
+          EXPECT_THROW(model->free_energy(x, 300), std::invalid_argument) << x;
+          EXPECT_THROW(model->chemical_potential(x, 300),
+                       std::invalid_argument);
+          EXPECT_THROW(model->chemical_potential_derivative(x, 300),
+                       std::invalid_argument);
+          EXPECT_THROW(thermo::thermodynamic_factor(*model, x, 300),
+                       std::invalid_argument);
+        }
+      for (const double T : {0.0, -10.0, nan, inf})
+        {
+          EXPECT_THROW(model->free_energy(0.5, T), std::invalid_argument) << T;
+          EXPECT_THROW(model->chemical_potential(0.5, T),
+                       std::invalid_argument);
+          EXPECT_THROW(model->chemical_potential_derivative(0.5, T),
+                       std::invalid_argument);
+          EXPECT_THROW(thermo::thermodynamic_factor(*model, 0.5, T),
+                       std::invalid_argument);
+        }
     }
-    for (const double T : {0.0, -10.0, nan, inf})
-    {
-      EXPECT_THROW(model->free_energy(0.5, T), std::invalid_argument) << T;
-      EXPECT_THROW(model->chemical_potential(0.5, T), std::invalid_argument);
-      EXPECT_THROW(model->chemical_potential_derivative(0.5, T),
-                   std::invalid_argument);
-      EXPECT_THROW(thermo::thermodynamic_factor(*model, 0.5, T),
-                   std::invalid_argument);
-    }
-  }
   EXPECT_THROW(RegularSolution(nan, 0), std::invalid_argument);
   EXPECT_THROW(RegularSolution(0.1, inf), std::invalid_argument);
   EXPECT_THROW(LandauFreeEnergy(0, 0.2, 0), std::invalid_argument);

@@ -43,10 +43,10 @@ TEST(OcvTable, ReproducesLinearDataExactly)
   const OcvTable table({0.0, 0.1, 0.35, 0.4, 1.0},
                        {4.0, 3.95, 3.825, 3.8, 3.5});
   for (double x = -0.5; x <= 1.5; x += 0.01)
-  {
-    EXPECT_NEAR(table.value(x), 4.0 - 0.5 * x, 1e-14) << x;
-    EXPECT_NEAR(table.derivative(x), -0.5, 1e-13) << x;
-  }
+    {
+      EXPECT_NEAR(table.value(x), 4.0 - 0.5 * x, 1e-14) << x;
+      EXPECT_NEAR(table.derivative(x), -0.5, 1e-13) << x;
+    }
 }
 
 TEST(OcvTable, MonotoneDataGiveMonotoneCurveWithoutOvershoot)
@@ -56,21 +56,22 @@ TEST(OcvTable, MonotoneDataGiveMonotoneCurveWithoutOvershoot)
   const auto    &Us       = table.U_values();
   double         previous = table.value(0.0);
   for (int k = 1; k <= 20000; ++k)
-  {
-    const double x = k / 20000.0;
-    const double U = table.value(x);
-    // Rounding of the cubic is ~1e-15 V; the overshoot to be excluded is
-    // 3e-5 V.
-    EXPECT_LE(U, previous + 1e-14) << x;
-    EXPECT_LE(table.derivative(x), 1e-14) << x;
-    // Each interval stays between its end values.
-    const size_t i = std::min<size_t>(std::upper_bound(xs.begin(), xs.end(), x)
-                                        - xs.begin() - 1,
-                                      xs.size() - 2);
-    EXPECT_LE(U, Us[i] + 1e-14) << x;
-    EXPECT_GE(U, Us[i + 1] - 1e-14) << x;
-    previous = U;
-  }
+    {
+      const double x = k / 20000.0;
+      const double U = table.value(x);
+      // Rounding of the cubic is ~1e-15 V; the overshoot to be excluded is
+      // 3e-5 V.
+      EXPECT_LE(U, previous + 1e-14) << x;
+      EXPECT_LE(table.derivative(x), 1e-14) << x;
+      // Each interval stays between its end values.
+      const size_t i
+        = std::min<size_t>(std::upper_bound(xs.begin(), xs.end(), x)
+                             - xs.begin() - 1,
+                           xs.size() - 2);
+      EXPECT_LE(U, Us[i] + 1e-14) << x;
+      EXPECT_GE(U, Us[i + 1] - 1e-14) << x;
+      previous = U;
+    }
 }
 
 TEST(OcvTable, DerivativeIsContinuousAndConsistent)
@@ -93,12 +94,12 @@ TEST(OcvTable, DerivativeIsContinuousAndConsistent)
   // nearest is 1e-4 away): truncation h^2 / 6 |U'''| <= 4.5e-8 V, rounding
   // eps * 3.8 V / h ~ 1e-9 V; doubled.
   for (int k = 0; k < 27; ++k)
-  {
-    const double x  = 0.013 + 0.0371 * k;
-    const double h  = 1e-6;
-    const double fd = (table.value(x + h) - table.value(x - h)) / (2 * h);
-    EXPECT_NEAR(table.derivative(x), fd, 1e-7) << x;
-  }
+    {
+      const double x  = 0.013 + 0.0371 * k;
+      const double h  = 1e-6;
+      const double fd = (table.value(x + h) - table.value(x - h)) / (2 * h);
+      EXPECT_NEAR(table.derivative(x), fd, 1e-7) << x;
+    }
 }
 
 TEST(OcvTable, ExtendsLinearlyWithTheEndSlopes)
@@ -108,13 +109,13 @@ TEST(OcvTable, ExtendsLinearlyWithTheEndSlopes)
   EXPECT_LT(s0, 0);
   EXPECT_LT(s1, 0);
   for (const double d : {1e-6, 0.1, 2.0})
-  {
-    // Rounding of values up to ~30 V.
-    EXPECT_NEAR(table.value(-d), 3.8 - s0 * d, 1e-13) << d;
-    EXPECT_NEAR(table.value(1 + d), 2.5 + s1 * d, 1e-13) << d;
-    EXPECT_EQ(table.derivative(-d), s0);
-    EXPECT_EQ(table.derivative(1 + d), s1);
-  }
+    {
+      // Rounding of values up to ~30 V.
+      EXPECT_NEAR(table.value(-d), 3.8 - s0 * d, 1e-13) << d;
+      EXPECT_NEAR(table.value(1 + d), 2.5 + s1 * d, 1e-13) << d;
+      EXPECT_EQ(table.derivative(-d), s0);
+      EXPECT_EQ(table.derivative(1 + d), s1);
+    }
 }
 
 TEST(OcvTable, ConvergesAtThirdOrderForSmoothData)
@@ -123,28 +124,29 @@ TEST(OcvTable, ConvergesAtThirdOrderForSmoothData)
   // they enter multiplied by h), so the interpolation error is O(h^3): it
   // drops by ~8 per halving. Requiring > 6 fails for a second-order method
   // (ratio 4).
-  const auto U = [](double x)
-  { return 3.5 - 0.3 * x - 0.1 * std::tanh((x - 0.5) / 0.15); };
+  const auto U = [](double x) {
+    return 3.5 - 0.3 * x - 0.1 * std::tanh((x - 0.5) / 0.15);
+  };
   double previous_error = 0;
   for (const int n : {21, 41, 81, 161})
-  {
-    std::vector<double> x(n), u(n);
-    for (int i = 0; i < n; ++i)
     {
-      x[i] = double(i) / (n - 1);
-      u[i] = U(x[i]);
+      std::vector<double> x(n), u(n);
+      for (int i = 0; i < n; ++i)
+        {
+          x[i] = double(i) / (n - 1);
+          u[i] = U(x[i]);
+        }
+      const OcvTable table(x, u);
+      double         error = 0;
+      for (int k = 0; k <= 7919; ++k)
+        error
+          = std::max(error, std::abs(table.value(k / 7919.0) - U(k / 7919.0)));
+      if (previous_error > 0)
+        {
+          EXPECT_GT(previous_error / error, 6.0) << n;
+        }
+      previous_error = error;
     }
-    const OcvTable table(x, u);
-    double         error = 0;
-    for (int k = 0; k <= 7919; ++k)
-      error
-        = std::max(error, std::abs(table.value(k / 7919.0) - U(k / 7919.0)));
-    if (previous_error > 0)
-    {
-      EXPECT_GT(previous_error / error, 6.0) << n;
-    }
-    previous_error = error;
-  }
   EXPECT_LT(previous_error, 1e-6);
 }
 

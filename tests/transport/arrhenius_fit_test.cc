@@ -52,16 +52,16 @@ namespace
   {
     double a11 = 0, a12 = 0, a22 = 0, b1 = 0, b2 = 0;
     for (size_t i = 0; i < T.size(); ++i)
-    {
-      const double w = 1 / (sigma[i] * sigma[i]);
-      const double x = -1 / (kB * T[i]); // column for E_m
-      const double y = std::log(D[i]);
-      a11 += w * x * x;
-      a12 += w * x;
-      a22 += w;
-      b1 += w * x * y;
-      b2 += w * y;
-    }
+      {
+        const double w = 1 / (sigma[i] * sigma[i]);
+        const double x = -1 / (kB * T[i]); // column for E_m
+        const double y = std::log(D[i]);
+        a11 += w * x * x;
+        a12 += w * x;
+        a22 += w;
+        b1 += w * x * y;
+        b2 += w * y;
+      }
     const double    det = a11 * a22 - a12 * a12;
     NormalEquations n;
     n.cov[0][0] = a22 / det;
@@ -83,15 +83,15 @@ TEST(ArrheniusFit, RecoversExactParametersFromNoiseFreeData)
   // ln D carries ~eps * |ln D| ~ 1e-14 rounding; spread over a range of
   // 1/kT of ~26 1/eV that moves E_m by ~1e-15 eV and ln D0 by ~4e-14.
   for (const bool weighted : {false, true})
-  {
-    const auto fit = weighted
-                       ? fit_arrhenius(T, D, std::vector<double>(T.size(), 0.1))
-                       : fit_arrhenius(T, D);
-    EXPECT_NEAR(fit.barrier_eV, Em_true, 1e-12);
-    EXPECT_NEAR(fit.prefactor_m2_per_s, D0_true, 1e-12 * D0_true);
-    EXPECT_LT(fit.rms_log_residual, 1e-13);
-    EXPECT_EQ(fit.n_points, T.size());
-  }
+    {
+      const auto fit
+        = weighted ? fit_arrhenius(T, D, std::vector<double>(T.size(), 0.1))
+                   : fit_arrhenius(T, D);
+      EXPECT_NEAR(fit.barrier_eV, Em_true, 1e-12);
+      EXPECT_NEAR(fit.prefactor_m2_per_s, D0_true, 1e-12 * D0_true);
+      EXPECT_LT(fit.rms_log_residual, 1e-13);
+      EXPECT_EQ(fit.n_points, T.size());
+    }
 }
 
 TEST(ArrheniusFit, CovarianceMatchesAnalyticFormulaForGivenSigma)
@@ -136,10 +136,10 @@ TEST(ArrheniusFit, NonUniformWeightsMatchWeightedNormalEquations)
   const auto          T = temperatures();
   std::vector<double> D, sigma;
   for (size_t i = 0; i < T.size(); ++i)
-  {
-    D.push_back(arrhenius(T[i]) * std::exp(0.05 * std::cos(3.0 * i)));
-    sigma.push_back(0.02 + 0.01 * i); // low temperatures measured better
-  }
+    {
+      D.push_back(arrhenius(T[i]) * std::exp(0.05 * std::cos(3.0 * i)));
+      sigma.push_back(0.02 + 0.01 * i); // low temperatures measured better
+    }
   const auto fit = fit_arrhenius(T, D, sigma);
   const auto ref = solve_normal_equations(T, D, sigma);
   EXPECT_NEAR(fit.barrier_eV, ref.Em, 1e-9 * std::abs(ref.Em));
@@ -166,10 +166,10 @@ TEST(ArrheniusFit, UnweightedCovarianceUsesResidualVariance)
     = solve_normal_equations(T, D, std::vector<double>(T.size(), 1.0));
   double rss = 0;
   for (size_t i = 0; i < T.size(); ++i)
-  {
-    const double r = std::log(D[i]) - (ref.logD0 - ref.Em / (kB * T[i]));
-    rss += r * r;
-  }
+    {
+      const double r = std::log(D[i]) - (ref.logD0 - ref.Em / (kB * T[i]));
+      rss += r * r;
+    }
   const double n  = T.size();
   const double s2 = rss / (n - 2);
   for (unsigned int i = 0; i < 2; ++i)
@@ -210,20 +210,21 @@ TEST(ArrheniusFit, ReportedCovarianceIsTheActualScatter)
   double sum_E = 0, sum_L = 0, sum_D = 0, sum_EE = 0, sum_LL = 0, sum_EL = 0,
          sum_DD = 0;
   for (int k = 0; k < N; ++k)
-  {
-    std::vector<double> D;
-    for (const double t : T)
-      D.push_back(arrhenius(t) * std::exp(noise(rng)));
-    const auto fit = fit_arrhenius(T, D, std::vector<double>(T.size(), sigma));
-    const double E = fit.barrier_eV, L = std::log(fit.prefactor_m2_per_s);
-    sum_E += E;
-    sum_L += L;
-    sum_D += fit.prefactor_m2_per_s;
-    sum_EE += E * E;
-    sum_LL += L * L;
-    sum_EL += E * L;
-    sum_DD += fit.prefactor_m2_per_s * fit.prefactor_m2_per_s;
-  }
+    {
+      std::vector<double> D;
+      for (const double t : T)
+        D.push_back(arrhenius(t) * std::exp(noise(rng)));
+      const auto fit
+        = fit_arrhenius(T, D, std::vector<double>(T.size(), sigma));
+      const double E = fit.barrier_eV, L = std::log(fit.prefactor_m2_per_s);
+      sum_E += E;
+      sum_L += L;
+      sum_D += fit.prefactor_m2_per_s;
+      sum_EE += E * E;
+      sum_LL += L * L;
+      sum_EL += E * L;
+      sum_DD += fit.prefactor_m2_per_s * fit.prefactor_m2_per_s;
+    }
   const double var_E  = (sum_EE - sum_E * sum_E / N) / (N - 1);
   const double var_L  = (sum_LL - sum_L * sum_L / N) / (N - 1);
   const double cov_EL = (sum_EL - sum_E * sum_L / N) / (N - 1);

@@ -47,16 +47,16 @@ TEST(Diffusion, TracerDiffusivityArrhenius)
   const MigrationParameters p  = layered_oxide();
   const double              D0 = transport::diffusivity_prefactor(p);
   for (const double T : {250.0, 300.0, 600.0, 1200.0})
-  {
-    // Independently in SI: E_m [J] / (kB [J/K] T). The exponent is at most
-    // ~20, so exp() carries ~20 eps relative error; 1e-13 leaves margin.
-    const double exponent = p.barrier_eV * constants::elementary_charge
-                            / (constants::boltzmann * T);
-    EXPECT_NEAR(transport::tracer_diffusivity(p, T),
-                D0 * std::exp(-exponent),
-                1e-13 * D0 * std::exp(-exponent))
-      << T;
-  }
+    {
+      // Independently in SI: E_m [J] / (kB [J/K] T). The exponent is at most
+      // ~20, so exp() carries ~20 eps relative error; 1e-13 leaves margin.
+      const double exponent = p.barrier_eV * constants::elementary_charge
+                              / (constants::boltzmann * T);
+      EXPECT_NEAR(transport::tracer_diffusivity(p, T),
+                  D0 * std::exp(-exponent),
+                  1e-13 * D0 * std::exp(-exponent))
+        << T;
+    }
   // Room temperature: ~5.4e-14 m^2/s, the usual order for layered oxides.
   const double D300 = transport::tracer_diffusivity(p, 300);
   EXPECT_GT(D300, 1e-14);
@@ -93,8 +93,7 @@ TEST(Diffusion, ChemicalDiffusivityUsesTheThermodynamicFactor)
 TEST(Diffusion, RejectsBadParameters)
 {
   const double nan  = std::numeric_limits<double>::quiet_NaN();
-  const auto   with = [](auto change)
-  {
+  const auto   with = [](auto change) {
     MigrationParameters p = layered_oxide();
     change(p);
     return p;
@@ -109,10 +108,11 @@ TEST(Diffusion, RejectsBadParameters)
     with([](auto &p) { p.correlation_factor = 1.2; }),
   };
   for (const auto &p : bad)
-  {
-    EXPECT_THROW(transport::diffusivity_prefactor(p), std::invalid_argument);
-    EXPECT_THROW(transport::tracer_diffusivity(p, 300), std::invalid_argument);
-  }
+    {
+      EXPECT_THROW(transport::diffusivity_prefactor(p), std::invalid_argument);
+      EXPECT_THROW(transport::tracer_diffusivity(p, 300),
+                   std::invalid_argument);
+    }
   const MigrationParameters negative_barrier
     = with([](auto &p) { p.barrier_eV = -0.1; });
   EXPECT_THROW(transport::tracer_diffusivity(negative_barrier, 300),
