@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
+#include <string>
 
 namespace scalebridge::elasticity
 {
@@ -99,25 +101,17 @@ namespace scalebridge::elasticity
       return v;
     }
 
-    /// Mandel bulk projector direction h = (1,1,1,0,0,0)/sqrt(3): h^T C h
-    /// and the trace are the two rotation invariants the averages need.
+    /// h^T M h for the hydrostatic direction h = (1,1,1,0,0,0)/sqrt(3) of
+    /// Mandel notation. With the trace, it is one of the two rotation
+    /// invariants that the Voigt and Reuss averages consist of.
     double
-    hydrostatic_projection(const Matrix6 &M)
+    hydrostatic_part(const Matrix6 &M)
     {
       double sum = 0.0;
       for (unsigned int I = 0; I < 3; ++I)
         for (unsigned int J = 0; J < 3; ++J)
           sum += M[I][J];
       return sum / 3.0;
-    }
-
-    double
-    trace(const Matrix6 &M)
-    {
-      double sum = 0.0;
-      for (unsigned int I = 0; I < 6; ++I)
-        sum += M[I][I];
-      return sum;
     }
   } // namespace
 
@@ -344,8 +338,8 @@ namespace scalebridge::elasticity
     // For isotropic C = 3K P_h + 2G P_d (projectors of rank 1 and 5):
     // h^T C h = 3K and trace C - h^T C h = 10 G. The Voigt averages are the
     // same invariants of an anisotropic C.
-    const double hCh = hydrostatic_projection(stiffness_mandel);
-    return {hCh / 3.0, (trace(stiffness_mandel) - hCh) / 10.0};
+    const double hCh = hydrostatic_part(stiffness_mandel);
+    return {hCh / 3.0, (dealii::trace(stiffness_mandel) - hCh) / 10.0};
   }
 
 
@@ -354,8 +348,8 @@ namespace scalebridge::elasticity
   {
     // Same invariants of the compliance S = C^-1 = P_h/(3K) + P_d/(2G).
     const Matrix6 S   = invert(stiffness_mandel);
-    const double  hSh = hydrostatic_projection(S);
-    return {1.0 / (3.0 * hSh), 5.0 / (2.0 * (trace(S) - hSh))};
+    const double  hSh = hydrostatic_part(S);
+    return {1.0 / (3.0 * hSh), 5.0 / (2.0 * (dealii::trace(S) - hSh))};
   }
 
 

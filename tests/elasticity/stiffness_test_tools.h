@@ -69,7 +69,8 @@ namespace scalebridge::test_support
   random_euler_angles(std::mt19937_64 &rng)
   {
     std::uniform_real_distribution<double> u(0.0, 360.0);
-    return {u(rng), u(rng) / 2.0, u(rng)};
+    const double phi1 = u(rng), Phi = u(rng) / 2.0, phi2 = u(rng);
+    return {{phi1, Phi, phi2}};
   }
 } // namespace scalebridge::test_support
 
