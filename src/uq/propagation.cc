@@ -228,6 +228,9 @@ namespace scalebridge::uq
       scales[j] = std::sqrt(std::max(sigma(j, j), 0.0));
     result.jacobian    = finite_difference_jacobian(f, parameters.mean, scales);
     result.evaluations = 1 + 4 * n;
+    if (result.jacobian.m() != m)
+      throw std::invalid_argument(
+        "uq: function returned outputs of changing size");
 
     // J Sigma J^T, upper triangle mirrored so that the result is exactly
     // symmetric (a Cholesky factorisation downstream relies on it).

@@ -144,8 +144,8 @@ TEST(MonteCarloPropagation, AgreesWithFirstOrderForLinearFunction)
   //   mean:        sigma_i / sqrt(N)
   //   covariance:  sqrt((C_ii C_kk + C_ik^2) / N)   (= C_ii sqrt(2/N) for i=k)
   // Each check allows 5 standard errors: a correct sampler fails one with
-  // probability ~6e-7, while a wrong correlation structure (e.g. L^T for L)
-  // changes the covariance by O(C_ik), ~60 standard errors here.
+  // probability ~6e-7, while ignoring the correlations would move C_01 from
+  // -0.62 to -0.99, about 100 standard errors.
   const ParameterDistribution d  = linear_inputs();
   const unsigned int          N  = 100000;
   const PropagationResult     mc = propagate_monte_carlo(linear, d, N, 2024);
