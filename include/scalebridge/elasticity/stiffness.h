@@ -36,7 +36,8 @@ namespace scalebridge::elasticity
   tensor_to_mandel(const dealii::SymmetricTensor<4, 3> &stiffness);
 
   /// Inverse of a Mandel matrix (stiffness <-> compliance). Throws
-  /// std::domain_error for a singular matrix.
+  /// std::domain_error for a singular matrix, i.e. one with condition number
+  /// above 1e12, where fewer than 4 digits of the inverse would be right.
   Matrix6
   invert(const Matrix6 &matrix_mandel);
 
@@ -51,8 +52,11 @@ namespace scalebridge::elasticity
 
   /** @name Stiffness of a symmetry class, in Voigt notation [any unit]
    * Crystal axes along x1, x2, x3; for hexagonal the 6-fold axis is x3.
+   * Non-finite constants throw std::invalid_argument; unstable but finite
+   * ones are accepted so that min_eigenvalue() can be tested on them.
    */
   ///@{
+  /// Throws std::invalid_argument for nu = 1/2 or nu = -1 (no finite C).
   Matrix6
   isotropic_stiffness(double youngs_modulus, double poisson_ratio);
 
@@ -139,6 +143,12 @@ namespace scalebridge::elasticity
    * the coordinate axes; hexagonal/tetragonal with the main axis along x3,
    * monoclinic with the 2-fold axis along x3). Entries are compared with a
    * tolerance of @p relative_tolerance times the largest |C_IJ|.
+   *
+   * "tetragonal" is the 6-constant pattern (Laue class 4/mmm), which is the
+   * one contained in orthorhombic; a 4/m material with C16 = -C26 != 0 is
+   * reported as monoclinic in this frame. Trigonal materials (C14 != 0 with
+   * the 3-fold axis along x3) have no class of their own and are reported as
+   * triclinic, as is a matrix without major symmetry C_IJ = C_JI.
    */
   SymmetryClass
   detect_symmetry(const Matrix6 &stiffness_voigt,
