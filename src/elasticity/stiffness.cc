@@ -320,14 +320,15 @@ namespace scalebridge::elasticity
     // tensor. Then C' = Q C Q^T, which equals R R R R : C.
     Matrix6 Q;
     for (unsigned int J = 0; J < 6; ++J)
-    {
-      const unsigned int   i = voigt_pairs[J][0], j = voigt_pairs[J][1];
-      dealii::Tensor<2, 3> basis;
-      basis[i][j] = basis[j][i] = 1.0 / mandel_weight(J);
-      const auto column = mandel_vector(rotation * basis * transpose(rotation));
-      for (unsigned int I = 0; I < 6; ++I)
-        Q[I][J] = column[I];
-    }
+      {
+        const unsigned int   i = voigt_pairs[J][0], j = voigt_pairs[J][1];
+        dealii::Tensor<2, 3> basis;
+        basis[i][j] = basis[j][i] = 1.0 / mandel_weight(J);
+        const auto column
+          = mandel_vector(rotation * basis * transpose(rotation));
+        for (unsigned int I = 0; I < 6; ++I)
+          Q[I][J] = column[I];
+      }
     return Q * stiffness_mandel * transpose(Q);
   }
 
@@ -404,10 +405,12 @@ namespace scalebridge::elasticity
   {
     const Matrix6 &C    = stiffness_voigt;
     const double   tol  = relative_tolerance * max_abs_entry(C);
-    const auto     same = [tol](const double a, const double b)
-    { return std::abs(a - b) <= tol; };
-    const auto zero = [&](const unsigned int I, const unsigned int J)
-    { return same(C[I][J], 0.0); };
+    const auto     same = [tol](const double a, const double b) {
+      return std::abs(a - b) <= tol;
+    };
+    const auto zero = [&](const unsigned int I, const unsigned int J) {
+      return same(C[I][J], 0.0);
+    };
 
     // Without major symmetry C is no stiffness of any class; classify it as
     // the least symmetric one rather than by one triangle only.
@@ -456,22 +459,22 @@ namespace scalebridge::elasticity
     // Walk up the containment lattice: each class is a special case of the
     // classes listed here (isotropic is both cubic and hexagonal).
     switch (actual)
-    {
-      case SymmetryClass::isotropic:
-        return has_symmetry(SymmetryClass::cubic, stated)
-               || has_symmetry(SymmetryClass::hexagonal, stated);
-      case SymmetryClass::cubic:
-      case SymmetryClass::hexagonal:
-        return has_symmetry(SymmetryClass::tetragonal, stated);
-      case SymmetryClass::tetragonal:
-        return has_symmetry(SymmetryClass::orthorhombic, stated);
-      case SymmetryClass::orthorhombic:
-        return has_symmetry(SymmetryClass::monoclinic, stated);
-      case SymmetryClass::monoclinic:
-        return has_symmetry(SymmetryClass::triclinic, stated);
-      case SymmetryClass::triclinic:
-        return false;
-    }
+      {
+        case SymmetryClass::isotropic:
+          return has_symmetry(SymmetryClass::cubic, stated)
+                 || has_symmetry(SymmetryClass::hexagonal, stated);
+        case SymmetryClass::cubic:
+        case SymmetryClass::hexagonal:
+          return has_symmetry(SymmetryClass::tetragonal, stated);
+        case SymmetryClass::tetragonal:
+          return has_symmetry(SymmetryClass::orthorhombic, stated);
+        case SymmetryClass::orthorhombic:
+          return has_symmetry(SymmetryClass::monoclinic, stated);
+        case SymmetryClass::monoclinic:
+          return has_symmetry(SymmetryClass::triclinic, stated);
+        case SymmetryClass::triclinic:
+          return false;
+      }
     throw std::invalid_argument("has_symmetry: invalid SymmetryClass value");
   }
 } // namespace scalebridge::elasticity

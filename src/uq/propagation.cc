@@ -85,10 +85,10 @@ namespace scalebridge::uq
       operator()()
       {
         if (has_spare)
-        {
-          has_spare = false;
-          return spare;
-        }
+          {
+            has_spare = false;
+            return spare;
+          }
         // 53 random bits, shifted to (0, 1] so that log() stays finite.
         const double u1 = ((engine() >> 11) + 1) * 0x1.0p-53;
         const double u2 = ((engine() >> 11) + 1) * 0x1.0p-53;
@@ -137,13 +137,13 @@ namespace scalebridge::uq
                              * max_abs_diagonal(covariance);
     std::vector<double> result(covariance.m());
     for (unsigned int i = 0; i < covariance.m(); ++i)
-    {
-      const double variance = covariance(i, i);
-      if (variance < -round_off)
-        throw std::domain_error("uq: negative variance of output "
-                                + std::to_string(i));
-      result[i] = std::sqrt(std::max(variance, 0.0));
-    }
+      {
+        const double variance = covariance(i, i);
+        if (variance < -round_off)
+          throw std::domain_error("uq: negative variance of output "
+                                  + std::to_string(i));
+        result[i] = std::sqrt(std::max(variance, 0.0));
+      }
     return result;
   }
 
@@ -170,41 +170,40 @@ namespace scalebridge::uq
     dealii::FullMatrix<double> jacobian;
     std::vector<double>        point(x);
     for (std::size_t j = 0; j < n; ++j)
-    {
-      double scale = std::abs(x[j]);
-      if (!scales.empty())
-        scale = std::max(scale, std::abs(scales[j]));
-      if (!std::isfinite(scale))
-        throw std::invalid_argument("uq: parameter " + std::to_string(j)
-                                    + " or its scale is not finite");
-      if (scale == 0.0)
-        scale = 1.0; // nothing tells the magnitude; assume order one
-      const double h = relative_step * scale;
-
-      // Central difference with the step actually represented in x +- h.
-      const auto central = [&](const double step)
       {
-        point[j]                     = x[j] + step;
-        const double              xp = point[j];
-        const std::vector<double> fp = evaluate(f, point, m);
-        point[j]                     = x[j] - step;
-        const double              xm = point[j];
-        const std::vector<double> fm = evaluate(f, point, m);
-        std::vector<double>       d(m);
-        for (std::size_t i = 0; i < m; ++i)
-          d[i] = (fp[i] - fm[i]) / (xp - xm);
-        return d;
-      };
-      const std::vector<double> d_full = central(h);
-      const std::vector<double> d_half = central(0.5 * h);
-      point[j]                         = x[j];
+        double scale = std::abs(x[j]);
+        if (!scales.empty())
+          scale = std::max(scale, std::abs(scales[j]));
+        if (!std::isfinite(scale))
+          throw std::invalid_argument("uq: parameter " + std::to_string(j)
+                                      + " or its scale is not finite");
+        if (scale == 0.0)
+          scale = 1.0; // nothing tells the magnitude; assume order one
+        const double h = relative_step * scale;
 
-      if (j == 0)
-        jacobian.reinit(m, n);
-      // Eliminates the h^2 term: D(h) = f' + c h^2 + O(h^4).
-      for (std::size_t i = 0; i < m; ++i)
-        jacobian(i, j) = (4.0 * d_half[i] - d_full[i]) / 3.0;
-    }
+        // Central difference with the step actually represented in x +- h.
+        const auto central = [&](const double step) {
+          point[j]                     = x[j] + step;
+          const double              xp = point[j];
+          const std::vector<double> fp = evaluate(f, point, m);
+          point[j]                     = x[j] - step;
+          const double              xm = point[j];
+          const std::vector<double> fm = evaluate(f, point, m);
+          std::vector<double>       d(m);
+          for (std::size_t i = 0; i < m; ++i)
+            d[i] = (fp[i] - fm[i]) / (xp - xm);
+          return d;
+        };
+        const std::vector<double> d_full = central(h);
+        const std::vector<double> d_half = central(0.5 * h);
+        point[j]                         = x[j];
+
+        if (j == 0)
+          jacobian.reinit(m, n);
+        // Eliminates the h^2 term: D(h) = f' + c h^2 + O(h^4).
+        for (std::size_t i = 0; i < m; ++i)
+          jacobian(i, j) = (4.0 * d_half[i] - d_full[i]) / 3.0;
+      }
     return jacobian;
   }
 
@@ -238,13 +237,13 @@ namespace scalebridge::uq
     result.covariance.reinit(m, m);
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t k = i; k < m; ++k)
-      {
-        double sum = 0.0;
-        for (std::size_t a = 0; a < n; ++a)
-          for (std::size_t b = 0; b < n; ++b)
-            sum += J(i, a) * sigma(a, b) * J(k, b);
-        result.covariance(i, k) = result.covariance(k, i) = sum;
-      }
+        {
+          double sum = 0.0;
+          for (std::size_t a = 0; a < n; ++a)
+            for (std::size_t b = 0; b < n; ++b)
+              sum += J(i, a) * sigma(a, b) * J(k, b);
+          result.covariance(i, k) = result.covariance(k, i) = sum;
+        }
     return result;
   }
 
@@ -270,34 +269,35 @@ namespace scalebridge::uq
     PropagationResult           result;
     dealii::FullMatrix<double> &comoment = result.covariance;
     for (unsigned int s = 0; s < n_samples; ++s)
-    {
-      for (std::size_t j = 0; j < n; ++j)
-        z[j] = normal();
-      for (std::size_t i = 0; i < n; ++i)
       {
-        // A zero-variance parameter has a zero row in L: p_i = mu_i exactly.
-        double value = parameters.mean[i];
-        for (std::size_t k = 0; k <= i; ++k)
-          value += L(i, k) * z[k];
-        p[i] = value;
+        for (std::size_t j = 0; j < n; ++j)
+          z[j] = normal();
+        for (std::size_t i = 0; i < n; ++i)
+          {
+            // A zero-variance parameter has a zero row in L: p_i = mu_i
+            // exactly.
+            double value = parameters.mean[i];
+            for (std::size_t k = 0; k <= i; ++k)
+              value += L(i, k) * z[k];
+            p[i] = value;
+          }
+        const std::vector<double> y = evaluate(f, p, m);
+        if (s == 0)
+          {
+            result.mean.assign(m, 0.0);
+            comoment.reinit(m, m);
+          }
+        const double        count = s + 1.0;
+        std::vector<double> delta(m);
+        for (std::size_t i = 0; i < m; ++i)
+          {
+            delta[i] = y[i] - result.mean[i];
+            result.mean[i] += delta[i] / count;
+          }
+        for (std::size_t i = 0; i < m; ++i)
+          for (std::size_t k = i; k < m; ++k)
+            comoment(i, k) += delta[i] * (y[k] - result.mean[k]);
       }
-      const std::vector<double> y = evaluate(f, p, m);
-      if (s == 0)
-      {
-        result.mean.assign(m, 0.0);
-        comoment.reinit(m, m);
-      }
-      const double        count = s + 1.0;
-      std::vector<double> delta(m);
-      for (std::size_t i = 0; i < m; ++i)
-      {
-        delta[i] = y[i] - result.mean[i];
-        result.mean[i] += delta[i] / count;
-      }
-      for (std::size_t i = 0; i < m; ++i)
-        for (std::size_t k = i; k < m; ++k)
-          comoment(i, k) += delta[i] * (y[k] - result.mean[k]);
-    }
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t k = i; k < m; ++k)
         comoment(i, k) = comoment(k, i) = comoment(i, k) / (n_samples - 1.0);
@@ -318,12 +318,12 @@ namespace scalebridge::uq
     const double tol   = relative_tolerance * scale;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < n; ++k)
-      {
-        if (!std::isfinite(A(i, k)))
-          throw std::domain_error("uq: matrix has non-finite entries");
-        if (std::abs(A(i, k) - A(k, i)) > tol)
-          throw std::domain_error("uq: matrix is not symmetric");
-      }
+        {
+          if (!std::isfinite(A(i, k)))
+            throw std::domain_error("uq: matrix has non-finite entries");
+          if (std::abs(A(i, k) - A(k, i)) > tol)
+            throw std::domain_error("uq: matrix is not symmetric");
+        }
 
     // Once a pivot is (numerically) zero, the rest of its column must vanish
     // too: for PSD A, |r_ik| <= sqrt(d_i d_k) <= sqrt(tol * scale) by
@@ -332,32 +332,32 @@ namespace scalebridge::uq
 
     dealii::FullMatrix<double> L(n, n);
     for (std::size_t k = 0; k < n; ++k)
-    {
-      double pivot = A(k, k);
-      for (std::size_t j = 0; j < k; ++j)
-        pivot -= L(k, j) * L(k, j);
-      if (pivot < -tol)
-        throw std::domain_error(
-          "uq: matrix is not positive semi-definite (pivot " + std::to_string(k)
-          + " is " + std::to_string(pivot) + ")");
-
-      const bool zero_pivot = pivot <= tol;
-      if (!zero_pivot)
-        L(k, k) = std::sqrt(pivot);
-      for (std::size_t i = k + 1; i < n; ++i)
       {
-        double residual = A(i, k);
+        double pivot = A(k, k);
         for (std::size_t j = 0; j < k; ++j)
-          residual -= L(i, j) * L(k, j);
+          pivot -= L(k, j) * L(k, j);
+        if (pivot < -tol)
+          throw std::domain_error(
+            "uq: matrix is not positive semi-definite (pivot "
+            + std::to_string(k) + " is " + std::to_string(pivot) + ")");
+
+        const bool zero_pivot = pivot <= tol;
         if (!zero_pivot)
-          L(i, k) = residual / L(k, k);
-        else if (std::abs(residual) > column_tol)
-          throw std::domain_error("uq: matrix is not positive semi-definite "
-                                  "(zero pivot "
-                                  + std::to_string(k)
-                                  + " with non-zero coupling)");
+          L(k, k) = std::sqrt(pivot);
+        for (std::size_t i = k + 1; i < n; ++i)
+          {
+            double residual = A(i, k);
+            for (std::size_t j = 0; j < k; ++j)
+              residual -= L(i, j) * L(k, j);
+            if (!zero_pivot)
+              L(i, k) = residual / L(k, k);
+            else if (std::abs(residual) > column_tol)
+              throw std::domain_error(
+                "uq: matrix is not positive semi-definite "
+                "(zero pivot "
+                + std::to_string(k) + " with non-zero coupling)");
+          }
       }
-    }
     return L;
   }
 
@@ -379,12 +379,12 @@ namespace scalebridge::uq
     dealii::LAPACKFullMatrix<double> A(n, n);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < n; ++k)
-      {
-        if (std::abs(symmetric(i, k) - symmetric(k, i)) > 1e-12 * scale)
-          throw std::domain_error("uq: min_eigenvalue of a non-symmetric "
-                                  "matrix");
-        A(i, k) = symmetric(i, k);
-      }
+        {
+          if (std::abs(symmetric(i, k) - symmetric(k, i)) > 1e-12 * scale)
+            throw std::domain_error("uq: min_eigenvalue of a non-symmetric "
+                                    "matrix");
+          A(i, k) = symmetric(i, k);
+        }
 
     dealii::Vector<double>     eigenvalues;
     dealii::FullMatrix<double> eigenvectors;

@@ -51,10 +51,10 @@ TEST(ElasticAverages, IsotropicAllEqualTheModuli)
   const double  K = 150.0, G = 60.0;
   const Matrix6 M = voigt_to_mandel(isotropic_stiffness_from_moduli(K, G));
   for (const Moduli m : {voigt_moduli(M), reuss_moduli(M), hill_moduli(M)})
-  {
-    EXPECT_NEAR(m.bulk, K, tolerance * K);
-    EXPECT_NEAR(m.shear, G, tolerance * G);
-  }
+    {
+      EXPECT_NEAR(m.bulk, K, tolerance * K);
+      EXPECT_NEAR(m.shear, G, tolerance * G);
+    }
 }
 
 
@@ -82,18 +82,18 @@ TEST(ElasticAverages, MatchTextbookFormulasForLowSymmetry)
 {
   std::mt19937_64 rng(11);
   for (unsigned int n = 0; n < 20; ++n)
-  {
-    const Matrix6 M     = test_support::random_stable_mandel(rng);
-    const Matrix6 V     = mandel_to_voigt(M);
-    const Moduli  voigt = voigt_from_entries(V), reuss = reuss_from_entries(V);
-    // Both sides invert C. Condition number = lambda_max / lambda_min <=
-    // |M|_F / lambda_min < 100 keeps the inversion error near round-off.
-    ASSERT_GT(min_eigenvalue(M), 0.01 * M.norm());
-    EXPECT_NEAR(voigt_moduli(M).bulk, voigt.bulk, tolerance * voigt.bulk);
-    EXPECT_NEAR(voigt_moduli(M).shear, voigt.shear, tolerance * voigt.shear);
-    EXPECT_NEAR(reuss_moduli(M).bulk, reuss.bulk, tolerance * reuss.bulk);
-    EXPECT_NEAR(reuss_moduli(M).shear, reuss.shear, tolerance * reuss.shear);
-  }
+    {
+      const Matrix6 M    = test_support::random_stable_mandel(rng);
+      const Matrix6 V    = mandel_to_voigt(M);
+      const Moduli voigt = voigt_from_entries(V), reuss = reuss_from_entries(V);
+      // Both sides invert C. Condition number = lambda_max / lambda_min <=
+      // |M|_F / lambda_min < 100 keeps the inversion error near round-off.
+      ASSERT_GT(min_eigenvalue(M), 0.01 * M.norm());
+      EXPECT_NEAR(voigt_moduli(M).bulk, voigt.bulk, tolerance * voigt.bulk);
+      EXPECT_NEAR(voigt_moduli(M).shear, voigt.shear, tolerance * voigt.shear);
+      EXPECT_NEAR(reuss_moduli(M).bulk, reuss.bulk, tolerance * reuss.bulk);
+      EXPECT_NEAR(reuss_moduli(M).shear, reuss.shear, tolerance * reuss.shear);
+    }
 }
 
 
@@ -102,18 +102,18 @@ TEST(ElasticAverages, VoigtBoundsHillBoundsReuss)
   // Hill (1952): uniform strain is an upper, uniform stress a lower bound.
   std::mt19937_64 rng(12);
   for (unsigned int n = 0; n < 200; ++n)
-  {
-    const Matrix6 M = test_support::random_stable_mandel(rng);
-    const Moduli  v = voigt_moduli(M), h = hill_moduli(M), r = reuss_moduli(M);
-    EXPECT_GE(v.bulk, h.bulk);
-    EXPECT_GE(h.bulk, r.bulk);
-    EXPECT_GE(v.shear, h.shear);
-    EXPECT_GE(h.shear, r.shear);
-    EXPECT_GT(r.bulk, 0.0);
-    EXPECT_GT(r.shear, 0.0);
-    EXPECT_DOUBLE_EQ(h.bulk, 0.5 * (v.bulk + r.bulk));
-    EXPECT_DOUBLE_EQ(h.shear, 0.5 * (v.shear + r.shear));
-  }
+    {
+      const Matrix6 M = test_support::random_stable_mandel(rng);
+      const Moduli v = voigt_moduli(M), h = hill_moduli(M), r = reuss_moduli(M);
+      EXPECT_GE(v.bulk, h.bulk);
+      EXPECT_GE(h.bulk, r.bulk);
+      EXPECT_GE(v.shear, h.shear);
+      EXPECT_GE(h.shear, r.shear);
+      EXPECT_GT(r.bulk, 0.0);
+      EXPECT_GT(r.shear, 0.0);
+      EXPECT_DOUBLE_EQ(h.bulk, 0.5 * (v.bulk + r.bulk));
+      EXPECT_DOUBLE_EQ(h.shear, 0.5 * (v.shear + r.shear));
+    }
 }
 
 
@@ -126,9 +126,9 @@ TEST(ElasticAverages, IndependentOfOrientation)
   const Matrix6 rotated
     = rotate(M, rotation_from_euler_degrees(phi1, Phi, phi2));
   for (const auto average : {&voigt_moduli, &reuss_moduli})
-  {
-    const Moduli a = average(M), b = average(rotated);
-    EXPECT_NEAR(a.bulk, b.bulk, tolerance * a.bulk);
-    EXPECT_NEAR(a.shear, b.shear, tolerance * a.shear);
-  }
+    {
+      const Moduli a = average(M), b = average(rotated);
+      EXPECT_NEAR(a.bulk, b.bulk, tolerance * a.bulk);
+      EXPECT_NEAR(a.shear, b.shear, tolerance * a.shear);
+    }
 }

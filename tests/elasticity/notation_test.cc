@@ -95,24 +95,24 @@ TEST(StiffnessNotation, StressAndEnergyAgreeInAllNotations)
     = {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}};
   dealii::Tensor<1, 6> eps_voigt, eps_mandel;
   for (unsigned int I = 0; I < 6; ++I)
-  {
-    const double e = eps[pairs[I][0]][pairs[I][1]];
-    eps_voigt[I]   = I < 3 ? e : 2.0 * e;
-    eps_mandel[I]  = I < 3 ? e : std::sqrt(2.0) * e;
-  }
+    {
+      const double e = eps[pairs[I][0]][pairs[I][1]];
+      eps_voigt[I]   = I < 3 ? e : 2.0 * e;
+      eps_mandel[I]  = I < 3 ? e : std::sqrt(2.0) * e;
+    }
   const dealii::Tensor<1, 6> sigma_voigt  = V * eps_voigt;
   const dealii::Tensor<1, 6> sigma_mandel = M * eps_mandel;
 
   const double scale = sigma.norm();
   for (unsigned int I = 0; I < 6; ++I)
-  {
-    const double s = sigma[pairs[I][0]][pairs[I][1]];
-    EXPECT_NEAR(sigma_voigt[I], s, round_off * scale) << "I = " << I;
-    EXPECT_NEAR(sigma_mandel[I],
-                (I < 3 ? 1.0 : std::sqrt(2.0)) * s,
-                round_off * scale)
-      << "I = " << I;
-  }
+    {
+      const double s = sigma[pairs[I][0]][pairs[I][1]];
+      EXPECT_NEAR(sigma_voigt[I], s, round_off * scale) << "I = " << I;
+      EXPECT_NEAR(sigma_mandel[I],
+                  (I < 3 ? 1.0 : std::sqrt(2.0)) * s,
+                  round_off * scale)
+        << "I = " << I;
+    }
 
   const double energy = eps * C * eps;
   EXPECT_NEAR(eps_voigt * (V * eps_voigt), energy, round_off * energy);
@@ -242,8 +242,9 @@ TEST(StiffnessNotation, MinEigenvalueMatchesClosedForms)
 
 TEST(StiffnessNotation, BornUnstableStiffnessHasNegativeMinEigenvalue)
 {
-  const auto min_eig = [](const Matrix6 &voigt)
-  { return min_eigenvalue(voigt_to_mandel(voigt)); };
+  const auto min_eig = [](const Matrix6 &voigt) {
+    return min_eigenvalue(voigt_to_mandel(voigt));
+  };
   // C11 < C12: tetragonal shear instability, eigenvalue C11 - C12.
   EXPECT_NEAR(min_eig(cubic_stiffness(100.0, 120.0, 50.0)), -20.0, 1e-10);
   // C11 + 2 C12 < 0: negative bulk modulus.

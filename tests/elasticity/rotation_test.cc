@@ -47,15 +47,16 @@ TEST(EulerRotation, IsProperOrthogonal)
 {
   std::mt19937_64 rng(1);
   for (unsigned int n = 0; n < 20; ++n)
-  {
-    const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
-    const dealii::Tensor<2, 3> R = rotation_from_euler_degrees(phi1, Phi, phi2);
-    const dealii::Tensor<2, 3> RRt = R * transpose(R);
-    for (unsigned int i = 0; i < 3; ++i)
-      for (unsigned int j = 0; j < 3; ++j)
-        EXPECT_NEAR(RRt[i][j], i == j ? 1.0 : 0.0, 1e-15 * 10);
-    EXPECT_NEAR(determinant(R), 1.0, 1e-14);
-  }
+    {
+      const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
+      const dealii::Tensor<2, 3> R
+        = rotation_from_euler_degrees(phi1, Phi, phi2);
+      const dealii::Tensor<2, 3> RRt = R * transpose(R);
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+          EXPECT_NEAR(RRt[i][j], i == j ? 1.0 : 0.0, 1e-15 * 10);
+      EXPECT_NEAR(determinant(R), 1.0, 1e-14);
+    }
 }
 
 
@@ -65,20 +66,21 @@ TEST(EulerRotation, IsTransposeOfBungeOrientationMatrix)
   // entry by entry, maps sample to crystal components; R = g^T.
   std::mt19937_64 rng(2);
   for (unsigned int n = 0; n < 20; ++n)
-  {
-    const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
-    const double c1 = std::cos(phi1 * degree), s1 = std::sin(phi1 * degree);
-    const double c = std::cos(Phi * degree), s = std::sin(Phi * degree);
-    const double c2 = std::cos(phi2 * degree), s2 = std::sin(phi2 * degree);
-    const double g[3][3]
-      = {{c1 * c2 - s1 * s2 * c, s1 * c2 + c1 * s2 * c, s2 * s},
-         {-c1 * s2 - s1 * c2 * c, -s1 * s2 + c1 * c2 * c, c2 * s},
-         {s1 * s, -c1 * s, c}};
-    const dealii::Tensor<2, 3> R = rotation_from_euler_degrees(phi1, Phi, phi2);
-    for (unsigned int i = 0; i < 3; ++i)
-      for (unsigned int j = 0; j < 3; ++j)
-        EXPECT_NEAR(R[i][j], g[j][i], 1e-15 * 10) << i << ' ' << j;
-  }
+    {
+      const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
+      const double c1 = std::cos(phi1 * degree), s1 = std::sin(phi1 * degree);
+      const double c = std::cos(Phi * degree), s = std::sin(Phi * degree);
+      const double c2 = std::cos(phi2 * degree), s2 = std::sin(phi2 * degree);
+      const double g[3][3]
+        = {{c1 * c2 - s1 * s2 * c, s1 * c2 + c1 * s2 * c, s2 * s},
+           {-c1 * s2 - s1 * c2 * c, -s1 * s2 + c1 * c2 * c, c2 * s},
+           {s1 * s, -c1 * s, c}};
+      const dealii::Tensor<2, 3> R
+        = rotation_from_euler_degrees(phi1, Phi, phi2);
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+          EXPECT_NEAR(R[i][j], g[j][i], 1e-15 * 10) << i << ' ' << j;
+    }
 }
 
 
@@ -121,16 +123,17 @@ TEST(StiffnessRotation, AgreesWithFourIndexTransformation)
     for (unsigned int j = 0; j < 3; ++j)
       for (unsigned int k = 0; k < 3; ++k)
         for (unsigned int l = 0; l < 3; ++l)
-        {
-          double sum = 0.0;
-          for (unsigned int p = 0; p < 3; ++p)
-            for (unsigned int q = 0; q < 3; ++q)
-              for (unsigned int r = 0; r < 3; ++r)
-                for (unsigned int s = 0; s < 3; ++s)
-                  sum += R[i][p] * R[j][q] * R[k][r] * R[l][s] * C[p][q][r][s];
-          EXPECT_NEAR(rotated[i][j][k][l], sum, round_off * scale)
-            << i << j << k << l;
-        }
+          {
+            double sum = 0.0;
+            for (unsigned int p = 0; p < 3; ++p)
+              for (unsigned int q = 0; q < 3; ++q)
+                for (unsigned int r = 0; r < 3; ++r)
+                  for (unsigned int s = 0; s < 3; ++s)
+                    sum
+                      += R[i][p] * R[j][q] * R[k][r] * R[l][s] * C[p][q][r][s];
+            EXPECT_NEAR(rotated[i][j][k][l], sum, round_off * scale)
+              << i << j << k << l;
+          }
 }
 
 
@@ -153,11 +156,12 @@ TEST(StiffnessRotation, IsotropicIsInvariant)
   const Matrix6   C = isotropic_stiffness(200.0, 0.3);
   std::mt19937_64 rng(5);
   for (unsigned int n = 0; n < 20; ++n)
-  {
-    const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
-    EXPECT_TRUE(matrices_near(rotated_voigt(C, phi1, Phi, phi2), C, round_off))
-      << phi1 << ' ' << Phi << ' ' << phi2;
-  }
+    {
+      const auto [phi1, Phi, phi2] = test_support::random_euler_angles(rng);
+      EXPECT_TRUE(
+        matrices_near(rotated_voigt(C, phi1, Phi, phi2), C, round_off))
+        << phi1 << ' ' << Phi << ' ' << phi2;
+    }
 }
 
 
@@ -199,12 +203,13 @@ TEST(StiffnessRotation, HexagonalIsInvariantAboutSixFoldAxis)
   std::mt19937_64                        rng(6);
   std::uniform_real_distribution<double> angle(0.0, 360.0);
   for (unsigned int n = 0; n < 10; ++n)
-  {
-    const double phi = angle(rng);
-    EXPECT_TRUE(
-      matrices_near(rotated_voigt(magnesium, phi, 0, 0), magnesium, round_off))
-      << phi;
-  }
+    {
+      const double phi = angle(rng);
+      EXPECT_TRUE(matrices_near(rotated_voigt(magnesium, phi, 0, 0),
+                                magnesium,
+                                round_off))
+        << phi;
+    }
   // Tilting the 6-fold axis changes the matrix.
   EXPECT_FALSE(
     matrices_near(rotated_voigt(magnesium, 0, 90, 0), magnesium, 1e-3));

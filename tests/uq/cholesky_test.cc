@@ -30,12 +30,12 @@ namespace
     double error = 0.0;
     for (unsigned int i = 0; i < A.m(); ++i)
       for (unsigned int k = 0; k < A.n(); ++k)
-      {
-        double sum = 0.0;
-        for (unsigned int j = 0; j < A.n(); ++j)
-          sum += L(i, j) * L(k, j);
-        error = std::max(error, std::abs(sum - A(i, k)));
-      }
+        {
+          double sum = 0.0;
+          for (unsigned int j = 0; j < A.n(); ++j)
+            sum += L(i, j) * L(k, j);
+          error = std::max(error, std::abs(sum - A(i, k)));
+        }
     return error;
   }
 } // namespace
@@ -64,10 +64,10 @@ TEST(CholeskySemidefinite, ZeroVarianceAndPerfectCorrelation)
   const auto L = cholesky_semidefinite(A);
   EXPECT_LT(reconstruction_error(L, A), 1e-15);
   for (unsigned int i = 0; i < 3; ++i)
-  {
-    EXPECT_EQ(L(1, i), 0.0); // exactly: the parameter stays at its mean
-    EXPECT_EQ(L(i, 1), 0.0);
-  }
+    {
+      EXPECT_EQ(L(1, i), 0.0); // exactly: the parameter stays at its mean
+      EXPECT_EQ(L(i, 1), 0.0);
+    }
   EXPECT_NEAR(L(2, 0), 0.7, 1e-15);
   EXPECT_EQ(L(2, 2), 0.0); // pivot 0.49 - 0.7^2 is round-off: zeroed
 }

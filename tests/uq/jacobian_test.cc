@@ -75,8 +75,7 @@ TEST(FiniteDifferenceJacobian, LinearFunctionIsExactToRoundOff)
   // No truncation error for a linear function; round-off is about
   // 3 eps |f_i| / h_j = 7e-13 relative here (|f_i| ~ |A_ij| |x_j|).
   const double A[2][3] = {{2.0, -3.0e5, 7.0e-3}, {-1.5, 4.0e4, 2.0e-2}};
-  const auto   f       = [&A](const std::vector<double> &x)
-  {
+  const auto   f       = [&A](const std::vector<double> &x) {
     std::vector<double> y(2, 1.0);
     for (unsigned int i = 0; i < 2; ++i)
       for (unsigned int j = 0; j < 3; ++j)
@@ -94,8 +93,9 @@ TEST(FiniteDifferenceJacobian, LinearFunctionIsExactToRoundOff)
 TEST(FiniteDifferenceJacobian, ScalesSetTheStepOfZeroParameters)
 {
   // A shift x with mean 0 whose natural scale is 1e-14: f = exp(x / 1e-14).
-  const auto f = [](const std::vector<double> &x)
-  { return std::vector<double>{std::exp(x[0] / 1e-14)}; };
+  const auto f = [](const std::vector<double> &x) {
+    return std::vector<double>{std::exp(x[0] / 1e-14)};
+  };
   const dealii::FullMatrix<double> J
     = finite_difference_jacobian(f, {0.0}, {1e-14});
   EXPECT_NEAR(J(0, 0), 1e14, 1e-9 * 1e14); // error (1e-3)^4/480, see above
@@ -115,8 +115,7 @@ TEST(FiniteDifferenceJacobian, ScalesSetTheStepOfZeroParameters)
 TEST(FiniteDifferenceJacobian, CountsAndChecksEvaluations)
 {
   unsigned int calls = 0;
-  const auto   f     = [&calls](const std::vector<double> &x)
-  {
+  const auto   f     = [&calls](const std::vector<double> &x) {
     ++calls;
     return std::vector<double>{x[0] * x[1], x[1] * x[2]};
   };
@@ -129,12 +128,14 @@ TEST(FiniteDifferenceJacobian, CountsAndChecksEvaluations)
 
   // A function whose output size changes between calls is a bug upstream.
   unsigned int n     = 0;
-  const auto   shaky = [&n](const std::vector<double> &x)
-  { return std::vector<double>(1 + (n++ % 2), x[0]); };
+  const auto   shaky = [&n](const std::vector<double> &x) {
+    return std::vector<double>(1 + (n++ % 2), x[0]);
+  };
   EXPECT_THROW(finite_difference_jacobian(shaky, {1.0}), std::invalid_argument);
 
   // log of a negative number outside the domain: no silent NaN.
-  const auto log_f = [](const std::vector<double> &x)
-  { return std::vector<double>{std::log(x[0])}; };
+  const auto log_f = [](const std::vector<double> &x) {
+    return std::vector<double>{std::log(x[0])};
+  };
   EXPECT_THROW(finite_difference_jacobian(log_f, {0.0}), std::domain_error);
 }

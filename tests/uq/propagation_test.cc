@@ -88,13 +88,13 @@ TEST(FirstOrderPropagation, LinearFunctionGivesExactCovariance)
 
   const std::vector<double> mean = linear(d.mean);
   for (unsigned int i = 0; i < 2; ++i)
-  {
-    EXPECT_DOUBLE_EQ(r.mean[i], mean[i]);
-    for (unsigned int j = 0; j < 3; ++j)
-      EXPECT_NEAR(r.jacobian(i, j), A[i][j], 1e-10 * std::abs(A[i][j]));
-    for (unsigned int k = 0; k < 2; ++k)
-      EXPECT_NEAR(r.covariance(i, k), expected(i, k), 1e-10 * expected(i, i));
-  }
+    {
+      EXPECT_DOUBLE_EQ(r.mean[i], mean[i]);
+      for (unsigned int j = 0; j < 3; ++j)
+        EXPECT_NEAR(r.jacobian(i, j), A[i][j], 1e-10 * std::abs(A[i][j]));
+      for (unsigned int k = 0; k < 2; ++k)
+        EXPECT_NEAR(r.covariance(i, k), expected(i, k), 1e-10 * expected(i, i));
+    }
   EXPECT_EQ(r.covariance(0, 1), r.covariance(1, 0));
   EXPECT_EQ(r.evaluations, 1u + 4u * 3u);
 
@@ -108,8 +108,7 @@ TEST(FirstOrderPropagation, ArrheniusMatchesAnalyticDeltaMethod)
   // D = D0 exp(-Ea/kT), ln D = ln D0 - Ea/kT with correlated D0 and Ea.
   // Analytic gradients: dD = D (dD0/D0 - dEa/kT), d lnD = dD0/D0 - dEa/kT.
   const double kT = constants::boltzmann_eV * 300.0;
-  const auto   f  = [kT](const std::vector<double> &p)
-  {
+  const auto   f  = [kT](const std::vector<double> &p) {
     return std::vector<double>{p[0] * std::exp(-p[1] / kT),
                                std::log(p[0]) - p[1] / kT};
   };
@@ -153,14 +152,14 @@ TEST(MonteCarloPropagation, AgreesWithFirstOrderForLinearFunction)
   const auto                  C  = linear_covariance(d.covariance);
   EXPECT_EQ(mc.evaluations, N);
   for (unsigned int i = 0; i < 2; ++i)
-  {
-    EXPECT_NEAR(mc.mean[i], fo.mean[i], 5 * std::sqrt(C(i, i) / N));
-    for (unsigned int k = 0; k < 2; ++k)
-      EXPECT_NEAR(mc.covariance(i, k),
-                  fo.covariance(i, k),
-                  5 * std::sqrt((C(i, i) * C(k, k) + C(i, k) * C(i, k)) / N))
-        << i << ' ' << k;
-  }
+    {
+      EXPECT_NEAR(mc.mean[i], fo.mean[i], 5 * std::sqrt(C(i, i) / N));
+      for (unsigned int k = 0; k < 2; ++k)
+        EXPECT_NEAR(mc.covariance(i, k),
+                    fo.covariance(i, k),
+                    5 * std::sqrt((C(i, i) * C(k, k) + C(i, k) * C(i, k)) / N))
+          << i << ' ' << k;
+    }
   EXPECT_EQ(mc.covariance(0, 1), mc.covariance(1, 0));
   // The off-diagonal is strongly non-zero, so the check above has teeth.
   EXPECT_GT(std::abs(C(0, 1)), 0.3 * std::sqrt(C(0, 0) * C(1, 1)));
@@ -175,8 +174,9 @@ TEST(MonteCarloPropagation, MatchesLognormalMomentsBeyondFirstOrder)
   // with kurtosis k is var sqrt((k - 1)/N), lognormal excess kurtosis
   // exp(4s^2) + 2 exp(3s^2) + 3 exp(2s^2) - 6.
   const double mu = std::log(1e-14), s = 0.2;
-  const auto   f = [](const std::vector<double> &p)
-  { return std::vector<double>{std::exp(p[0])}; };
+  const auto   f = [](const std::vector<double> &p) {
+    return std::vector<double>{std::exp(p[0])};
+  };
   const ParameterDistribution d  = single("ln D", mu, s * s);
   const unsigned int          N  = 100000;
   const PropagationResult     mc = propagate_monte_carlo(f, d, N, 7);
@@ -206,12 +206,12 @@ TEST(MonteCarloPropagation, SameSeedIsReproducible)
   const PropagationResult     r2 = propagate_monte_carlo(linear, d, 1000, 99);
   const PropagationResult     r3 = propagate_monte_carlo(linear, d, 1000, 100);
   for (unsigned int i = 0; i < 2; ++i)
-  {
-    EXPECT_EQ(r1.mean[i], r2.mean[i]); // bit for bit
-    EXPECT_NE(r1.mean[i], r3.mean[i]);
-    for (unsigned int k = 0; k < 2; ++k)
-      EXPECT_EQ(r1.covariance(i, k), r2.covariance(i, k));
-  }
+    {
+      EXPECT_EQ(r1.mean[i], r2.mean[i]); // bit for bit
+      EXPECT_NE(r1.mean[i], r3.mean[i]);
+      for (unsigned int k = 0; k < 2; ++k)
+        EXPECT_EQ(r1.covariance(i, k), r2.covariance(i, k));
+    }
 }
 
 
@@ -223,8 +223,7 @@ TEST(MonteCarloPropagation, ZeroVarianceParameterStaysAtItsMean)
   d.mean[1] = 0.7;
 
   unsigned int off_mean = 0;
-  const auto   f        = [&off_mean](const std::vector<double> &p)
-  {
+  const auto   f        = [&off_mean](const std::vector<double> &p) {
     if (p[1] != 0.7)
       ++off_mean;
     return std::vector<double>{p[0] + p[2], p[1]};
