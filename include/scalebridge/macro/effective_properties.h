@@ -1,0 +1,128 @@
+#ifndef scalebridge_macro_effective_properties_h
+#define scalebridge_macro_effective_properties_h
+
+#include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <scalebridge/macro/cell_parameters.h>
+
+#include <array>
+#include <memory>
+#include <string>
+
+namespace scalebridge::macro
+{
+  /// Regions of the cell; cells carry them as material ids.
+  enum Region : unsigned int
+  {
+    negative_electrode = 0,
+    separator          = 1,
+    positive_electrode = 2
+  };
+
+  /// "negative electrode", "separator", "positive electrode".
+  std::string
+  region_name(unsigned int region);
+
+  /**
+   * Where and in which state the macro solver asks for effective
+   * properties. The state is the converged one at the start of the time
+   * step, so that a provider that depends on it (an FE² RVE solve) is
+   * evaluated once per step and macro point, not per Newton iteration.
+   */
+  struct MacroPointQuery
+  {
+    unsigned int     region = 0;
+    dealii::Point<3> position;
+    double           time                      = 0;
+    double           electrolyte_concentration = 0;
+  };
+
+  /**
+   * Transport efficiencies (effective over bulk conductivity) at a macro
+   * point, in the cell frame (x through the thickness): kappa_eff =
+   * kappa_e(ce) B_e, D_eff = D_e(ce) B_e, sigma_eff = sigma B_s. They
+   * replace the eps^b of Bruggeman's relation; a 1D solver uses the xx
+   * components, a 2D one the xy block.
+   */
+  struct EffectiveTransport
+  {
+    dealii::Tensor<2, 3> electrolyte;
+    dealii::Tensor<2, 3> solid;
+  };
+
+  /**
+   * The one interface through which the macro solver sees effective
+   * properties. Whether an implementation is a constant, a table read from
+   * the RVE tool, a cache or a live RVE solve (FE²) is invisible to the
+   * solver.
+   */
+  class EffectivePropertiesProvider
+  {
+  public:
+    virtual ~EffectivePropertiesProvider() = default;
+
+    virtual EffectiveTransport
+    evaluate(const MacroPointQuery &query) const = 0;
+
+    /// Whether evaluate() depends on the position, time or state; if not,
+    /// the solver asks once per region.
+    virtual bool
+    depends_on_state() const = 0;
+
+    /// One line per region saying where its tensors come from.
+    virtual std::string
+    describe(unsigned int region) const = 0;
+  };
+
+  /**
+   * A strategy for the transport efficiencies of one region, chosen by name
+   * ("bruggeman", "constant", "rve") through create_transport_efficiency().
+   */
+  class TransportEfficiency
+  {
+  public:
+    virtual ~TransportEfficiency() = default;
+
+    virtual EffectiveTransport
+    tensors() const = 0;
+
+    virtual std::string
+    describe() const = 0;
+  };
+
+  /**
+   * Creates the strategy of a region with porosity @p porosity (the solid
+   * fraction for conduction is 1 - porosity). Reads and checks an RVE file
+   * right away; errors are InputError naming @p source and
+   * "@p section/Effective transport/...", or the RVE file and its key.
+   */
+  std::unique_ptr<TransportEfficiency>
+  create_transport_efficiency(const EffectiveTransportParameters &parameters,
+                              double                              porosity,
+                              bool                                has_solid,
+                              const std::string                  &source,
+                              const std::string                  &section);
+
+  /// The provider of the shipped strategies: one constant pair per region.
+  class RegionEffectiveProperties : public EffectivePropertiesProvider
+  {
+  public:
+    explicit RegionEffectiveProperties(
+      std::array<std::shared_ptr<const TransportEfficiency>, 3> regions);
+
+    EffectiveTransport
+    evaluate(const MacroPointQuery &query) const override;
+
+    bool
+    depends_on_state() const override;
+
+    std::string
+    describe(unsigned int region) const override;
+
+  private:
+    std::array<std::shared_ptr<const TransportEfficiency>, 3> regions;
+  };
+} // namespace scalebridge::macro
+
+#endif

@@ -1,0 +1,348 @@
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/io/json_file.h>
+#include <scalebridge/io/json_validation.h>
+#include <scalebridge/macro/effective_properties.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace scalebridge::macro
+{
+  std::string
+  region_name(const unsigned int region)
+  {
+    switch (region)
+      {
+        case negative_electrode:
+          return "negative electrode";
+        case separator:
+          return "separator";
+        case positive_electrode:
+          return "positive electrode";
+        default:
+          return "region " + std::to_string(region);
+      }
+  }
+
+  namespace
+  {
+    dealii::Tensor<2, 3>
+    isotropic(const double value)
+    {
+      dealii::Tensor<2, 3> t;
+      for (unsigned int d = 0; d < 3; ++d)
+        t[d][d] = value;
+      return t;
+    }
+
+    std::string
+    format(const double value)
+    {
+      std::ostringstream out;
+      out.precision(4);
+      out << value;
+      return out.str();
+    }
+
+    /// eps^b for the electrolyte and (1-eps)^b_s for the solid.
+    class Bruggeman : public TransportEfficiency
+    {
+    public:
+      Bruggeman(const double porosity,
+                const double exponent,
+                const double solid_exponent)
+        : porosity(porosity)
+        , exponent(exponent)
+        , solid_exponent(solid_exponent)
+      {
+      }
+
+      EffectiveTransport
+      tensors() const override
+      {
+        return {isotropic(std::pow(porosity, exponent)),
+                isotropic(std::pow(1 - porosity, solid_exponent))};
+      }
+
+      std::string
+      describe() const override
+      {
+        return "bruggeman: B_e = " + format(porosity) + "^" + format(exponent)
+               + " = " + format(std::pow(porosity, exponent)) + ", B_s = "
+               + format(1 - porosity) + "^" + format(solid_exponent) + " = "
+               + format(std::pow(1 - porosity, solid_exponent));
+      }
+
+    private:
+      double porosity;
+      double exponent;
+      double solid_exponent;
+    };
+
+    /// Fixed tensors, given or read from a file.
+    class ConstantTensors : public TransportEfficiency
+    {
+    public:
+      ConstantTensors(EffectiveTransport tensors, std::string description)
+        : values(tensors)
+        , description(std::move(description))
+      {
+      }
+
+      EffectiveTransport
+      tensors() const override
+      {
+        return values;
+      }
+
+      std::string
+      describe() const override
+      {
+        return description;
+      }
+
+    private:
+      EffectiveTransport values;
+      std::string        description;
+    };
+
+    /// One number (isotropic), three (diagonal) or nine (row by row).
+    dealii::Tensor<2, 3>
+    parse_tensor(const std::string &text,
+                 const std::string &source,
+                 const std::string &key)
+    {
+      std::string cleaned = text;
+      for (char &c : cleaned)
+        if (c == ',' || c == ';' || c == '[' || c == ']')
+          c = ' ';
+      std::istringstream  in(cleaned);
+      std::vector<double> values;
+      for (std::string word; in >> word;)
+        {
+          try
+            {
+              std::size_t used = 0;
+              values.push_back(std::stod(word, &used));
+              if (used != word.size())
+                throw std::invalid_argument(word);
+            }
+          catch (const std::exception &)
+            {
+              throw InputError(source, key, "'" + word + "' is not a number");
+            }
+        }
+      dealii::Tensor<2, 3> t;
+      if (values.size() == 1)
+        t = isotropic(values[0]);
+      else if (values.size() == 3)
+        for (unsigned int d = 0; d < 3; ++d)
+          t[d][d] = values[d];
+      else if (values.size() == 9)
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+            t[i][j] = values[3 * i + j];
+      else
+        throw InputError(source,
+                         key,
+                         "needs 1 (isotropic), 3 (diagonal) or 9 (3x3, row "
+                         "by row) numbers, got "
+                           + std::to_string(values.size()));
+      for (unsigned int d = 0; d < 3; ++d)
+        if (!(t[d][d] > 0))
+          throw InputError(source,
+                           key,
+                           "diagonal entries must be positive (a transport "
+                           "efficiency is effective over bulk conductivity)");
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < i; ++j)
+          if (std::abs(t[i][j] - t[j][i])
+              > 1e-8 * std::max(std::abs(t[i][j]), std::abs(t[j][i])))
+            throw InputError(source, key, "must be symmetric");
+      return t;
+    }
+
+    /// One group of the "transport_efficiency" object of an RVE result,
+    /// turned into the cell frame (x along the RVE's thickness axis).
+    dealii::Tensor<2, 3>
+    read_group(const io::JsonObjectReader &efficiency,
+               const std::string          &group,
+               const unsigned int          thickness_axis,
+               double                     &volume_fraction)
+    {
+      if (!efficiency.has(group))
+        efficiency.fail(group,
+                        "no such group (the RVE file groups phases as "
+                        "'electrolyte' and 'solid'; choose the group with "
+                        "Electrolyte group / Solid group)");
+      const io::JsonObjectReader g    = efficiency.object(group);
+      const auto                 rows = g.matrix("tensor");
+      const unsigned int         n    = rows.size();
+      if (n != 2 && n != 3)
+        g.fail("tensor", "must be 2x2 or 3x3");
+      if (thickness_axis >= n)
+        g.fail("tensor",
+               "is " + std::to_string(n) + "x" + std::to_string(n)
+                 + " and has no axis " + std::string(1, 'x' + thickness_axis));
+      volume_fraction = g.has("volume_fraction")
+                          ? g.number(
+                            "volume_fraction",
+                            [](double v) { return v >= 0 && v <= 1; },
+                            "in [0,1]")
+                          : std::numeric_limits<double>::quiet_NaN();
+      if (g.has("percolates"))
+        {
+          const nlohmann::json &p = g.json().at("percolates");
+          if (p.is_array() && p.size() > thickness_axis
+              && p[thickness_axis].is_boolean()
+              && !p[thickness_axis].get<bool>())
+            g.fail("percolates",
+                   "the phase does not percolate along the thickness axis, "
+                   "so it carries no macroscopic transport through the cell");
+        }
+      // Cell axis k is RVE axis (thickness_axis + k) mod n; a 2D RVE has no
+      // third axis, which only a 3D cell would need (NaN marks it).
+      dealii::Tensor<2, 3> t;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+          t[i][j]
+            = (i < n && j < n)
+                ? 0.5
+                    * (rows[(thickness_axis + i) % n][(thickness_axis + j) % n]
+                       + rows[(thickness_axis + j) % n]
+                             [(thickness_axis + i) % n])
+                : std::numeric_limits<double>::quiet_NaN();
+      if (!(t[0][0] > 0))
+        g.fail("tensor",
+               "has no positive through-thickness component (got "
+                 + format(t[0][0]) + ")");
+      return t;
+    }
+  } // namespace
+
+  std::unique_ptr<TransportEfficiency>
+  create_transport_efficiency(const EffectiveTransportParameters &parameters,
+                              const double                        porosity,
+                              const bool                          has_solid,
+                              const std::string                  &source,
+                              const std::string                  &section)
+  {
+    const std::string prefix = section + "/Effective transport/";
+    if (parameters.strategy == "bruggeman")
+      {
+        if (!(parameters.electrolyte_bruggeman_exponent >= 0))
+          throw InputError(source,
+                           prefix + "Bruggeman exponent",
+                           "must be >= 0");
+        if (!(parameters.solid_bruggeman_exponent >= 0))
+          throw InputError(source,
+                           prefix + "Solid Bruggeman exponent",
+                           "must be >= 0");
+        return std::make_unique<Bruggeman>(
+          porosity,
+          parameters.electrolyte_bruggeman_exponent,
+          parameters.solid_bruggeman_exponent);
+      }
+    if (parameters.strategy == "constant")
+      {
+        EffectiveTransport t;
+        t.electrolyte = parse_tensor(parameters.electrolyte_tensor,
+                                     source,
+                                     prefix + "Electrolyte tensor");
+        t.solid       = has_solid ? parse_tensor(parameters.solid_tensor,
+                                           source,
+                                           prefix + "Solid tensor")
+                                  : isotropic(1);
+        return std::make_unique<ConstantTensors>(
+          t,
+          "constant: B_e,xx = " + format(t.electrolyte[0][0])
+            + (has_solid ? ", B_s,xx = " + format(t.solid[0][0]) : ""));
+      }
+    if (parameters.strategy == "rve")
+      {
+        if (parameters.rve_file.empty())
+          throw InputError(source,
+                           prefix + "RVE file",
+                           "strategy 'rve' needs the effective_tensors.json "
+                           "written by scalebridge-rve");
+        const nlohmann::json json = io::read_json(parameters.rve_file);
+        if (!json.is_object())
+          throw InputError(parameters.rve_file, "", "must hold a JSON object");
+        // A file written with Type = all holds one block per boundary
+        // condition; otherwise the keys sit at the top level.
+        const nlohmann::json *block = &json;
+        std::string           path;
+        if (!json.contains("transport_efficiency"))
+          {
+            if (!json.contains(parameters.rve_block))
+              throw InputError(parameters.rve_file,
+                               "transport_efficiency",
+                               "neither a 'transport_efficiency' object nor a "
+                               "block '"
+                                 + parameters.rve_block
+                                 + "' (see RVE boundary condition)");
+            block = &json.at(parameters.rve_block);
+            path  = parameters.rve_block;
+          }
+        const io::JsonObjectReader top(*block, parameters.rve_file, path);
+        const io::JsonObjectReader efficiency
+          = top.object("transport_efficiency");
+        const unsigned int axis = parameters.thickness_direction[0] - 'x';
+        EffectiveTransport t;
+        double             electrolyte_fraction = 0, solid_fraction = 0;
+        t.electrolyte = read_group(efficiency,
+                                   parameters.electrolyte_group,
+                                   axis,
+                                   electrolyte_fraction);
+        t.solid       = has_solid ? read_group(efficiency,
+                                         parameters.solid_group,
+                                         axis,
+                                         solid_fraction)
+                                  : isotropic(1);
+        if (std::isfinite(electrolyte_fraction)
+            && std::abs(electrolyte_fraction - porosity) > 0.05)
+          throw InputError(source,
+                           section + "/Porosity",
+                           "is " + format(porosity)
+                             + " but the electrolyte group of "
+                             + parameters.rve_file + " fills "
+                             + format(electrolyte_fraction)
+                             + " of the RVE; set the porosity to the RVE's");
+        return std::make_unique<ConstantTensors>(
+          t,
+          "rve: " + parameters.rve_file
+            + (path.empty() ? "" : " [" + path + "]")
+            + ", B_e,xx = " + format(t.electrolyte[0][0])
+            + (has_solid ? ", B_s,xx = " + format(t.solid[0][0]) : ""));
+      }
+    throw InputError(source,
+                     prefix + "Strategy",
+                     "unknown strategy '" + parameters.strategy
+                       + "' (bruggeman, constant, rve)");
+  }
+
+  RegionEffectiveProperties::RegionEffectiveProperties(
+    std::array<std::shared_ptr<const TransportEfficiency>, 3> regions)
+    : regions(std::move(regions))
+  {
+  }
+
+  EffectiveTransport
+  RegionEffectiveProperties::evaluate(const MacroPointQuery &query) const
+  {
+    return regions.at(query.region)->tensors();
+  }
+
+  bool
+  RegionEffectiveProperties::depends_on_state() const
+  {
+    return false;
+  }
+
+  std::string
+  RegionEffectiveProperties::describe(const unsigned int region) const
+  {
+    return regions.at(region) ? regions[region]->describe() : "none";
+  }
+} // namespace scalebridge::macro

@@ -1,0 +1,361 @@
+#include <scalebridge/atomistic/material_card.h>
+#include <scalebridge/atomistic/phase_properties.h>
+#include <scalebridge/base/constants.h>
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/macro/electrode_material.h>
+
+#include <cmath>
+#include <optional>
+#include <sstream>
+
+namespace scalebridge::macro
+{
+  namespace
+  {
+    std::string
+    format(const double value)
+    {
+      std::ostringstream out;
+      out.precision(6);
+      out << value;
+      return out.str();
+    }
+
+    /// A number, or "card" (then @p from_card is asked).
+    double
+    number_or_card(const std::string             &text,
+                   const std::function<double()> &from_card,
+                   const std::string             &source,
+                   const std::string             &key)
+    {
+      if (is_card_spec(text))
+        return from_card();
+      try
+        {
+          std::size_t  used  = 0;
+          const double value = std::stod(text, &used);
+          if (text.find_first_not_of(" \t", used) != std::string::npos)
+            throw std::invalid_argument(text);
+          return value;
+        }
+      catch (const std::exception &)
+        {
+          throw InputError(source,
+                           key,
+                           "'" + text + "' is neither a number nor 'card'");
+        }
+    }
+  } // namespace
+
+  ElectrodeMaterial::ElectrodeMaterial(const ElectrodeParameters &p,
+                                       const double               temperature,
+                                       const double               ce0,
+                                       const std::string         &source,
+                                       const std::string         &section)
+    : T(temperature)
+  {
+    const std::string                         key = section + "/";
+    std::optional<atomistic::PhaseProperties> card;
+    const auto                                need_card
+      = [&](const std::string &entry) -> const atomistic::PhaseProperties & {
+      if (!card)
+        {
+          if (p.material_card.empty())
+            throw InputError(source,
+                             key + entry,
+                             "is 'card' but no Material card is given");
+          card.emplace(atomistic::read_material_card(p.material_card),
+                       temperature);
+        }
+      return *card;
+    };
+    if (!p.material_card.empty())
+      need_card("Material card");
+
+    std::ostringstream text;
+    if (card)
+      text << "card " << p.material_card << " (" << card->name() << ")\n";
+
+    // c_max
+    c_max = number_or_card(
+      p.maximum_concentration,
+      [&] { return need_card("Maximum concentration").max_concentration(); },
+      source,
+      key + "Maximum concentration");
+    if (!(c_max > 0))
+      throw InputError(source,
+                       key + "Maximum concentration",
+                       "must be positive (got " + format(c_max) + ")");
+    text << "c_max = " << format(c_max) << " mol/m^3"
+         << (is_card_spec(p.maximum_concentration) ? " (card)" : "") << '\n';
+
+    // Solid conductivity: the isotropic part of the card's tensor.
+    sigma = number_or_card(
+      p.conductivity,
+      [&] {
+        const atomistic::PhaseProperties &c = need_card("Conductivity");
+        const auto                       &t = c.card().transport;
+        if (!t || !t->electronic_conductivity)
+          throw InputError(c.card().source,
+                           "transport/electronic_conductivity",
+                           "material card \"" + c.name()
+                             + "\" gives no electronic conductivity, which "
+                               "the electrode solver needs for 'card'");
+        return dealii::trace(*t->electronic_conductivity) / 3;
+      },
+      source,
+      key + "Conductivity");
+    if (!(sigma > 0))
+      throw InputError(source,
+                       key + "Conductivity",
+                       "must be positive (got " + format(sigma) + ")");
+
+    // Open-circuit potential.
+    if (is_card_spec(p.open_circuit_potential))
+      {
+        const atomistic::PhaseProperties &c
+          = need_card("Open-circuit potential");
+        if (!c.has_thermodynamics())
+          c.particle_free_energy(); // throws "no thermodynamics block"
+        const atomistic::ThermodynamicsCard &t = *c.card().thermodynamics;
+        if (t.ocv_table)
+          {
+            const thermo::OcvTable table = *t.ocv_table;
+            card_ocp                     = [table](const double x, double &dU) {
+              dU = table.derivative(x);
+              return table.value(x);
+            };
+            text << "U(x): OCV table of the card\n";
+          }
+        else
+          {
+            // The particle free energy is the common-tangent convexification
+            // when the model separates into two phases: U is then flat
+            // across the binodal (the voltage plateau).
+            const auto   model  = c.particle_free_energy();
+            const double mu_ref = t.reference_potential_eV;
+            const double temp   = temperature;
+            separating          = c.phase_separates();
+            card_ocp = [model, mu_ref, temp](const double x, double &dU) {
+              dU = -model->chemical_potential_derivative(x, temp);
+              return mu_ref - model->chemical_potential(x, temp);
+            };
+            text << "U(x): " << model->name() << " free energy of the card";
+            if (separating)
+              text << ", common-tangent convexified (binodal "
+                   << format(c.coexistence()->first) << " .. "
+                   << format(c.coexistence()->second) << ")";
+            text << '\n';
+          }
+      }
+    else
+      {
+        ocp = MaterialFunction(p.open_circuit_potential,
+                               {"sto", "T"},
+                               {0.5, temperature},
+                               {{"F", constants::faraday},
+                                {"R", constants::gas_constant}},
+                               source,
+                               key + "Open-circuit potential");
+        text << "U(sto) = " << p.open_circuit_potential << '\n';
+      }
+
+    // Radial transport.
+    if (is_card_spec(p.particle_diffusivity))
+      {
+        fickian = false;
+        tracer_diffusivity
+          = need_card("Particle diffusivity").tracer_diffusivity();
+        if (!(tracer_diffusivity > 0))
+          throw InputError(p.material_card,
+                           "diffusion",
+                           "tracer diffusivity must be positive");
+        text << "particle transport: D_tr = " << format(tracer_diffusivity)
+             << " m^2/s (card) times the thermodynamic factor of U(x)\n";
+      }
+    else
+      {
+        diffusivity = MaterialFunction(p.particle_diffusivity,
+                                       {"sto", "T"},
+                                       {0.5, temperature},
+                                       {{"F", constants::faraday},
+                                        {"R", constants::gas_constant}},
+                                       source,
+                                       key + "Particle diffusivity");
+        if (!(diffusivity.value({{0.5, temperature, 0}}) > 0))
+          throw InputError(source,
+                           key + "Particle diffusivity",
+                           "must be positive");
+        text << "D_s(sto) = " << p.particle_diffusivity << " m^2/s\n";
+      }
+
+    // Kinetics.
+    alpha = number_or_card(
+      p.symmetry_factor,
+      [&] {
+        return need_card("Symmetry factor").butler_volmer().symmetry_factor;
+      },
+      source,
+      key + "Symmetry factor");
+    if (!(alpha > 0 && alpha < 1))
+      throw InputError(source,
+                       key + "Symmetry factor",
+                       "must lie in (0,1) (got " + format(alpha) + ")");
+    if (is_card_spec(p.exchange_current_density))
+      {
+        const kinetics::ButlerVolmer bv
+          = need_card("Exchange-current density").butler_volmer();
+        if (bv.electrons != 1)
+          throw InputError(p.material_card,
+                           "kinetics/electrons",
+                           "lithium intercalation transfers one electron");
+        const double i0 = bv.exchange_current_density;
+        const double a  = alpha;
+        card_exchange   = [i0, a, ce0, cm = c_max](const double ce,
+                                                 const double cs,
+                                                 double      &d_ce,
+                                                 double      &d_cs) {
+          const double x  = cs / cm;
+          const double fe = std::pow(ce / ce0, 1 - a);
+          const double fx = std::pow(2 * x, 1 - a) * std::pow(2 * (1 - x), a);
+          const double j0 = i0 * fe * fx;
+          d_ce            = j0 * (1 - a) / ce;
+          d_cs            = j0 * ((1 - a) / x - a / (1 - x)) / cm;
+          return j0;
+        };
+        text << "j0 = " << format(i0)
+             << " A/m^2 (card) (ce/ce0)^(1-a) (2x)^(1-a) (2(1-x))^a\n";
+      }
+    else
+      {
+        exchange_current = MaterialFunction(p.exchange_current_density,
+                                            {"ce", "cs", "T"},
+                                            {ce0, 0.5 * c_max, temperature},
+                                            {{"cmax", c_max},
+                                             {"F", constants::faraday},
+                                             {"R", constants::gas_constant}},
+                                            source,
+                                            key + "Exchange-current density");
+        if (!(exchange_current.value({{ce0, 0.5 * c_max, temperature}}) > 0))
+          throw InputError(source,
+                           key + "Exchange-current density",
+                           "must be positive at ce0 and x = 1/2");
+        text << "j0(ce, cs) = " << p.exchange_current_density << " A/m^2\n";
+      }
+    text << "alpha = " << format(alpha) << ", sigma = " << format(sigma)
+         << " S/m";
+    description = text.str();
+
+    // Every function must be finite at the initial stoichiometry.
+    double       dU = 0;
+    const double U0 = open_circuit_potential(p.initial_stoichiometry, dU);
+    if (!std::isfinite(U0) || !std::isfinite(dU))
+      throw InputError(source,
+                       key + "Open-circuit potential",
+                       "is not finite at the initial stoichiometry "
+                         + format(p.initial_stoichiometry));
+  }
+
+  double
+  ElectrodeMaterial::max_concentration() const
+  {
+    return c_max;
+  }
+
+  double
+  ElectrodeMaterial::conductivity() const
+  {
+    return sigma;
+  }
+
+  double
+  ElectrodeMaterial::symmetry_factor() const
+  {
+    return alpha;
+  }
+
+  double
+  ElectrodeMaterial::open_circuit_potential(const double x, double &dU) const
+  {
+    if (card_ocp)
+      return card_ocp(x, dU);
+    MaterialFunction::Arguments g;
+    const double                U = ocp.value_and_gradient({{x, T, 0}}, g);
+    dU                            = g[0];
+    return U;
+  }
+
+  double
+  ElectrodeMaterial::open_circuit_potential(const double x) const
+  {
+    if (card_ocp)
+      {
+        double dU;
+        return card_ocp(x, dU);
+      }
+    return ocp.value({{x, T, 0}});
+  }
+
+  bool
+  ElectrodeMaterial::constant_fickian() const
+  {
+    return fickian && diffusivity.is_constant();
+  }
+
+  double
+  ElectrodeMaterial::mobility(const double x, double &dM) const
+  {
+    if (fickian)
+      {
+        MaterialFunction::Arguments g;
+        const double D = diffusivity.value_and_gradient({{x, T, 0}}, g);
+        dM             = g[0] * c_max;
+        return D * c_max;
+      }
+    const double scale = tracer_diffusivity * c_max * constants::faraday
+                         / (constants::gas_constant * T);
+    dM = scale;
+    return scale * x;
+  }
+
+  double
+  ElectrodeMaterial::transport_potential(const double x, double &dg) const
+  {
+    if (fickian)
+      {
+        dg = 1;
+        return x;
+      }
+    double       dU;
+    const double U = open_circuit_potential(x, dU);
+    dg             = -dU;
+    return -U;
+  }
+
+  double
+  ElectrodeMaterial::exchange_current_density(const double ce,
+                                              const double cs,
+                                              double      &d_ce,
+                                              double      &d_cs) const
+  {
+    if (card_exchange)
+      return card_exchange(ce, cs, d_ce, d_cs);
+    MaterialFunction::Arguments g;
+    const double j0 = exchange_current.value_and_gradient({{ce, cs, T}}, g);
+    d_ce            = g[0];
+    d_cs            = g[1];
+    return j0;
+  }
+
+  bool
+  ElectrodeMaterial::phase_separating() const
+  {
+    return separating;
+  }
+
+  std::string
+  ElectrodeMaterial::describe() const
+  {
+    return description;
+  }
+} // namespace scalebridge::macro
