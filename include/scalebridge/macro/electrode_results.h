@@ -1,0 +1,85 @@
+#ifndef scalebridge_macro_electrode_results_h
+#define scalebridge_macro_electrode_results_h
+
+#include <scalebridge/io/csv_table.h>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace scalebridge::macro
+{
+  /// Profiles of the macro fields versus x at one time.
+  struct ProfileSnapshot
+  {
+    double       time = 0;
+    io::CsvTable table{{"x_m",
+                        "ce_mol_per_m3",
+                        "phi_e_V",
+                        "phi_s_V",
+                        "cs_surf_mol_per_m3",
+                        "x_surf",
+                        "j_A_per_m2"}};
+  };
+
+  /// How one step of the protocol went.
+  struct StepReport
+  {
+    std::string text;
+    std::string end_reason;
+    double      start_time  = 0;
+    double      end_time    = 0;
+    double      end_voltage = 0;
+    /// Charge and energy delivered during the step (discharge positive).
+    double capacity_Ah_per_m2 = 0;
+    double energy_Wh_per_m2   = 0;
+  };
+
+  /// Problem size and work of a run.
+  struct SolverStatistics
+  {
+    unsigned int       dimension           = 1;
+    unsigned int       n_cells             = 0;
+    unsigned long long n_macro_dofs        = 0;
+    unsigned long long n_particles         = 0;
+    unsigned long long n_particle_unknowns = 0;
+    unsigned int       n_mpi_processes     = 1;
+    unsigned int       accepted_steps      = 0;
+    unsigned int       rejected_steps      = 0;
+    unsigned int       newton_iterations   = 0;
+    unsigned int       event_iterations    = 0;
+    double             wall_time           = 0;
+  };
+
+  /// Everything a run produced, ready to be written.
+  struct ElectrodeResults
+  {
+    io::CsvTable voltage{{"time_s", "voltage_V", "current_A_per_m2"}};
+    std::vector<ProfileSnapshot> profiles;
+    std::vector<StepReport>      steps;
+    SolverStatistics             statistics;
+    /// Charge and energy delivered over the whole protocol.
+    double capacity_Ah_per_m2 = 0;
+    double energy_Wh_per_m2   = 0;
+    /// Lithium inventory (mol/m^2 of collector) at the start and the end,
+    /// and the charge passed through the collector over F.
+    double lithium_start       = 0;
+    double lithium_end         = 0;
+    double lithium_transferred = 0;
+    /// Written VTU/PVTU records, relative to the output directory.
+    std::vector<std::string> vtu_files;
+
+    /// The summary.json contents.
+    nlohmann::json
+    summary() const;
+
+    /// Writes voltage.csv, profiles/, summary.json and (if @p plot and
+    /// gnuplot is present) voltage.png into @p directory, each atomically.
+    void
+    write(const std::filesystem::path &directory, bool plot) const;
+  };
+} // namespace scalebridge::macro
+
+#endif

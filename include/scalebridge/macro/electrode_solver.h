@@ -1,0 +1,254 @@
+#ifndef scalebridge_macro_electrode_solver_h
+#define scalebridge_macro_electrode_solver_h
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/index_set.h>
+#include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/fe/fe_system.h>
+
+#include <deal.II/grid/tria.h>
+
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/la_parallel_vector.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <scalebridge/macro/cell_model.h>
+#include <scalebridge/macro/electrode_results.h>
+#include <scalebridge/macro/particle_model.h>
+
+#include <petscksp.h>
+
+#include <array>
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace scalebridge::macro
+{
+  /// Lithium held by each part of the cell [mol per m^2 of collector].
+  struct LithiumInventory
+  {
+    double negative_solid = 0;
+    double positive_solid = 0;
+    double electrolyte    = 0;
+
+    double
+    total() const
+    {
+      return negative_solid + positive_solid + electrolyte;
+    }
+  };
+
+  /**
+   * The porous-electrode (Doyle-Fuller-Newman, P2D) solver on a mesh of
+   * dimension @p dim (x through the thickness; y, z in-plane).
+   *
+   * Macro unknowns (ce, phi_e, phi_s) are Q1 finite elements (phi_s only in
+   * the electrodes; elsewhere constrained to zero). A spherical particle
+   * sits at every electrode node; the reaction and the capacity term are
+   * integrated by the nodal (lumped) rule, so that each particle couples to
+   * the three macro values at its own node only. In Newton's method each
+   * particle is eliminated exactly (two tridiagonal solves per particle and
+   * iteration), leaving a global system of 3 unknowns per node with the
+   * exact Jacobian; particle updates are recovered afterwards. The global
+   * system is solved by a sparse direct PETSc solver (options prefix
+   * macro_).
+   *
+   * Time stepping is variable-step BDF2 (started by one backward-Euler step)
+   * with a predictor-corrector estimate of the local error; steps land on
+   * the profile times and the ends of protocol steps, and a voltage (or
+   * current) limit crossed inside a step is located by re-solving the step
+   * with secant-updated lengths until the limit is met to 1e-6 V.
+   *
+   * In 1D the problem is small: each MPI process solves it whole (on
+   * MPI_COMM_SELF), so results cannot depend on the number of processes. In
+   * 2D and 3D the mesh is a parallel::distributed::Triangulation on the
+   * given communicator.
+   */
+  template <int dim>
+  class ElectrodeSolver
+  {
+  public:
+    /// @p verbose: progress lines on rank 0 of @p mpi_communicator.
+    ElectrodeSolver(const CellModel &model,
+                    MPI_Comm         mpi_communicator,
+                    bool             verbose = true);
+
+    ~ElectrodeSolver();
+
+    /// Mesh, unknowns, particles and the initial state.
+    void
+    setup();
+
+    /// Runs the protocol; VTU files (2D, 3D) go to @p vtu_directory unless
+    /// it is empty.
+    ElectrodeResults
+    run(const std::string &vtu_directory = "");
+
+    /** @name State queries (collective) */
+    ///@{
+    double
+    time() const;
+    /// phi_s averaged over the positive collector minus that at x = 0.
+    double
+    terminal_voltage() const;
+    /// Applied (or, at constant voltage, resulting) current density.
+    double
+    current_density() const;
+    LithiumInventory
+    lithium_inventory() const;
+    /// Mean stoichiometry of the negative and positive solid.
+    std::array<double, 2>
+    mean_stoichiometry() const;
+    /// Nodal values on the line y = z = 0 (complete on rank 0).
+    ProfileSnapshot
+    profile() const;
+    ///@}
+
+  private:
+    /// A particle at an electrode node.
+    struct Site
+    {
+      std::array<dealii::types::global_dof_index, 3> dofs;
+      std::array<unsigned int, 3>                    local;
+      unsigned int                                   region;
+      /// Index into particle_models.
+      unsigned int electrode;
+      double       area_weight;
+      double       volume_weight;
+    };
+
+    /// One converged state and its time.
+    struct State
+    {
+      double                                             time;
+      dealii::LinearAlgebra::distributed::Vector<double> macro;
+      std::vector<double>                                particles;
+    };
+
+    enum class Control
+    {
+      current,
+      voltage
+    };
+
+    void
+    make_grid();
+    void
+    setup_system();
+    void
+    setup_particles();
+    void
+    set_initial_state();
+    void
+    update_effective_properties();
+
+    void
+    assemble_system(bool frozen);
+    void
+    solve_linear_system();
+    bool
+    newton_solve(bool frozen);
+    void
+    apply_control(Control control, double value);
+    bool
+    try_step(double h);
+    void
+    accept_step();
+    void
+    restart_history();
+    void
+    record_point(ElectrodeResults &results) const;
+    void
+    output_results(const std::string &directory,
+                   unsigned int       index,
+                   ElectrodeResults  &results) const;
+    void
+    compute_surface_fields(
+      dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
+
+    double
+    scaled_max_norm(
+      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
+      const std::vector<double> &particles) const;
+
+    const CellModel            &model;
+    MPI_Comm                    mpi_communicator;
+    dealii::ConditionalOStream  pcout;
+    mutable dealii::TimerOutput computing_timer;
+
+    std::unique_ptr<dealii::Triangulation<dim>> triangulation;
+    dealii::FESystem<dim>                       fe;
+    dealii::DoFHandler<dim>                     dof_handler;
+    dealii::IndexSet                            locally_owned_dofs;
+    dealii::IndexSet                            locally_relevant_dofs;
+
+    /// Homogeneous constraints of Newton updates: phi_s = 0 at x = 0 (full
+    /// cell) and outside the electrodes; plus the positive collector at
+    /// constant voltage.
+    dealii::AffineConstraints<double>        current_constraints;
+    dealii::AffineConstraints<double>        voltage_constraints;
+    const dealii::AffineConstraints<double> *constraints = nullptr;
+
+    /// Sequential (one process: PETSc's own LU is fastest for these small
+    /// banded systems) or distributed (MUMPS).
+    std::unique_ptr<dealii::PETScWrappers::MatrixBase> system_matrix;
+    Vec                                                petsc_rhs      = nullptr;
+    Vec                                                petsc_solution = nullptr;
+    KSP                                                ksp            = nullptr;
+
+    dealii::LinearAlgebra::distributed::Vector<double> solution;
+    dealii::LinearAlgebra::distributed::Vector<double> residual;
+    dealii::LinearAlgebra::distributed::Vector<double> newton_update;
+    dealii::LinearAlgebra::distributed::Vector<double> macro_history;
+    dealii::LinearAlgebra::distributed::Vector<double> predictor;
+    /// Lumped weights: int eps v_i (capacity), int_{x=L} v_i, int_{x=0} v_i.
+    dealii::LinearAlgebra::distributed::Vector<double> capacity;
+    dealii::LinearAlgebra::distributed::Vector<double> collector_weight;
+    dealii::LinearAlgebra::distributed::Vector<double> foil_weight;
+    /// 1 / natural scale of each macro unknown (ce0 or RT/F), owned part.
+    std::vector<double>                          inverse_scale;
+    std::vector<bool>                            is_concentration;
+    std::vector<dealii::types::global_dof_index> collector_dofs;
+    double                                       collector_area = 1;
+
+    std::vector<ParticleModel>                             particle_models;
+    std::vector<Site>                                      sites;
+    std::map<dealii::types::global_dof_index, std::size_t> site_of_dof;
+    unsigned int                                           n_p = 0;
+    std::vector<double>                                    particles;
+    std::vector<double>                                    particle_history;
+    std::vector<double>                                    particle_predictor;
+    std::vector<double>                                    particle_update;
+    /// Per-site linearization: j, condensed j, dj/du, and the two
+    /// tridiagonal solutions y = T^-1 e_N, z = T^-1 R.
+    std::vector<double>                reaction;
+    std::vector<double>                condensed_reaction;
+    std::vector<std::array<double, 3>> reaction_gradient;
+    std::vector<double>                tridiagonal_solutions;
+
+    /// Transport-efficiency tensors per region (dim x dim block).
+    std::array<dealii::Tensor<2, dim>, 3> electrolyte_efficiency;
+    std::array<dealii::Tensor<2, dim>, 3> solid_efficiency;
+
+    std::deque<State> history;
+    double            bdf_a0       = 0;
+    unsigned int      bdf_order    = 1;
+    double            last_error   = 0;
+    double            current_time = 0;
+
+    Control control         = Control::current;
+    double  applied_current = 0;
+    double  applied_voltage = 0;
+
+    SolverStatistics statistics;
+  };
+} // namespace scalebridge::macro
+
+#endif

@@ -1,0 +1,85 @@
+#include <scalebridge/io/json_file.h>
+#include <scalebridge/io/plot.h>
+#include <scalebridge/macro/electrode_results.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace scalebridge::macro
+{
+  namespace
+  {
+    /// "profile_1800s.csv" for whole seconds, "profile_1800.25s.csv" else.
+    std::string
+    profile_name(const double time)
+    {
+      char buffer[64];
+      std::snprintf(buffer, sizeof(buffer), "profile_%.10gs.csv", time);
+      return buffer;
+    }
+  } // namespace
+
+  nlohmann::json
+  ElectrodeResults::summary() const
+  {
+    nlohmann::json s;
+    s["model"]              = "Doyle-Fuller-Newman (P2D), isothermal";
+    s["dimension"]          = statistics.dimension;
+    s["capacity_Ah_per_m2"] = capacity_Ah_per_m2;
+    s["energy_Wh_per_m2"]   = energy_Wh_per_m2;
+    s["wall_time_s"]        = statistics.wall_time;
+    s["steps"]              = {{"accepted", statistics.accepted_steps},
+                               {"rejected", statistics.rejected_steps},
+                               {"event_iterations", statistics.event_iterations}};
+    s["newton_iterations"]  = statistics.newton_iterations;
+    s["problem_size"]       = {{"cells", statistics.n_cells},
+                               {"macro_dofs", statistics.n_macro_dofs},
+                               {"particles", statistics.n_particles},
+                               {"particle_unknowns", statistics.n_particle_unknowns},
+                               {"mpi_processes", statistics.n_mpi_processes}};
+    if (voltage.n_rows() > 0)
+      {
+        s["final_time_s"]    = voltage.column("time_s").back();
+        s["final_voltage_V"] = voltage.column("voltage_V").back();
+      }
+    s["lithium_mol_per_m2"]
+      = {{"start", lithium_start},
+         {"end", lithium_end},
+         {"transferred_through_collector", lithium_transferred}};
+    nlohmann::json steps_json = nlohmann::json::array();
+    for (const StepReport &r : steps)
+      steps_json.push_back({{"step", r.text},
+                            {"end_reason", r.end_reason},
+                            {"start_time_s", r.start_time},
+                            {"end_time_s", r.end_time},
+                            {"end_voltage_V", r.end_voltage},
+                            {"capacity_Ah_per_m2", r.capacity_Ah_per_m2},
+                            {"energy_Wh_per_m2", r.energy_Wh_per_m2}});
+    s["protocol"]                = steps_json;
+    nlohmann::json profile_files = nlohmann::json::array();
+    for (const ProfileSnapshot &p : profiles)
+      profile_files.push_back(
+        {{"time_s", p.time}, {"file", "profiles/" + profile_name(p.time)}});
+    s["profiles"] = profile_files;
+    s["vtu"]      = vtu_files;
+    return s;
+  }
+
+  void
+  ElectrodeResults::write(const std::filesystem::path &directory,
+                          const bool                   plot) const
+  {
+    std::filesystem::create_directories(directory / "profiles");
+    voltage.write(directory / "voltage.csv");
+    for (const ProfileSnapshot &p : profiles)
+      p.table.write(directory / "profiles" / profile_name(p.time));
+    io::write_json(directory / "summary.json", summary());
+    if (plot)
+      io::plot_png(directory / "voltage.png",
+                   {directory / "voltage.csv",
+                    "Terminal voltage",
+                    "time [s]",
+                    "voltage [V]",
+                    {{"time_s", "voltage_V", "voltage"}}});
+  }
+} // namespace scalebridge::macro

@@ -1,0 +1,1540 @@
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/utilities.h>
+
+#include <deal.II/distributed/tria.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <deal.II/grid/grid_generator.h>
+
+#include <deal.II/lac/affine_constraints.templates.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/sparsity_tools.h>
+#include <deal.II/lac/vector.h>
+
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <scalebridge/base/constants.h>
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/macro/bdf.h>
+#include <scalebridge/macro/electrode_solver.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace scalebridge::macro
+{
+  using namespace dealii;
+
+  namespace
+  {
+    constexpr unsigned int ce_component   = 0;
+    constexpr unsigned int phie_component = 1;
+    constexpr unsigned int phis_component = 2;
+
+    /// A Newton iteration that cannot continue (non-finite values, depleted
+    /// electrolyte, failed factorization): the step is retried shorter.
+    class NewtonFailure : public std::runtime_error
+    {
+    public:
+      using std::runtime_error::runtime_error;
+    };
+
+    template <int dim>
+    std::unique_ptr<Triangulation<dim>>
+    make_triangulation(MPI_Comm communicator)
+    {
+      if constexpr (dim == 1)
+        {
+          (void)communicator;
+          return std::make_unique<Triangulation<dim>>();
+        }
+      else
+        return std::make_unique<parallel::distributed::Triangulation<dim>>(
+          communicator);
+    }
+
+    void
+    check_petsc(const PetscErrorCode code, const char *what)
+    {
+      if (code != 0)
+        throw NewtonFailure(std::string("PETSc error in ") + what);
+    }
+
+    std::string
+    format(const double value, const int precision = 6)
+    {
+      std::ostringstream out;
+      out << std::setprecision(precision) << value;
+      return out.str();
+    }
+  } // namespace
+
+  template <int dim>
+  ElectrodeSolver<dim>::ElectrodeSolver(const CellModel &model,
+                                        MPI_Comm         communicator,
+                                        const bool       verbose)
+    : model(model)
+    , mpi_communicator(dim == 1 ? MPI_COMM_SELF : communicator)
+    , pcout(std::cout,
+            verbose && Utilities::MPI::this_mpi_process(communicator) == 0)
+    , computing_timer(mpi_communicator,
+                      pcout,
+                      TimerOutput::never,
+                      TimerOutput::wall_times)
+    , triangulation(make_triangulation<dim>(mpi_communicator))
+    , fe(FE_Q<dim>(1), 3)
+    , dof_handler(*triangulation)
+  {
+  }
+
+  template <int dim>
+  ElectrodeSolver<dim>::~ElectrodeSolver()
+  {
+    if (ksp != nullptr)
+      KSPDestroy(&ksp);
+    if (petsc_rhs != nullptr)
+      VecDestroy(&petsc_rhs);
+    if (petsc_solution != nullptr)
+      VecDestroy(&petsc_solution);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::make_grid()
+  {
+    const MeshParameters            &mesh = model.parameters.mesh;
+    const auto                       x    = model.interfaces();
+    std::vector<std::vector<double>> steps(dim);
+    const auto add = [&](const unsigned int n, const double length) {
+      for (unsigned int i = 0; i < n; ++i)
+        steps[0].push_back(length / n);
+    };
+    if (!model.half_cell)
+      add(mesh.cells_negative, x[1] - x[0]);
+    add(mesh.cells_separator, x[2] - x[1]);
+    add(mesh.cells_positive, x[3] - x[2]);
+    Point<dim> p1, p2;
+    p2[0] = x[3];
+    for (unsigned int d = 1; d < dim; ++d)
+      {
+        const double extent = (d == 1) ? mesh.height : mesh.depth;
+        steps[d].assign(mesh.in_plane_cells, extent / mesh.in_plane_cells);
+        p2[d] = extent;
+      }
+    // Colorized: x = 0 has boundary id 0, x = L id 1.
+    GridGenerator::subdivided_hyper_rectangle(
+      *triangulation, steps, p1, p2, true);
+    for (const auto &cell : triangulation->active_cell_iterators())
+      {
+        const double xc = cell->center()[0];
+        cell->set_material_id((!model.half_cell && xc < x[1])
+                                ? negative_electrode
+                              : (xc < x[2]) ? separator
+                                            : positive_electrode);
+      }
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::setup_system()
+  {
+    dof_handler.distribute_dofs(fe);
+    locally_owned_dofs = dof_handler.locally_owned_dofs();
+    DoFTools::extract_locally_relevant_dofs(dof_handler, locally_relevant_dofs);
+
+    // phi_s lives in the electrodes only; a node belongs to an electrode if
+    // it lies in its closed x-interval (decided geometrically, so that all
+    // processes agree on the constraints of shared nodes).
+    const auto   x            = model.interfaces();
+    const double tolerance    = 1e-9 * x[3];
+    const auto   in_electrode = [&](const Point<dim> &p) {
+      return (!model.half_cell && p[0] <= x[1] + tolerance)
+             || p[0] >= x[2] - tolerance;
+    };
+
+    current_constraints.clear();
+    current_constraints.reinit(locally_relevant_dofs);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (!cell->is_artificial())
+        for (const unsigned int v : cell->vertex_indices())
+          {
+            const types::global_dof_index dof
+              = cell->vertex_dof_index(v, phis_component);
+            if (locally_relevant_dofs.is_element(dof)
+                && !in_electrode(cell->vertex(v))
+                && !current_constraints.is_constrained(dof))
+              current_constraints.add_line(dof);
+          }
+    const ComponentMask phis_mask
+      = fe.component_mask(FEValuesExtractors::Scalar(phis_component));
+    if (!model.half_cell)
+      VectorTools::interpolate_boundary_values(dof_handler,
+                                               0,
+                                               Functions::ZeroFunction<dim>(3),
+                                               current_constraints,
+                                               phis_mask);
+    voltage_constraints.clear();
+    voltage_constraints.reinit(locally_relevant_dofs);
+    voltage_constraints.merge(current_constraints);
+    VectorTools::interpolate_boundary_values(dof_handler,
+                                             1,
+                                             Functions::ZeroFunction<dim>(3),
+                                             voltage_constraints,
+                                             phis_mask);
+    current_constraints.close();
+    voltage_constraints.close();
+    constraints = &current_constraints;
+
+    // Both constraint sets use the plain coupling pattern, so the matrix
+    // (and the symbolic factorization) survives a change of control.
+    DynamicSparsityPattern dsp(locally_relevant_dofs);
+    DoFTools::make_sparsity_pattern(dof_handler, dsp);
+    SparsityTools::distribute_sparsity_pattern(dsp,
+                                               locally_owned_dofs,
+                                               mpi_communicator,
+                                               locally_relevant_dofs);
+    const bool serial = Utilities::MPI::n_mpi_processes(mpi_communicator) == 1;
+    if (serial)
+      {
+        auto matrix = std::make_unique<PETScWrappers::SparseMatrix>();
+        matrix->reinit(dsp);
+        system_matrix = std::move(matrix);
+      }
+    else
+      {
+        auto matrix = std::make_unique<PETScWrappers::MPI::SparseMatrix>();
+        matrix->reinit(locally_owned_dofs,
+                       locally_owned_dofs,
+                       dsp,
+                       mpi_communicator);
+        system_matrix = std::move(matrix);
+      }
+    if (petsc_rhs != nullptr)
+      VecDestroy(&petsc_rhs);
+    if (petsc_solution != nullptr)
+      VecDestroy(&petsc_solution);
+    check_petsc(MatCreateVecs(*system_matrix, &petsc_solution, &petsc_rhs),
+                "MatCreateVecs");
+
+    for (auto *v : {&solution,
+                    &residual,
+                    &newton_update,
+                    &capacity,
+                    &collector_weight,
+                    &foil_weight})
+      v->reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    macro_history.reinit(locally_owned_dofs, mpi_communicator);
+    predictor.reinit(locally_owned_dofs, mpi_communicator);
+
+    // Lumped (nodal) weights: int eps v_i over the cell, and int v_i over
+    // the collector faces, stored at every component of a node.
+    QGauss<dim>   quadrature(2);
+    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
+    QGauss<dim - 1>                      face_quadrature(2);
+    FEFaceValues<dim>                    fe_face_values(fe,
+                                     face_quadrature,
+                                     update_values | update_JxW_values);
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    std::vector<types::global_dof_index> dofs(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(dofs);
+          const double eps = model.regions[cell->material_id()].porosity;
+          fe_values.reinit(cell);
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              double integral = 0;
+              for (unsigned int q = 0; q < quadrature.size(); ++q)
+                integral += fe_values.shape_value(i, q) * fe_values.JxW(q);
+              capacity(dofs[i]) += eps * integral;
+            }
+          for (const unsigned int f : cell->face_indices())
+            if (cell->face(f)->at_boundary()
+                && cell->face(f)->boundary_id() <= 1)
+              {
+                auto &target = cell->face(f)->boundary_id() == 1
+                                 ? collector_weight
+                                 : foil_weight;
+                fe_face_values.reinit(cell, f);
+                for (unsigned int i = 0; i < n; ++i)
+                  {
+                    double integral = 0;
+                    for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                      integral += fe_face_values.shape_value(i, q)
+                                  * fe_face_values.JxW(q);
+                    target(dofs[i]) += integral;
+                  }
+              }
+        }
+    capacity.compress(VectorOperation::add);
+    collector_weight.compress(VectorOperation::add);
+    foil_weight.compress(VectorOperation::add);
+
+    // The positive collector: owned phi_s dofs on x = L, and its area.
+    const unsigned int n_owned = locally_owned_dofs.n_elements();
+    const IndexSet phis_set    = DoFTools::extract_dofs(dof_handler, phis_mask);
+    double         area        = 0;
+    collector_dofs.clear();
+    for (unsigned int i = 0; i < n_owned; ++i)
+      {
+        const types::global_dof_index g
+          = locally_owned_dofs.nth_index_in_set(i);
+        if (collector_weight.local_element(i) != 0 && phis_set.is_element(g))
+          {
+            collector_dofs.push_back(g);
+            area += collector_weight.local_element(i);
+          }
+      }
+    collector_area = Utilities::MPI::sum(area, mpi_communicator);
+
+    // Natural scales of the unknowns for error and Newton norms.
+    const double thermal_voltage
+      = constants::gas_constant * model.temperature() / constants::faraday;
+    const IndexSet ce_set = DoFTools::extract_dofs(
+      dof_handler, fe.component_mask(FEValuesExtractors::Scalar(ce_component)));
+    inverse_scale.assign(n_owned, 1 / thermal_voltage);
+    is_concentration.assign(n_owned, false);
+    for (const auto g : ce_set)
+      if (locally_owned_dofs.is_element(g))
+        {
+          const unsigned int i = locally_owned_dofs.index_within_set(g);
+          inverse_scale[i]     = 1 / model.electrolyte.initial_concentration();
+          is_concentration[i]  = true;
+        }
+
+    // The linear solver: a sparse direct factorization by default; the
+    // prefix macro_ lets users choose another from PETSc's options.
+    if (ksp != nullptr)
+      KSPDestroy(&ksp);
+    check_petsc(KSPCreate(mpi_communicator, &ksp), "KSPCreate");
+    KSPSetOptionsPrefix(ksp, "macro_");
+    KSPSetType(ksp, KSPPREONLY);
+    PC pc;
+    KSPGetPC(ksp, &pc);
+    PCSetType(pc, PCLU);
+    PCFactorSetMatSolverType(pc, serial ? MATSOLVERPETSC : MATSOLVERMUMPS);
+    if (serial)
+      PCFactorSetMatOrderingType(pc, MATORDERINGRCM);
+    const std::string &options = model.parameters.time_stepping.petsc_options;
+    if (!options.empty())
+      check_petsc(PetscOptionsInsertString(nullptr, options.c_str()),
+                  "PETSc options");
+    KSPSetFromOptions(ksp);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::setup_particles()
+  {
+    const MeshParameters &mesh = model.parameters.mesh;
+    particle_models.clear();
+    std::array<int, 3> model_index{{-1, -1, -1}};
+    for (const unsigned int r : {negative_electrode, positive_electrode})
+      if (model.regions[r].present)
+        {
+          model_index[r] = particle_models.size();
+          particle_models.emplace_back(
+            ParticleMesh(model.regions[r].particle_radius,
+                         mesh.particle_cells,
+                         mesh.particle_ratio),
+            *model.regions[r].material);
+        }
+    n_p = mesh.particle_cells + 1;
+
+    // Nodal weights int a v_i and int eps_s v_i of the electrodes.
+    LinearAlgebra::distributed::Vector<double> area(locally_owned_dofs,
+                                                    locally_relevant_dofs,
+                                                    mpi_communicator);
+    LinearAlgebra::distributed::Vector<double> volume(area);
+    QGauss<dim>                                quadrature(2);
+    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    std::vector<types::global_dof_index> dofs(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned()
+          && model.regions[cell->material_id()].electrode)
+        {
+          const RegionData &region = model.regions[cell->material_id()];
+          const double      eps_s  = region.active_material_fraction;
+          const double      a      = 3 * eps_s / region.particle_radius;
+          cell->get_dof_indices(dofs);
+          fe_values.reinit(cell);
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              double integral = 0;
+              for (unsigned int q = 0; q < quadrature.size(); ++q)
+                integral += fe_values.shape_value(i, q) * fe_values.JxW(q);
+              area(dofs[i]) += a * integral;
+              volume(dofs[i]) += eps_s * integral;
+            }
+        }
+    area.compress(VectorOperation::add);
+    volume.compress(VectorOperation::add);
+
+    // A particle at every owned electrode node. Ghost cells are visited as
+    // well: an owned node may touch electrode cells of other processes only.
+    sites.clear();
+    site_of_dof.clear();
+    std::vector<bool> seen(locally_owned_dofs.n_elements(), false);
+    const auto       &partitioner = solution.get_partitioner();
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (!cell->is_artificial()
+          && model.regions[cell->material_id()].electrode)
+        for (const unsigned int v : cell->vertex_indices())
+          {
+            const types::global_dof_index dof0 = cell->vertex_dof_index(v, 0);
+            if (!locally_owned_dofs.is_element(dof0))
+              continue;
+            const unsigned int i0 = locally_owned_dofs.index_within_set(dof0);
+            if (seen[i0])
+              continue;
+            seen[i0] = true;
+            Site site;
+            for (unsigned int c = 0; c < 3; ++c)
+              {
+                site.dofs[c]  = cell->vertex_dof_index(v, c);
+                site.local[c] = partitioner->global_to_local(site.dofs[c]);
+              }
+            site.region        = cell->material_id();
+            site.electrode     = model_index[site.region];
+            site_of_dof[dof0]  = sites.size();
+            site.area_weight   = area.local_element(site.local[0]);
+            site.volume_weight = volume.local_element(site.local[0]);
+            sites.push_back(site);
+          }
+
+    const std::size_t n_sites = sites.size();
+    particles.assign(n_sites * n_p, 0);
+    particle_history.assign(n_sites * n_p, 0);
+    particle_predictor.assign(n_sites * n_p, 0);
+    particle_update.assign(n_sites * n_p, 0);
+    reaction.assign(n_sites, 0);
+    condensed_reaction.assign(n_sites, 0);
+    reaction_gradient.assign(n_sites, {{0, 0, 0}});
+    tridiagonal_solutions.assign(2 * n_sites * n_p, 0);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::update_effective_properties()
+  {
+    const EffectivePropertiesProvider &provider = *model.effective_properties;
+    const auto                         x        = model.interfaces();
+    for (unsigned int r = 0; r < 3; ++r)
+      if (model.regions[r].present)
+        {
+          MacroPointQuery query;
+          query.region      = r;
+          query.position[0] = 0.5 * (x[r] + x[r + 1]);
+          query.time        = current_time;
+          query.electrolyte_concentration
+            = model.electrolyte.initial_concentration();
+          const EffectiveTransport t = provider.evaluate(query);
+          for (unsigned int i = 0; i < dim; ++i)
+            for (unsigned int j = 0; j < dim; ++j)
+              {
+                electrolyte_efficiency[r][i][j] = t.electrolyte[i][j];
+                solid_efficiency[r][i][j]       = t.solid[i][j];
+                if (!std::isfinite(t.electrolyte[i][j])
+                    || (model.regions[r].electrode
+                        && !std::isfinite(t.solid[i][j])))
+                  throw InputError(
+                    model.parameters.source,
+                    region_name(r) + "/Effective transport",
+                    "the transport-efficiency tensor lacks components a "
+                      + std::to_string(dim)
+                      + "D cell needs (a 2D RVE serves 1D and 2D cells)");
+              }
+        }
+    if (provider.depends_on_state())
+      throw InputError(model.parameters.source,
+                       "Effective transport",
+                       "state-dependent effective properties (FE2) are not "
+                       "wired into this solver yet");
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::set_initial_state()
+  {
+    current_time     = 0;
+    const double ce0 = model.electrolyte.initial_concentration();
+    const auto  &neg = model.regions[negative_electrode];
+    const auto  &pos = model.regions[positive_electrode];
+    const double U_n
+      = model.half_cell
+          ? 0
+          : neg.material->open_circuit_potential(neg.initial_stoichiometry);
+    const double U_p
+      = pos.material->open_circuit_potential(pos.initial_stoichiometry);
+    const auto x = model.interfaces();
+
+    // At rest: phi_e = -U_n everywhere, phi_s = 0 in the negative and
+    // U_p - U_n in the positive electrode; the first step's consistent
+    // initialization adds the response to the applied current.
+    std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const unsigned int v : cell->vertex_indices())
+          {
+            const types::global_dof_index d0 = cell->vertex_dof_index(v, 0);
+            if (!locally_owned_dofs.is_element(d0))
+              continue;
+            const bool positive = cell->vertex(v)[0] >= x[2] - 1e-9 * x[3];
+            solution(cell->vertex_dof_index(v, ce_component))   = ce0;
+            solution(cell->vertex_dof_index(v, phie_component)) = -U_n;
+            solution(cell->vertex_dof_index(v, phis_component))
+              = positive ? U_p - U_n : 0;
+          }
+    // Constrained phi_s outside the electrodes and at x = 0 hold zero.
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      if (current_constraints.is_constrained(
+            locally_owned_dofs.nth_index_in_set(i)))
+        solution.local_element(i) = 0;
+
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      {
+        const RegionData &r = model.regions[sites[s].region];
+        const double      c0
+          = r.initial_stoichiometry * r.material->max_concentration();
+        std::fill_n(&particles[s * n_p], n_p, c0);
+      }
+    restart_history();
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::setup()
+  {
+    TimerOutput::Scope t(computing_timer, "setup");
+    make_grid();
+    setup_system();
+    setup_particles();
+    update_effective_properties();
+    set_initial_state();
+
+    statistics              = SolverStatistics();
+    statistics.dimension    = dim;
+    statistics.n_cells      = triangulation->n_global_active_cells();
+    statistics.n_macro_dofs = dof_handler.n_dofs();
+    statistics.n_particles
+      = Utilities::MPI::sum<unsigned long long>(sites.size(), mpi_communicator);
+    statistics.n_particle_unknowns = statistics.n_particles * n_p;
+    statistics.n_mpi_processes
+      = Utilities::MPI::n_mpi_processes(mpi_communicator);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::restart_history()
+  {
+    history.clear();
+    State state;
+    state.time = current_time;
+    state.macro.reinit(locally_owned_dofs, mpi_communicator);
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      state.macro.local_element(i) = solution.local_element(i);
+    state.particles = particles;
+    history.push_front(std::move(state));
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::accept_step()
+  {
+    State state;
+    if (history.size() == 3)
+      {
+        state = std::move(history.back());
+        history.pop_back();
+      }
+    else
+      state.macro.reinit(locally_owned_dofs, mpi_communicator);
+    state.time = current_time;
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      state.macro.local_element(i) = solution.local_element(i);
+    state.particles = particles;
+    history.push_front(std::move(state));
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::apply_control(const Control c, const double value)
+  {
+    control = c;
+    if (c == Control::current)
+      {
+        constraints     = &current_constraints;
+        applied_current = value;
+      }
+    else
+      {
+        constraints     = &voltage_constraints;
+        applied_voltage = value;
+        for (const auto g : collector_dofs)
+          solution(g) = value;
+      }
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::assemble_system(const bool frozen)
+  {
+    TimerOutput::Scope timer_section(computing_timer, "assembly");
+    const double       F     = constants::faraday;
+    const double       T     = model.temperature();
+    const double       f     = F / (constants::gas_constant * T);
+    const double       RT_F2 = 2 / f;
+
+    PETScWrappers::MatrixBase &matrix = *system_matrix;
+    matrix                            = 0;
+    residual                          = 0;
+    solution.update_ghost_values();
+
+    // --- Particles: reaction at each electrode node, and the exact
+    // elimination of the particle unknowns (static condensation).
+    std::vector<double> work(8 * n_p);
+    double             *R = work.data(), *lower = R + n_p, *diag = lower + n_p,
+           *upper = diag + n_p, *scratch = upper + n_p;
+    FullMatrix<double>                   block(3, 3);
+    Vector<double>                       block_rhs(3);
+    std::vector<types::global_dof_index> block_dofs(3);
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      {
+        const Site              &site  = sites[s];
+        const ParticleModel     &pm    = particle_models[site.electrode];
+        const ElectrodeMaterial &mat   = pm.material();
+        const double             ce    = solution.local_element(site.local[0]);
+        const double             phie  = solution.local_element(site.local[1]);
+        const double             phis  = solution.local_element(site.local[2]);
+        const double            *c     = &particles[s * n_p];
+        const double             c_max = mat.max_concentration();
+        const double             cs    = c[n_p - 1];
+
+        double       dU;
+        const double U   = mat.open_circuit_potential(cs / c_max, dU);
+        const double eta = phis - phie - U;
+        double       dj0_dce, dj0_dcs;
+        const double j0
+          = mat.exchange_current_density(ce, cs, dj0_dce, dj0_dcs);
+        const double                alpha = mat.symmetry_factor();
+        const double                ea    = std::exp((1 - alpha) * f * eta);
+        const double                ec    = std::exp(-alpha * f * eta);
+        const double                S     = ea - ec;
+        const double                dS    = f * ((1 - alpha) * ea + alpha * ec);
+        const double                j     = j0 * S;
+        const double                dj_deta = j0 * dS;
+        const std::array<double, 3> J_u{{dj0_dce * S, -dj_deta, dj_deta}};
+        const double                J_c = dj0_dcs * S - dj_deta * dU / c_max;
+        if (!std::isfinite(j) || !std::isfinite(J_c) || !(ce > 0))
+          throw NewtonFailure("reaction not finite");
+
+        reaction[s] = j;
+        if (frozen)
+          {
+            condensed_reaction[s] = j;
+            reaction_gradient[s]  = J_u;
+          }
+        else
+          {
+            pm.residual_and_jacobian(c,
+                                     &particle_history[s * n_p],
+                                     bdf_a0,
+                                     j,
+                                     R,
+                                     lower,
+                                     diag,
+                                     upper,
+                                     scratch);
+            // y = T^-1 e_N and z = T^-1 R in one sweep.
+            double *yz = &tridiagonal_solutions[2 * s * n_p];
+            std::fill_n(yz, n_p, 0.);
+            yz[n_p - 1] = 1;
+            std::copy_n(R, n_p, yz + n_p);
+            solve_tridiagonal(n_p, lower, diag, upper, yz, 2);
+            // dc_N = -z_N - g y_N dj and dj = J_u du + J_c dc_N give
+            // dj = (J_u du - J_c z_N) / (1 + g J_c y_N).
+            const double g = pm.surface_coefficient();
+            const double D = 1 + g * J_c * yz[n_p - 1];
+            if (!(D > 0))
+              throw NewtonFailure("particle condensation singular");
+            condensed_reaction[s] = j - J_c * yz[2 * n_p - 1] / D;
+            for (unsigned int k = 0; k < 3; ++k)
+              reaction_gradient[s][k] = J_u[k] / D;
+          }
+
+        // The reaction in the three macro equations of this node.
+        const double                w = site.area_weight;
+        const std::array<double, 3> row{{frozen ? 0 : -w / F, -w, w}};
+        for (unsigned int a = 0; a < 3; ++a)
+          {
+            block_dofs[a] = site.dofs[a];
+            block_rhs(a)  = row[a] * condensed_reaction[s];
+            for (unsigned int b = 0; b < 3; ++b)
+              block(a, b) = row[a] * reaction_gradient[s][b];
+          }
+        constraints->distribute_local_to_global(
+          block, block_rhs, block_dofs, matrix, residual);
+      }
+
+    // --- Capacity, collector current and (half cell) lithium foil: nodal.
+    const unsigned int n_owned = locally_owned_dofs.n_elements();
+    for (unsigned int i = 0; i < n_owned; ++i)
+      if (is_concentration[i])
+        {
+          const types::global_dof_index g
+            = locally_owned_dofs.nth_index_in_set(i);
+          if (frozen)
+            matrix.add(g, g, 1.0);
+          else
+            {
+              const double m = capacity.local_element(i);
+              residual.local_element(i) += m
+                                           * (bdf_a0 * solution.local_element(i)
+                                              + macro_history.local_element(i));
+              matrix.add(g, g, m * bdf_a0);
+            }
+        }
+    if (control == Control::current)
+      for (const auto g : collector_dofs)
+        residual(g) += applied_current * collector_weight(g);
+    if (model.half_cell)
+      {
+        const double alpha = model.parameters.counter_electrode.symmetry_factor;
+        for (unsigned int i = 0; i < n_owned; ++i)
+          if (is_concentration[i] && foil_weight.local_element(i) != 0)
+            {
+              // ce and phi_e of this node are the next two dofs.
+              const types::global_dof_index g_ce
+                = locally_owned_dofs.nth_index_in_set(i);
+              const types::global_dof_index g_phie = g_ce + 1;
+              const double                gamma = foil_weight.local_element(i);
+              const double                ce    = solution(g_ce);
+              const double                eta   = -solution(g_phie);
+              MaterialFunction::Arguments grad;
+              const double                j0
+                = model.counter_exchange_current.value_and_gradient(
+                  {{ce, T, 0}}, grad);
+              const double ea    = std::exp((1 - alpha) * f * eta);
+              const double ec    = std::exp(-alpha * f * eta);
+              const double i_li  = j0 * (ea - ec);
+              const double di_de = j0 * f * ((1 - alpha) * ea + alpha * ec);
+              // Electrolyte current from the foil: -i_li enters the phi_e
+              // row (sign of -div i_e); d/dphi_e = +di/deta.
+              residual(g_phie) += -gamma * i_li;
+              matrix.add(g_phie, g_phie, gamma * di_de);
+              matrix.add(g_phie, g_ce, -gamma * grad[0] * (ea - ec));
+              if (!frozen)
+                {
+                  // Li+ enters at the foil: I/F at constant current (exact
+                  // lithium balance), i_li/F otherwise.
+                  if (control == Control::current)
+                    residual(g_ce) += -gamma * applied_current / F;
+                  else
+                    {
+                      residual(g_ce) += -gamma * i_li / F;
+                      matrix.add(g_ce, g_phie, gamma * di_de / F);
+                      matrix.add(g_ce, g_ce, -gamma * grad[0] * (ea - ec) / F);
+                    }
+                }
+            }
+      }
+
+    // --- Transport in electrolyte and solid: cell integrals.
+    const QGauss<dim> quadrature(2);
+    FEValues<dim>     fe_values(
+      fe, quadrature, update_values | update_gradients | update_JxW_values);
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    FullMatrix<double>                   cell_matrix(n, n);
+    Vector<double>                       cell_rhs(n);
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<unsigned int>            component(n);
+    for (unsigned int i = 0; i < n; ++i)
+      component[i] = fe.system_to_component_index(i).first;
+    std::vector<double>         u(n);
+    std::vector<Tensor<1, dim>> B_grad(n);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const unsigned int    region    = cell->material_id();
+          const bool            electrode = model.regions[region].electrode;
+          const Tensor<2, dim> &Be        = electrolyte_efficiency[region];
+          const Tensor<2, dim> &Bs        = solid_efficiency[region];
+          const double          sigma
+            = electrode ? model.regions[region].material->conductivity() : 0;
+          fe_values.reinit(cell);
+          cell->get_dof_indices(dofs);
+          for (unsigned int i = 0; i < n; ++i)
+            u[i] = solution(dofs[i]);
+          cell_matrix = 0;
+          cell_rhs    = 0;
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            {
+              double         ce = 0;
+              Tensor<1, dim> grad_ce, grad_phie, grad_phis;
+              for (unsigned int i = 0; i < n; ++i)
+                {
+                  const Tensor<1, dim> &grad = fe_values.shape_grad(i, q);
+                  switch (component[i])
+                    {
+                      case ce_component:
+                        ce += u[i] * fe_values.shape_value(i, q);
+                        grad_ce += u[i] * grad;
+                        break;
+                      case phie_component:
+                        grad_phie += u[i] * grad;
+                        break;
+                      default:
+                        grad_phis += u[i] * grad;
+                    }
+                }
+              if (!(ce > 0))
+                throw NewtonFailure("electrolyte depleted");
+              const ElectrolyteState e = model.electrolyte.evaluate(ce);
+              // i_e = -kappa B grad phi_e + kappa nu B grad ce with
+              // nu = (2RT/F)(1 - t+) TDF / ce; N = -De B grad ce + t+ i_e/F.
+              const double nu = RT_F2 * (1 - e.transference_number)
+                                * e.thermodynamic_factor / ce;
+              const double dnu
+                = RT_F2
+                  * (-e.d_transference_number * e.thermodynamic_factor
+                     + (1 - e.transference_number) * e.d_thermodynamic_factor
+                     - (1 - e.transference_number) * e.thermodynamic_factor
+                         / ce)
+                  / ce;
+              const Tensor<1, dim> B_ce   = Be * grad_ce;
+              const Tensor<1, dim> B_phie = Be * grad_phie;
+              const Tensor<1, dim> i_e
+                = -e.conductivity * B_phie + e.conductivity * nu * B_ce;
+              const Tensor<1, dim> N
+                = -e.diffusivity * B_ce + (e.transference_number / F) * i_e;
+              const Tensor<1, dim> i_s = sigma * (Bs * grad_phis);
+              if (!std::isfinite(i_e.norm()) || !std::isfinite(N.norm()))
+                throw NewtonFailure("electrolyte flux not finite");
+              const double JxW = fe_values.JxW(q);
+              for (unsigned int i = 0; i < n; ++i)
+                {
+                  const Tensor<1, dim> &grad = fe_values.shape_grad(i, q);
+                  switch (component[i])
+                    {
+                      case ce_component:
+                        if (!frozen)
+                          cell_rhs(i) -= N * grad * JxW;
+                        break;
+                      case phie_component:
+                        cell_rhs(i) -= i_e * grad * JxW;
+                        break;
+                      default:
+                        if (electrode)
+                          cell_rhs(i) += i_s * grad * JxW;
+                    }
+                  B_grad[i]
+                    = (component[i] == phis_component ? sigma * Bs : Be) * grad;
+                }
+              for (unsigned int j = 0; j < n; ++j)
+                {
+                  const double   phi_j = fe_values.shape_value(j, q);
+                  Tensor<1, dim> d_ie, d_N;
+                  if (component[j] == ce_component)
+                    {
+                      d_ie = -e.d_conductivity * phi_j * B_phie
+                             + (e.d_conductivity * nu + e.conductivity * dnu)
+                                 * phi_j * B_ce
+                             + e.conductivity * nu * B_grad[j];
+                      d_N = -e.d_diffusivity * phi_j * B_ce
+                            - e.diffusivity * B_grad[j]
+                            + (e.d_transference_number / F) * phi_j * i_e
+                            + (e.transference_number / F) * d_ie;
+                    }
+                  else if (component[j] == phie_component)
+                    {
+                      d_ie = -e.conductivity * B_grad[j];
+                      d_N  = (e.transference_number / F) * d_ie;
+                    }
+                  for (unsigned int i = 0; i < n; ++i)
+                    {
+                      const Tensor<1, dim> &grad = fe_values.shape_grad(i, q);
+                      if (component[j] == phis_component)
+                        {
+                          if (component[i] == phis_component && electrode)
+                            cell_matrix(i, j) += B_grad[j] * grad * JxW;
+                        }
+                      else if (component[i] == ce_component)
+                        {
+                          if (!frozen)
+                            cell_matrix(i, j) -= d_N * grad * JxW;
+                        }
+                      else if (component[i] == phie_component)
+                        cell_matrix(i, j) -= d_ie * grad * JxW;
+                    }
+                }
+            }
+          constraints->distribute_local_to_global(
+            cell_matrix, cell_rhs, dofs, matrix, residual);
+        }
+    matrix.compress(VectorOperation::add);
+    residual.compress(VectorOperation::add);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::solve_linear_system()
+  {
+    TimerOutput::Scope timer_section(computing_timer, "linear solve");
+    const unsigned int n_owned = locally_owned_dofs.n_elements();
+    Vec                rhs     = petsc_rhs;
+    PetscScalar       *array;
+    VecGetArray(rhs, &array);
+    for (unsigned int i = 0; i < n_owned; ++i)
+      array[i] = -residual.local_element(i);
+    VecRestoreArray(rhs, &array);
+
+    Mat matrix = *system_matrix;
+    check_petsc(KSPSetOperators(ksp, matrix, matrix), "KSPSetOperators");
+    Vec x = petsc_solution;
+    check_petsc(KSPSolve(ksp, rhs, x), "KSPSolve");
+    KSPConvergedReason reason;
+    KSPGetConvergedReason(ksp, &reason);
+    if (reason < 0)
+      throw NewtonFailure("linear solver failed");
+
+    const PetscScalar *values;
+    VecGetArrayRead(x, &values);
+    for (unsigned int i = 0; i < n_owned; ++i)
+      newton_update.local_element(i) = values[i];
+    VecRestoreArrayRead(x, &values);
+  }
+
+  template <int dim>
+  double
+  ElectrodeSolver<dim>::scaled_max_norm(
+    const LinearAlgebra::distributed::Vector<double> &macro,
+    const std::vector<double>                        &p) const
+  {
+    double norm = 0;
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      norm
+        = std::max(norm, std::abs(macro.local_element(i)) * inverse_scale[i]);
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      {
+        const double inverse = 1
+                               / particle_models[sites[s].electrode]
+                                   .material()
+                                   .max_concentration();
+        for (unsigned int k = 0; k < n_p; ++k)
+          norm = std::max(norm, std::abs(p[s * n_p + k]) * inverse);
+      }
+    if (!std::isfinite(norm))
+      norm = std::numeric_limits<double>::infinity();
+    return Utilities::MPI::max(norm, mpi_communicator);
+  }
+
+  template <int dim>
+  bool
+  ElectrodeSolver<dim>::newton_solve(const bool frozen)
+  {
+    const TimeSteppingParameters &ts = model.parameters.time_stepping;
+    const double       tolerance     = ts.newton_tolerance * ts.tolerance;
+    const unsigned int n_owned       = locally_owned_dofs.n_elements();
+    double             previous_norm = 0;
+    try
+      {
+        for (unsigned int it = 0; it < ts.newton_iterations; ++it)
+          {
+            assemble_system(frozen);
+            solve_linear_system();
+            ++statistics.newton_iterations;
+
+            // Recover the particle updates: dc = -z - g y dj.
+            for (std::size_t s = 0; s < sites.size(); ++s)
+              {
+                const Site &site = sites[s];
+                double      dj   = condensed_reaction[s] - reaction[s];
+                for (unsigned int k = 0; k < 3; ++k)
+                  dj += reaction_gradient[s][k]
+                        * newton_update.local_element(site.local[k]);
+                double *dc = &particle_update[s * n_p];
+                if (frozen)
+                  std::fill_n(dc, n_p, 0.);
+                else
+                  {
+                    const double g
+                      = particle_models[site.electrode].surface_coefficient();
+                    const double *y = &tridiagonal_solutions[2 * s * n_p];
+                    const double *z = y + n_p;
+                    for (unsigned int k = 0; k < n_p; ++k)
+                      dc[k] = -z[k] - g * y[k] * dj;
+                  }
+                // j at the new state (to first order), for reporting.
+                condensed_reaction[s] = reaction[s] + dj;
+              }
+
+            // Damping that keeps concentrations inside their bounds (cut
+            // the step so that no concentration loses more than 90% of its
+            // distance to a bound); usually lambda = 1.
+            double lambda = 1;
+            for (unsigned int i = 0; i < n_owned; ++i)
+              if (is_concentration[i])
+                {
+                  const double c = solution.local_element(i);
+                  const double d = newton_update.local_element(i);
+                  if (d < -0.9 * c)
+                    lambda = std::min(lambda, -0.9 * c / d);
+                }
+            for (std::size_t s = 0; s < sites.size(); ++s)
+              {
+                const double c_max = particle_models[sites[s].electrode]
+                                       .material()
+                                       .max_concentration();
+                for (unsigned int k = 0; k < n_p; ++k)
+                  {
+                    const double c = particles[s * n_p + k];
+                    const double d = particle_update[s * n_p + k];
+                    if (d < -0.9 * c)
+                      lambda = std::min(lambda, -0.9 * c / d);
+                    else if (d > 0.9 * (c_max - c))
+                      lambda = std::min(lambda, 0.9 * (c_max - c) / d);
+                  }
+              }
+            lambda = Utilities::MPI::min(lambda, mpi_communicator);
+
+            for (unsigned int i = 0; i < n_owned; ++i)
+              {
+                newton_update.local_element(i) *= lambda;
+                solution.local_element(i) += newton_update.local_element(i);
+              }
+            for (std::size_t s = 0; s < sites.size(); ++s)
+              {
+                for (unsigned int k = 0; k < n_p; ++k)
+                  {
+                    particle_update[s * n_p + k] *= lambda;
+                    particles[s * n_p + k] += particle_update[s * n_p + k];
+                  }
+                reaction[s] += lambda * (condensed_reaction[s] - reaction[s]);
+              }
+            const double norm = scaled_max_norm(newton_update, particle_update);
+            if (!std::isfinite(norm))
+              return false;
+            // Converged when the update, or the error left after it as
+            // estimated from the contraction rate (rho/(1-rho) |du|), is
+            // below the tolerance.
+            const double rho = it > 0 ? norm / previous_norm : 1;
+            if (lambda == 1
+                && (norm <= tolerance
+                    || (rho < 0.5 && rho / (1 - rho) * norm <= tolerance)))
+              return true;
+            previous_norm = norm;
+          }
+      }
+    catch (const NewtonFailure &)
+      {
+        // Every process fails in the same iteration: the failure is decided
+        // on values all of them see (norms, or local values whose failure
+        // makes the next collective norm infinite).
+        return false;
+      }
+    return false;
+  }
+
+  template <int dim>
+  bool
+  ElectrodeSolver<dim>::try_step(const double h)
+  {
+    std::vector<double> times;
+    for (const State &s : history)
+      times.push_back(s.time);
+    const BdfStep b = bdf_step(h, times);
+    bdf_a0          = b.a[0];
+    bdf_order       = b.order;
+
+    const unsigned int n_owned = locally_owned_dofs.n_elements();
+    const std::size_t  n_part  = particles.size();
+    for (unsigned int i = 0; i < n_owned; ++i)
+      {
+        double hist = b.a[1] * history[0].macro.local_element(i);
+        double pred = 0;
+        if (b.order == 2)
+          hist += b.a[2] * history[1].macro.local_element(i);
+        for (unsigned int k = 0; k < b.n_predictor; ++k)
+          pred += b.p[k] * history[k].macro.local_element(i);
+        macro_history.local_element(i) = hist;
+        predictor.local_element(i)     = pred;
+        solution.local_element(i)      = pred;
+      }
+    for (std::size_t m = 0; m < n_part; ++m)
+      {
+        double hist = b.a[1] * history[0].particles[m];
+        double pred = 0;
+        if (b.order == 2)
+          hist += b.a[2] * history[1].particles[m];
+        for (unsigned int k = 0; k < b.n_predictor; ++k)
+          pred += b.p[k] * history[k].particles[m];
+        particle_history[m]   = hist;
+        particle_predictor[m] = pred;
+        particles[m]          = pred;
+      }
+    current_time = history[0].time + h;
+
+    if (!newton_solve(false))
+      return false;
+
+    // Local error estimate from the distance to the predictor.
+    for (unsigned int i = 0; i < n_owned; ++i)
+      newton_update.local_element(i)
+        = solution.local_element(i) - predictor.local_element(i);
+    for (std::size_t m = 0; m < n_part; ++m)
+      particle_update[m] = particles[m] - particle_predictor[m];
+    last_error = b.error_weight
+                 * scaled_max_norm(newton_update, particle_update)
+                 / model.parameters.time_stepping.tolerance;
+    return true;
+  }
+
+  template <int dim>
+  double
+  ElectrodeSolver<dim>::time() const
+  {
+    return current_time;
+  }
+
+  template <int dim>
+  double
+  ElectrodeSolver<dim>::terminal_voltage() const
+  {
+    // phi_s = 0 at x = 0 (full cell) and the lithium foil is the reference
+    // (half cell), so V is the collector average of phi_s at x = L.
+    double sum = 0;
+    for (const auto g : collector_dofs)
+      sum += collector_weight(g) * solution(g);
+    return Utilities::MPI::sum(sum, mpi_communicator) / collector_area;
+  }
+
+  template <int dim>
+  double
+  ElectrodeSolver<dim>::current_density() const
+  {
+    if (control == Control::current)
+      return applied_current;
+    // At constant voltage: I = -int_positive a j dx per collector area.
+    double sum = 0;
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      if (sites[s].region == positive_electrode)
+        sum -= sites[s].area_weight * reaction[s];
+    return Utilities::MPI::sum(sum, mpi_communicator) / collector_area;
+  }
+
+  template <int dim>
+  LithiumInventory
+  ElectrodeSolver<dim>::lithium_inventory() const
+  {
+    std::array<double, 3> local{{0, 0, 0}};
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      if (is_concentration[i])
+        local[2] += capacity.local_element(i) * solution.local_element(i);
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      local[sites[s].region == negative_electrode ? 0 : 1]
+        += sites[s].volume_weight
+           * particle_models[sites[s].electrode].mesh().mean(
+             &particles[s * n_p]);
+    LithiumInventory result;
+    result.negative_solid
+      = Utilities::MPI::sum(local[0], mpi_communicator) / collector_area;
+    result.positive_solid
+      = Utilities::MPI::sum(local[1], mpi_communicator) / collector_area;
+    result.electrolyte
+      = Utilities::MPI::sum(local[2], mpi_communicator) / collector_area;
+    return result;
+  }
+
+  template <int dim>
+  std::array<double, 2>
+  ElectrodeSolver<dim>::mean_stoichiometry() const
+  {
+    std::array<double, 4> local{{0, 0, 0, 0}};
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      {
+        const unsigned int   e  = sites[s].region == negative_electrode ? 0 : 1;
+        const ParticleModel &pm = particle_models[sites[s].electrode];
+        local[e] += sites[s].volume_weight * pm.mesh().mean(&particles[s * n_p])
+                    / pm.material().max_concentration();
+        local[2 + e] += sites[s].volume_weight;
+      }
+    std::array<double, 4> global;
+    MPI_Allreduce(
+      local.data(), global.data(), 4, MPI_DOUBLE, MPI_SUM, mpi_communicator);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return {{global[2] > 0 ? global[0] / global[2] : nan,
+             global[3] > 0 ? global[1] / global[3] : nan}};
+  }
+
+  template <int dim>
+  ProfileSnapshot
+  ElectrodeSolver<dim>::profile() const
+  {
+    // Nodes on the line y = z = 0, owned here; rank 0 collects and sorts.
+    const double nan    = std::numeric_limits<double>::quiet_NaN();
+    const double length = model.interfaces()[3];
+    std::vector<std::array<double, 7>> rows;
+    std::set<types::global_dof_index>  done;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        for (const unsigned int v : cell->vertex_indices())
+          {
+            const Point<dim> &p  = cell->vertex(v);
+            bool              on = true;
+            for (unsigned int d = 1; d < dim; ++d)
+              on = on && std::abs(p[d]) < 1e-9 * length;
+            const types::global_dof_index d0 = cell->vertex_dof_index(v, 0);
+            if (!on || !locally_owned_dofs.is_element(d0)
+                || !done.insert(d0).second)
+              continue;
+            const types::global_dof_index d2
+              = cell->vertex_dof_index(v, phis_component);
+            std::array<double, 7> row{
+              {p[0],
+               solution(d0),
+               solution(cell->vertex_dof_index(v, phie_component)),
+               solution(d2),
+               nan,
+               nan,
+               nan}};
+            const auto site = site_of_dof.find(d0);
+            if (site == site_of_dof.end())
+              row[3] = nan; // no solid phase here
+            else
+              {
+                const std::size_t s     = site->second;
+                const double      c_max = particle_models[sites[s].electrode]
+                                       .material()
+                                       .max_concentration();
+                row[4] = particles[s * n_p + n_p - 1];
+                row[5] = row[4] / c_max;
+                row[6] = reaction[s];
+              }
+            rows.push_back(row);
+          }
+    const auto      all = Utilities::MPI::gather(mpi_communicator, rows, 0);
+    ProfileSnapshot snapshot;
+    snapshot.time = current_time;
+    if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
+      {
+        std::vector<std::array<double, 7>> merged;
+        for (const auto &part : all)
+          merged.insert(merged.end(), part.begin(), part.end());
+        std::sort(merged.begin(),
+                  merged.end(),
+                  [](const auto &a, const auto &b) { return a[0] < b[0]; });
+        for (const auto &row : merged)
+          snapshot.table.add_row(std::vector<double>(row.begin(), row.end()));
+      }
+    return snapshot;
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::compute_surface_fields(
+    LinearAlgebra::distributed::Vector<double> &fields) const
+  {
+    fields.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      {
+        const double cs                         = particles[s * n_p + n_p - 1];
+        fields.local_element(sites[s].local[0]) = cs;
+        fields.local_element(sites[s].local[1])
+          = cs
+            / particle_models[sites[s].electrode]
+                .material()
+                .max_concentration();
+        fields.local_element(sites[s].local[2]) = reaction[s];
+      }
+    fields.update_ghost_values();
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::output_results(const std::string &directory,
+                                       const unsigned int index,
+                                       ElectrodeResults  &results) const
+  {
+    TimerOutput::Scope timer_section(computing_timer, "output");
+    LinearAlgebra::distributed::Vector<double> fields;
+    compute_surface_fields(fields);
+    solution.update_ghost_values();
+
+    DataOut<dim> data_out;
+    data_out.attach_dof_handler(dof_handler);
+    data_out.add_data_vector(solution,
+                             std::vector<std::string>{"ce", "phi_e", "phi_s"});
+    data_out.add_data_vector(
+      fields, std::vector<std::string>{"cs_surf", "x_surf", "j_reaction"});
+    Vector<float> region(triangulation->n_active_cells());
+    for (const auto &cell : triangulation->active_cell_iterators())
+      if (cell->is_locally_owned())
+        region(cell->active_cell_index()) = cell->material_id();
+    data_out.add_data_vector(region, "region");
+    data_out.build_patches();
+    DataOutBase::VtkFlags flags;
+    flags.time = current_time;
+    data_out.set_flags(flags);
+    const std::string record = data_out.write_vtu_with_pvtu_record(
+      directory + "/", "solution", index, mpi_communicator, 4, 1);
+    results.vtu_files.push_back(record);
+  }
+
+  template <int dim>
+  ElectrodeResults
+  ElectrodeSolver<dim>::run(const std::string &vtu_directory)
+  {
+    Timer                         wall_timer;
+    const TimeSteppingParameters &ts     = model.parameters.time_stepping;
+    const OutputParameters       &op     = model.parameters.output;
+    const double                  growth = 3;
+    ElectrodeResults              results;
+    const std::vector<double>    &profile_times = model.profile_times;
+    std::size_t                   next_profile  = 0;
+    double                        next_progress = op.progress_interval;
+    const bool write_vtu = dim > 1 && op.write_vtu && !vtu_directory.empty();
+
+    results.lithium_start = lithium_inventory().total();
+    double last_t = current_time, last_V = 0, last_I = 0;
+
+    const auto snapshot = [&]() {
+      results.profiles.push_back(profile());
+      if (write_vtu)
+        output_results(vtu_directory, results.profiles.size() - 1, results);
+    };
+    const auto take_due_snapshots = [&]() {
+      bool taken = false;
+      while (next_profile < profile_times.size()
+             && profile_times[next_profile]
+                  <= current_time * (1 + 1e-12) + 1e-12)
+        {
+          if (!taken)
+            snapshot();
+          taken = true;
+          ++next_profile;
+        }
+    };
+    const auto progress = [&](const char *prefix) {
+      pcout << prefix << "t = " << std::setw(9) << format(current_time, 6)
+            << " s   V = " << std::fixed << std::setprecision(5) << last_V
+            << " V   I = " << std::setprecision(3) << last_I << " A/m^2"
+            << std::defaultfloat << "   steps " << statistics.accepted_steps
+            << " (+" << statistics.rejected_steps << " rejected), Newton "
+            << statistics.newton_iterations;
+      if (!op.deterministic)
+        pcout << ", " << format(wall_timer.wall_time(), 3) << " s wall";
+      pcout << std::endl;
+    };
+
+    for (std::size_t k = 0; k < model.protocol.size(); ++k)
+      {
+        const OperatingStep &step = model.protocol[k];
+        StepReport           report;
+        report.text       = step.text;
+        report.start_time = current_time;
+        pcout << "Step " << k + 1 << "/" << model.protocol.size() << ": "
+              << step.text << std::endl;
+
+        // New control: potentials jump, concentrations do not. Find the
+        // potentials consistent with the frozen concentrations, and start
+        // the BDF history afresh (the solution's derivative jumps here).
+        if (step.control == OperatingStep::Control::voltage)
+          apply_control(Control::voltage, step.voltage);
+        else
+          apply_control(Control::current,
+                        step.control == OperatingStep::Control::rest
+                          ? 0
+                          : step.current_density);
+        restart_history();
+        if (!newton_solve(true))
+          throw std::runtime_error(
+            "no consistent potentials at the start of step '" + step.text
+            + "' (t = " + format(current_time) + " s)");
+        restart_history();
+        last_t = current_time;
+        last_V = terminal_voltage();
+        last_I = current_density();
+        results.voltage.add_row({last_t, last_V, last_I});
+        take_due_snapshots();
+
+        const auto event_value = [&]() {
+          if (step.control == OperatingStep::Control::current
+              && step.voltage_limit)
+            return step.current_density > 0
+                     ? terminal_voltage() - *step.voltage_limit
+                     : *step.voltage_limit - terminal_voltage();
+          if (step.control == OperatingStep::Control::voltage
+              && step.current_limit)
+            return std::abs(current_density()) - *step.current_limit;
+          return std::numeric_limits<double>::infinity();
+        };
+        const double event_tolerance
+          = step.control == OperatingStep::Control::voltage
+                && step.current_limit
+              ? 1e-6 * *step.current_limit
+              : 1e-6;
+
+        const double t_end = current_time + step.duration;
+        double       h     = ts.initial_step;
+        report.end_reason  = "duration";
+        double g_now       = event_value();
+        if (g_now <= 0)
+          report.end_reason = "limit reached at the start";
+        while (g_now > 0
+               && history[0].time < t_end - 1e-12 * std::max(1.0, t_end))
+          {
+            const double t_n  = history[0].time;
+            double       stop = t_end;
+            if (next_profile < profile_times.size()
+                && profile_times[next_profile] < stop)
+              stop = profile_times[next_profile];
+            // Land on the stop; split the last stretch evenly rather than
+            // leave a sliver.
+            double h_try = std::min(h, ts.maximum_step);
+            if (stop - t_n <= h_try)
+              h_try = stop - t_n;
+            else if (stop - t_n < 2 * h_try)
+              h_try = 0.5 * (stop - t_n);
+            if (!try_step(h_try))
+              {
+                ++statistics.rejected_steps;
+                h = 0.25 * h_try;
+                if (h < ts.minimum_step)
+                  throw std::runtime_error(
+                    "Newton's method does not converge at t = " + format(t_n)
+                    + " s even with the minimum time step");
+                continue;
+              }
+            if (bdf_order == 2 && last_error > 1)
+              {
+                ++statistics.rejected_steps;
+                h = next_step_size(h_try, last_error, 2, growth);
+                if (h < ts.minimum_step)
+                  throw std::runtime_error(
+                    "time step below the minimum at t = " + format(t_n) + " s");
+                continue;
+              }
+            const double       error_accepted = last_error;
+            const unsigned int order_accepted = bdf_order;
+
+            // A limit crossed inside the step: re-solve the step with
+            // secant-updated lengths (Illinois) until the limit is met.
+            double g_new = event_value();
+            if (g_new <= 0)
+              {
+                double h_lo = 0, g_lo = g_now, h_hi = h_try, g_hi = g_new;
+                int    side  = 0;
+                bool   on_hi = true;
+                for (unsigned int it = 0;
+                     it < 40 && std::abs(on_hi ? g_hi : g_lo) > event_tolerance;
+                     ++it)
+                  {
+                    double h_new = h_lo + (h_hi - h_lo) * g_lo / (g_lo - g_hi);
+                    h_new        = std::clamp(h_new,
+                                       h_lo + 1e-6 * (h_hi - h_lo),
+                                       h_hi - 1e-6 * (h_hi - h_lo));
+                    ++statistics.event_iterations;
+                    if (!try_step(h_new))
+                      {
+                        h_hi = h_new; // treat as crossed: shrink the bracket
+                        continue;
+                      }
+                    const double g = event_value();
+                    if (g > 0)
+                      {
+                        h_lo = h_new;
+                        g_lo = g;
+                        if (side == 1)
+                          g_hi *= 0.5;
+                        side  = 1;
+                        on_hi = false;
+                      }
+                    else
+                      {
+                        h_hi = h_new;
+                        g_hi = g;
+                        if (side == -1)
+                          g_lo *= 0.5;
+                        side  = -1;
+                        on_hi = true;
+                      }
+                    if (std::abs(g) <= event_tolerance)
+                      break;
+                  }
+                if (!(std::abs(on_hi ? g_hi : g_lo) <= event_tolerance))
+                  {
+                    // Not met to tolerance: end on the crossed side.
+                    if (!try_step(h_hi))
+                      throw std::runtime_error("cannot locate the limit");
+                  }
+                report.end_reason
+                  = step.control == OperatingStep::Control::voltage
+                      ? "current limit"
+                      : "voltage limit";
+                g_new = 0;
+              }
+
+            ++statistics.accepted_steps;
+            accept_step();
+            const double V = terminal_voltage(), I = current_density();
+            const double dt = current_time - last_t;
+            report.capacity_Ah_per_m2 += 0.5 * (I + last_I) * dt / 3600;
+            report.energy_Wh_per_m2
+              += 0.5 * (I * V + last_I * last_V) * dt / 3600;
+            results.lithium_transferred
+              += 0.5 * (I + last_I) * dt / constants::faraday;
+            last_t = current_time;
+            last_V = V;
+            last_I = I;
+            results.voltage.add_row({current_time, V, I});
+            take_due_snapshots();
+            if (current_time >= next_progress)
+              {
+                progress("  ");
+                while (next_progress <= current_time)
+                  next_progress += op.progress_interval;
+              }
+
+            const bool   clipped = h_try < std::min(h, ts.maximum_step);
+            const double h_next
+              = order_accepted == 2
+                  ? next_step_size(h_try, error_accepted, 2, growth)
+                  : growth * h_try;
+            h     = clipped ? std::max(h, h_next) : h_next;
+            g_now = g_new;
+          }
+        report.end_time    = current_time;
+        report.end_voltage = last_V;
+        results.capacity_Ah_per_m2 += report.capacity_Ah_per_m2;
+        results.energy_Wh_per_m2 += report.energy_Wh_per_m2;
+        progress(("  end of step (" + report.end_reason + "): ").c_str());
+        results.steps.push_back(report);
+      }
+    if (results.profiles.empty()
+        || results.profiles.back().time != current_time)
+      snapshot();
+
+    results.lithium_end  = lithium_inventory().total();
+    statistics.wall_time = wall_timer.wall_time();
+    results.statistics   = statistics;
+    if (!op.deterministic)
+      computing_timer.print_summary();
+    return results;
+  }
+
+  template class ElectrodeSolver<1>;
+  template class ElectrodeSolver<2>;
+  template class ElectrodeSolver<3>;
+} // namespace scalebridge::macro
