@@ -154,6 +154,13 @@ namespace scalebridge::macro
                       symmetry_factor,
                       "Cathodic transfer coefficient alpha in (0,1), or "
                       "'card'.");
+    prm.add_parameter(
+      "Binodal rounding",
+      binodal_rounding,
+      "For a card that separates into two phases: half-width in x over "
+      "which the corners of the common-tangent (convexified) chemical "
+      "potential at the binodal are rounded (C1, monotone), so that Newton's "
+      "method does not cycle there; the plateau itself stays exact.");
     transport.add_parameters(prm);
   }
 
@@ -380,6 +387,9 @@ namespace scalebridge::macro
              "porosity + active material fraction must not exceed 1 (got "
                + number(e.porosity + e.active_material_fraction) + ")");
       positive_value(section + "/Particle radius", e.particle_radius, " [m]");
+      if (!(e.binodal_rounding >= 0 && e.binodal_rounding < 0.1))
+        fail(section + "/Binodal rounding",
+             "must lie in [0, 0.1) (got " + number(e.binodal_rounding) + ")");
       if (!(e.initial_stoichiometry > 0 && e.initial_stoichiometry < 1))
         fail(section + "/Initial stoichiometry",
              "must lie in (0,1) (got " + number(e.initial_stoichiometry) + ")");

@@ -51,10 +51,12 @@ namespace scalebridge::macro
     public:
       Bruggeman(const double porosity,
                 const double exponent,
-                const double solid_exponent)
+                const double solid_exponent,
+                const bool   has_solid)
         : porosity(porosity)
         , exponent(exponent)
         , solid_exponent(solid_exponent)
+        , has_solid(has_solid)
       {
       }
 
@@ -62,7 +64,8 @@ namespace scalebridge::macro
       tensors() const override
       {
         return {isotropic(std::pow(porosity, exponent)),
-                isotropic(std::pow(1 - porosity, solid_exponent))};
+                isotropic(has_solid ? std::pow(1 - porosity, solid_exponent)
+                                    : 0.0)};
       }
 
       std::string
@@ -78,6 +81,7 @@ namespace scalebridge::macro
       double porosity;
       double exponent;
       double solid_exponent;
+      bool   has_solid;
     };
 
     /// Fixed tensors, given or read from a file.
@@ -242,7 +246,8 @@ namespace scalebridge::macro
         return std::make_unique<Bruggeman>(
           porosity,
           parameters.electrolyte_bruggeman_exponent,
-          parameters.solid_bruggeman_exponent);
+          parameters.solid_bruggeman_exponent,
+          has_solid);
       }
     if (parameters.strategy == "constant")
       {

@@ -2,6 +2,7 @@
 #include <scalebridge/atomistic/phase_properties.h>
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/macro/convexified_potential.h>
 #include <scalebridge/macro/electrode_material.h>
 
 #include <cmath>
@@ -129,22 +130,40 @@ namespace scalebridge::macro
           }
         else
           {
-            // The particle free energy is the common-tangent convexification
-            // when the model separates into two phases: U is then flat
-            // across the binodal (the voltage plateau).
-            const auto   model  = c.particle_free_energy();
+            // A phase-separating model: the common-tangent convexification
+            // (flat across the binodal) with rounded corners, see
+            // ConvexifiedPotential; otherwise the model itself.
             const double mu_ref = t.reference_potential_eV;
-            const double temp   = temperature;
             separating          = c.phase_separates();
-            card_ocp = [model, mu_ref, temp](const double x, double &dU) {
-              dU = -model->chemical_potential_derivative(x, temp);
-              return mu_ref - model->chemical_potential(x, temp);
-            };
-            text << "U(x): " << model->name() << " free energy of the card";
             if (separating)
-              text << ", common-tangent convexified (binodal "
-                   << format(c.coexistence()->first) << " .. "
-                   << format(c.coexistence()->second) << ")";
+              {
+                const auto potential = std::make_shared<ConvexifiedPotential>(
+                  t.model, temperature, *c.coexistence(), p.binodal_rounding);
+                card_ocp = [potential, mu_ref](const double x, double &dU) {
+                  double       dmu;
+                  const double mu = potential->value(x, dmu);
+                  dU              = -dmu;
+                  return mu_ref - mu;
+                };
+                text << "U(x): " << t.model->name()
+                     << " free energy of the card, separates into two phases:"
+                        " common-tangent convexified (binodal "
+                     << format(c.coexistence()->first) << " .. "
+                     << format(c.coexistence()->second) << ", plateau "
+                     << format(mu_ref - potential->plateau())
+                     << " V, corners rounded over +-"
+                     << format(potential->rounding()) << ")";
+              }
+            else
+              {
+                const auto   model = t.model;
+                const double temp  = temperature;
+                card_ocp = [model, mu_ref, temp](const double x, double &dU) {
+                  dU = -model->chemical_potential_derivative(x, temp);
+                  return mu_ref - model->chemical_potential(x, temp);
+                };
+                text << "U(x): " << model->name() << " free energy of the card";
+              }
             text << '\n';
           }
       }
@@ -300,6 +319,12 @@ namespace scalebridge::macro
   ElectrodeMaterial::constant_fickian() const
   {
     return fickian && diffusivity.is_constant();
+  }
+
+  bool
+  ElectrodeMaterial::mobility_upwinded() const
+  {
+    return !fickian;
   }
 
   double

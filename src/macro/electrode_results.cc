@@ -42,10 +42,15 @@ namespace scalebridge::macro
         s["final_time_s"]    = voltage.column("time_s").back();
         s["final_voltage_V"] = voltage.column("voltage_V").back();
       }
-    s["lithium_mol_per_m2"]
-      = {{"start", lithium_start},
-         {"end", lithium_end},
-         {"transferred_through_collector", lithium_transferred}};
+    const auto inventory = [](const LithiumInventory &l) {
+      return nlohmann::json{{"negative_solid", l.negative_solid},
+                            {"positive_solid", l.positive_solid},
+                            {"electrolyte", l.electrolyte},
+                            {"total", l.total()}};
+    };
+    s["lithium_mol_per_m2"]   = {{"start", inventory(lithium_start)},
+                                 {"end", inventory(lithium_end)},
+                                 {"charge_passed_over_F", lithium_transferred}};
     nlohmann::json steps_json = nlohmann::json::array();
     for (const StepReport &r : steps)
       steps_json.push_back({{"step", r.text},

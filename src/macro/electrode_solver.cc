@@ -423,6 +423,10 @@ namespace scalebridge::macro
     condensed_reaction.assign(n_sites, 0);
     reaction_gradient.assign(n_sites, {{0, 0, 0}});
     tridiagonal_solutions.assign(2 * n_sites * n_p, 0);
+    max_concentration_of_site.resize(n_sites);
+    for (std::size_t s = 0; s < n_sites; ++s)
+      max_concentration_of_site[s]
+        = particle_models[sites[s].electrode].material().max_concentration();
   }
 
   template <int dim>
@@ -498,10 +502,7 @@ namespace scalebridge::macro
               = positive ? U_p - U_n : 0;
           }
     // Constrained phi_s outside the electrodes and at x = 0 hold zero.
-    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
-      if (current_constraints.is_constrained(
-            locally_owned_dofs.nth_index_in_set(i)))
-        solution.local_element(i) = 0;
+    impose_constrained_values();
 
     for (std::size_t s = 0; s < sites.size(); ++s)
       {
@@ -570,6 +571,19 @@ namespace scalebridge::macro
 
   template <int dim>
   void
+  ElectrodeSolver<dim>::impose_constrained_values()
+  {
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      if (current_constraints.is_constrained(
+            locally_owned_dofs.nth_index_in_set(i)))
+        solution.local_element(i) = 0;
+    if (control == Control::voltage)
+      for (const auto g : collector_dofs)
+        solution(g) = applied_voltage;
+  }
+
+  template <int dim>
+  void
   ElectrodeSolver<dim>::apply_control(const Control c, const double value)
   {
     control = c;
@@ -582,28 +596,49 @@ namespace scalebridge::macro
       {
         constraints     = &voltage_constraints;
         applied_voltage = value;
-        for (const auto g : collector_dofs)
-          solution(g) = value;
       }
+    impose_constrained_values();
   }
 
   template <int dim>
   void
   ElectrodeSolver<dim>::assemble_system(const bool frozen)
   {
-    TimerOutput::Scope timer_section(computing_timer, "assembly");
-    const double       F     = constants::faraday;
-    const double       T     = model.temperature();
-    const double       f     = F / (constants::gas_constant * T);
-    const double       RT_F2 = 2 / f;
-
+    TimerOutput::Scope         timer_section(computing_timer, "assembly");
     PETScWrappers::MatrixBase &matrix = *system_matrix;
     matrix                            = 0;
     residual                          = 0;
     solution.update_ghost_values();
 
-    // --- Particles: reaction at each electrode node, and the exact
-    // elimination of the particle unknowns (static condensation).
+    // A failure (a material function refusing a state, a singular particle,
+    // depleted electrolyte) is raised only after the collective compress(),
+    // so that all processes leave the iteration together.
+    std::string failure;
+    try
+      {
+        assemble_particles(frozen, matrix);
+        assemble_nodal_terms(frozen, matrix);
+        assemble_cells(frozen, matrix);
+      }
+    catch (const std::exception &)
+      {
+        failure = e.what();
+      }
+    matrix.compress(VectorOperation::add);
+    residual.compress(VectorOperation::add);
+    if (Utilities::MPI::max(failure.empty() ? 0 : 1, mpi_communicator) > 0)
+      throw NewtonFailure(failure.empty() ? "failure on another process"
+                                          : failure);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::assemble_particles(const bool                 frozen,
+                                           PETScWrappers::MatrixBase &matrix)
+  {
+    const double F = constants::faraday;
+    const double f = F / (constants::gas_constant * model.temperature());
+
     std::vector<double> work(8 * n_p);
     double             *R = work.data(), *lower = R + n_p, *diag = lower + n_p,
            *upper = diag + n_p, *scratch = upper + n_p;
@@ -622,6 +657,8 @@ namespace scalebridge::macro
         const double             c_max = mat.max_concentration();
         const double             cs    = c[n_p - 1];
 
+        // Butler-Volmer at the particle surface and its derivatives with
+        // respect to the node's (ce, phi_e, phi_s) and to c_s,surf.
         double       dU;
         const double U   = mat.open_circuit_potential(cs / c_max, dU);
         const double eta = phis - phie - U;
@@ -687,9 +724,19 @@ namespace scalebridge::macro
         constraints->distribute_local_to_global(
           block, block_rhs, block_dofs, matrix, residual);
       }
+  }
 
-    // --- Capacity, collector current and (half cell) lithium foil: nodal.
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::assemble_nodal_terms(const bool                 frozen,
+                                             PETScWrappers::MatrixBase &matrix)
+  {
+    const double       F       = constants::faraday;
+    const double       T       = model.temperature();
+    const double       f       = F / (constants::gas_constant * T);
     const unsigned int n_owned = locally_owned_dofs.n_elements();
+
+    // Capacity eps dce/dt, lumped (frozen: ce held fixed).
     for (unsigned int i = 0; i < n_owned; ++i)
       if (is_concentration[i])
         {
@@ -706,52 +753,64 @@ namespace scalebridge::macro
               matrix.add(g, g, m * bdf_a0);
             }
         }
+
+    // The applied current leaves through the positive collector.
     if (control == Control::current)
       for (const auto g : collector_dofs)
         residual(g) += applied_current * collector_weight(g);
-    if (model.half_cell)
-      {
-        const double alpha = model.parameters.counter_electrode.symmetry_factor;
-        for (unsigned int i = 0; i < n_owned; ++i)
-          if (is_concentration[i] && foil_weight.local_element(i) != 0)
-            {
-              // ce and phi_e of this node are the next two dofs.
-              const types::global_dof_index g_ce
-                = locally_owned_dofs.nth_index_in_set(i);
-              const types::global_dof_index g_phie = g_ce + 1;
-              const double                gamma = foil_weight.local_element(i);
-              const double                ce    = solution(g_ce);
-              const double                eta   = -solution(g_phie);
-              MaterialFunction::Arguments grad;
-              const double                j0
-                = model.counter_exchange_current.value_and_gradient(
-                  {{ce, T, 0}}, grad);
-              const double ea    = std::exp((1 - alpha) * f * eta);
-              const double ec    = std::exp(-alpha * f * eta);
-              const double i_li  = j0 * (ea - ec);
-              const double di_de = j0 * f * ((1 - alpha) * ea + alpha * ec);
-              // Electrolyte current from the foil: -i_li enters the phi_e
-              // row (sign of -div i_e); d/dphi_e = +di/deta.
-              residual(g_phie) += -gamma * i_li;
-              matrix.add(g_phie, g_phie, gamma * di_de);
-              matrix.add(g_phie, g_ce, -gamma * grad[0] * (ea - ec));
-              if (!frozen)
-                {
-                  // Li+ enters at the foil: I/F at constant current (exact
-                  // lithium balance), i_li/F otherwise.
-                  if (control == Control::current)
-                    residual(g_ce) += -gamma * applied_current / F;
-                  else
-                    {
-                      residual(g_ce) += -gamma * i_li / F;
-                      matrix.add(g_ce, g_phie, gamma * di_de / F);
-                      matrix.add(g_ce, g_ce, -gamma * grad[0] * (ea - ec) / F);
-                    }
-                }
-            }
-      }
 
-    // --- Transport in electrolyte and solid: cell integrals.
+    // Half cell: Butler-Volmer at the lithium foil (x = 0).
+    if (!model.half_cell)
+      return;
+    const double alpha = model.parameters.counter_electrode.symmetry_factor;
+    for (unsigned int i = 0; i < n_owned; ++i)
+      if (is_concentration[i] && foil_weight.local_element(i) != 0)
+        {
+          // ce and phi_e of a node are consecutive dofs.
+          const types::global_dof_index g_ce
+            = locally_owned_dofs.nth_index_in_set(i);
+          const types::global_dof_index g_phie = g_ce + 1;
+          const double                  gamma  = foil_weight.local_element(i);
+          const double                  ce     = solution(g_ce);
+          const double                  eta    = -solution(g_phie);
+          MaterialFunction::Arguments   grad;
+          const double                  j0
+            = model.counter_exchange_current.value_and_gradient({{ce, T, 0}},
+                                                                grad);
+          const double ea    = std::exp((1 - alpha) * f * eta);
+          const double ec    = std::exp(-alpha * f * eta);
+          const double i_li  = j0 * (ea - ec);
+          const double di_de = j0 * f * ((1 - alpha) * ea + alpha * ec);
+          if (!std::isfinite(i_li))
+            throw NewtonFailure("lithium-foil reaction not finite");
+          // The foil current enters the electrolyte (-i_li in the phi_e row,
+          // whose sign is that of -div i_e); d/dphi_e = +di/deta.
+          residual(g_phie) += -gamma * i_li;
+          matrix.add(g_phie, g_phie, gamma * di_de);
+          matrix.add(g_phie, g_ce, -gamma * grad[0] * (ea - ec));
+          if (frozen)
+            continue;
+          // Li+ enters at the foil: I/F at constant current (so that the
+          // lithium balance is exact), i_li/F otherwise.
+          if (control == Control::current)
+            residual(g_ce) += -gamma * applied_current / F;
+          else
+            {
+              residual(g_ce) += -gamma * i_li / F;
+              matrix.add(g_ce, g_phie, gamma * di_de / F);
+              matrix.add(g_ce, g_ce, -gamma * grad[0] * (ea - ec) / F);
+            }
+        }
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::assemble_cells(const bool                 frozen,
+                                       PETScWrappers::MatrixBase &matrix)
+  {
+    const double F     = constants::faraday;
+    const double RT_F2 = 2 * constants::gas_constant * model.temperature() / F;
+
     const QGauss<dim> quadrature(2);
     FEValues<dim>     fe_values(
       fe, quadrature, update_values | update_gradients | update_JxW_values);
@@ -883,8 +942,6 @@ namespace scalebridge::macro
           constraints->distribute_local_to_global(
             cell_matrix, cell_rhs, dofs, matrix, residual);
         }
-    matrix.compress(VectorOperation::add);
-    residual.compress(VectorOperation::add);
   }
 
   template <int dim>
@@ -945,12 +1002,18 @@ namespace scalebridge::macro
   ElectrodeSolver<dim>::newton_solve(const bool frozen)
   {
     const TimeSteppingParameters &ts = model.parameters.time_stepping;
-    const double       tolerance     = ts.newton_tolerance * ts.tolerance;
+    const double tolerance           = ts.newton_tolerance * ts.tolerance;
+    const double f
+      = constants::faraday / (constants::gas_constant * model.temperature());
     const unsigned int n_owned       = locally_owned_dofs.n_elements();
     double             previous_norm = 0;
     try
       {
-        for (unsigned int it = 0; it < ts.newton_iterations; ++it)
+        // Consistent potentials start from far away (a jump of the current):
+        // give that solve room, it is cheap.
+        const unsigned int max_iterations
+          = frozen ? std::max(50u, ts.newton_iterations) : ts.newton_iterations;
+        for (unsigned int it = 0; it < max_iterations; ++it)
           {
             assemble_system(frozen);
             solve_linear_system();
@@ -1001,12 +1064,23 @@ namespace scalebridge::macro
                   {
                     const double c = particles[s * n_p + k];
                     const double d = particle_update[s * n_p + k];
-                    if (d < -0.9 * c)
-                      lambda = std::min(lambda, -0.9 * c / d);
-                    else if (d > 0.9 * (c_max - c))
-                      lambda = std::min(lambda, 0.9 * (c_max - c) / d);
+                    if (d < -0.5 * c)
+                      lambda = std::min(lambda, -0.5 * c / d);
+                    else if (d > 0.5 * (c_max - c))
+                      lambda = std::min(lambda, 0.5 * (c_max - c) / d);
                   }
               }
+            // Potentials move by at most 8 RT/F per iteration: Butler-Volmer's
+            // exponentials make a full Newton step from far away overshoot
+            // (e.g. after a change of control at a nearly empty surface).
+            const double max_change = 8 / f;
+            for (unsigned int i = 0; i < n_owned; ++i)
+              if (!is_concentration[i])
+                {
+                  const double d = std::abs(newton_update.local_element(i));
+                  if (d * lambda > max_change)
+                    lambda = max_change / d;
+                }
             lambda = Utilities::MPI::min(lambda, mpi_communicator);
 
             for (unsigned int i = 0; i < n_owned; ++i)
@@ -1037,11 +1111,12 @@ namespace scalebridge::macro
             previous_norm = norm;
           }
       }
-    catch (const NewtonFailure &)
+    catch (const std::exception &)
       {
-        // Every process fails in the same iteration: the failure is decided
-        // on values all of them see (norms, or local values whose failure
-        // makes the next collective norm infinite).
+        // A failed assembly (a material function refusing a state of a wild
+        // iterate, ...) or factorization: all processes get here together
+        // (assemble_system() raises failures collectively); the step is
+        // retried shorter.
         return false;
       }
     return false;
@@ -1080,11 +1155,20 @@ namespace scalebridge::macro
           hist += b.a[2] * history[1].particles[m];
         for (unsigned int k = 0; k < b.n_predictor; ++k)
           pred += b.p[k] * history[k].particles[m];
-        particle_history[m]   = hist;
+        particle_history[m] = hist;
+        // Extrapolation may run towards or out of (0, c_max) where U has
+        // its logarithmic ends: the predictor moves at most half the way
+        // from the last value to a bound (the Newton damping rule).
+        const double c_max = max_concentration_of_site[m / n_p];
+        const double last  = history[0].particles[m];
+        pred = std::clamp(pred, 0.5 * last, last + 0.5 * (c_max - last));
         particle_predictor[m] = pred;
         particles[m]          = pred;
       }
     current_time = history[0].time + h;
+    // Extrapolation would amplify round-off in the values that constraints
+    // fix (Newton never corrects them): impose them exactly.
+    impose_constrained_values();
 
     if (!newton_solve(false))
       return false;
@@ -1306,7 +1390,7 @@ namespace scalebridge::macro
     double                        next_progress = op.progress_interval;
     const bool write_vtu = dim > 1 && op.write_vtu && !vtu_directory.empty();
 
-    results.lithium_start = lithium_inventory().total();
+    results.lithium_start = lithium_inventory();
     double last_t = current_time, last_V = 0, last_I = 0;
 
     const auto snapshot = [&]() {
@@ -1392,8 +1476,10 @@ namespace scalebridge::macro
         double g_now       = event_value();
         if (g_now <= 0)
           report.end_reason = "limit reached at the start";
-        while (g_now > 0
-               && history[0].time < t_end - 1e-12 * std::max(1.0, t_end))
+        // (A hold may have no duration: t_end = infinity.)
+        const double t_stop
+          = std::isfinite(t_end) ? t_end - 1e-12 * std::max(1.0, t_end) : t_end;
+        while (g_now > 0 && history[0].time < t_stop)
           {
             const double t_n  = history[0].time;
             double       stop = t_end;
@@ -1526,7 +1612,7 @@ namespace scalebridge::macro
         || results.profiles.back().time != current_time)
       snapshot();
 
-    results.lithium_end  = lithium_inventory().total();
+    results.lithium_end  = lithium_inventory();
     statistics.wall_time = wall_timer.wall_time();
     results.statistics   = statistics;
     if (!op.deterministic)

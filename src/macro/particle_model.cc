@@ -162,17 +162,28 @@ namespace scalebridge::macro
 
     for (unsigned int k = 0; k < n; ++k)
       g[k] = material_->transport_potential(c[k] / c_max, dg[k]);
+    // The mobility of the mobility (card) law is proportional to x: the
+    // ions drift down the gradient of mu. Taking it from the upstream node
+    // keeps the Jacobian an M-matrix (so y = T^-1 e_N > 0) even across the
+    // sharp fronts of a phase-separating (convexified) material.
+    const bool upwind = material_->mobility_upwinded();
     for (unsigned int f = 0; f + 1 < n; ++f)
       {
+        const double       dg_f = g[f + 1] - g[f];
+        const unsigned int up   = (!upwind || dg_f <= 0) ? f : f + 1;
+        const double       x_face
+          = upwind ? c[up] / c_max : 0.5 * (c[f] + c[f + 1]) / c_max;
         double       dM;
-        const double M
-          = material_->mobility(0.5 * (c[f] + c[f + 1]) / c_max, dM);
-        const double dg_f = g[f + 1] - g[f];
+        const double M    = material_->mobility(x_face, dM);
         const double flux = -A[f] * M * dg_f / d[f];
-        // d(flux)/dc_f and d(flux)/dc_{f+1}
-        const double common  = -A[f] * 0.5 * dM * dg_f / (d[f] * c_max);
-        const double d_left  = common + A[f] * M * dg[f] / (d[f] * c_max);
-        const double d_right = common - A[f] * M * dg[f + 1] / (d[f] * c_max);
+        // d(flux)/dc through the mobility: the face value depends on both
+        // nodes (central) or on the upstream one only.
+        const double dM_term = -A[f] * dM * dg_f / (d[f] * c_max);
+        const double left_M  = upwind ? (up == f ? dM_term : 0) : 0.5 * dM_term;
+        const double right_M
+          = upwind ? (up == f + 1 ? dM_term : 0) : 0.5 * dM_term;
+        const double d_left  = left_M + A[f] * M * dg[f] / (d[f] * c_max);
+        const double d_right = right_M - A[f] * M * dg[f + 1] / (d[f] * c_max);
         R[f] += flux;
         R[f + 1] -= flux;
         diag[f] += d_left;

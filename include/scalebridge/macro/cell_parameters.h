@@ -43,18 +43,21 @@ namespace scalebridge::macro
     /// positive (false) electrode.
     explicit ElectrodeParameters(bool negative);
 
-    double                       thickness;
-    double                       porosity;
-    double                       active_material_fraction;
-    double                       particle_radius;
-    std::string                  conductivity;
-    std::string                  material_card;
-    std::string                  maximum_concentration;
-    double                       initial_stoichiometry;
-    std::string                  open_circuit_potential;
-    std::string                  particle_diffusivity;
-    std::string                  exchange_current_density;
-    std::string                  symmetry_factor;
+    double      thickness;
+    double      porosity;
+    double      active_material_fraction;
+    double      particle_radius;
+    std::string conductivity;
+    std::string material_card;
+    std::string maximum_concentration;
+    double      initial_stoichiometry;
+    std::string open_circuit_potential;
+    std::string particle_diffusivity;
+    std::string exchange_current_density;
+    std::string symmetry_factor;
+    /// Half-width of the rounded corners of a convexified (phase-separating)
+    /// card's chemical potential, in x.
+    double                       binodal_rounding = 0.003;
     EffectiveTransportParameters transport;
 
     void

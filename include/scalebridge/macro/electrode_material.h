@@ -60,6 +60,11 @@ namespace scalebridge::macro
     bool
     constant_fickian() const;
 
+    /// Whether M is a drift mobility proportional to x (the card law), to
+    /// be taken from the upstream node.
+    bool
+    mobility_upwinded() const;
+
     /// M(x) [mol/(m s)] and dM/dx.
     double
     mobility(double x, double &dM_dx) const;

@@ -11,6 +11,20 @@
 
 namespace scalebridge::macro
 {
+  /// Lithium held by each part of the cell [mol per m^2 of collector].
+  struct LithiumInventory
+  {
+    double negative_solid = 0;
+    double positive_solid = 0;
+    double electrolyte    = 0;
+
+    double
+    total() const
+    {
+      return negative_solid + positive_solid + electrolyte;
+    }
+  };
+
   /// Profiles of the macro fields versus x at one time.
   struct ProfileSnapshot
   {
@@ -65,9 +79,10 @@ namespace scalebridge::macro
     double energy_Wh_per_m2   = 0;
     /// Lithium inventory (mol/m^2 of collector) at the start and the end,
     /// and the charge passed through the collector over F.
-    double lithium_start       = 0;
-    double lithium_end         = 0;
-    double lithium_transferred = 0;
+    LithiumInventory lithium_start;
+    LithiumInventory lithium_end;
+    double           lithium_transferred = 0;
+
     /// Written VTU/PVTU records, relative to the output directory.
     std::vector<std::string> vtu_files;
 

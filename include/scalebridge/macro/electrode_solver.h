@@ -31,20 +31,6 @@
 
 namespace scalebridge::macro
 {
-  /// Lithium held by each part of the cell [mol per m^2 of collector].
-  struct LithiumInventory
-  {
-    double negative_solid = 0;
-    double positive_solid = 0;
-    double electrolyte    = 0;
-
-    double
-    total() const
-    {
-      return negative_solid + positive_solid + electrolyte;
-    }
-  };
-
   /**
    * The porous-electrode (Doyle-Fuller-Newman, P2D) solver on a mesh of
    * dimension @p dim (x through the thickness; y, z in-plane).
@@ -149,14 +135,29 @@ namespace scalebridge::macro
     void
     update_effective_properties();
 
+    /// Residual and Jacobian of Newton's method. @p frozen: concentrations
+    /// held fixed (consistent potentials after a change of control).
     void
     assemble_system(bool frozen);
+    /// Reaction at every electrode node, particles eliminated.
+    void
+    assemble_particles(bool frozen, dealii::PETScWrappers::MatrixBase &matrix);
+    /// Capacity, collector current, lithium foil.
+    void
+    assemble_nodal_terms(bool                               frozen,
+                         dealii::PETScWrappers::MatrixBase &matrix);
+    /// Transport in the electrolyte and the solid.
+    void
+    assemble_cells(bool frozen, dealii::PETScWrappers::MatrixBase &matrix);
     void
     solve_linear_system();
     bool
     newton_solve(bool frozen);
     void
     apply_control(Control control, double value);
+    /// Sets the values the constraints fix (0, or the held voltage).
+    void
+    impose_constrained_values();
     bool
     try_step(double h);
     void
@@ -223,9 +224,10 @@ namespace scalebridge::macro
     std::map<dealii::types::global_dof_index, std::size_t> site_of_dof;
     unsigned int                                           n_p = 0;
     std::vector<double>                                    particles;
-    std::vector<double>                                    particle_history;
-    std::vector<double>                                    particle_predictor;
-    std::vector<double>                                    particle_update;
+    std::vector<double> max_concentration_of_site;
+    std::vector<double> particle_history;
+    std::vector<double> particle_predictor;
+    std::vector<double> particle_update;
     /// Per-site linearization: j, condensed j, dj/du, and the two
     /// tridiagonal solutions y = T^-1 e_N, z = T^-1 R.
     std::vector<double>                reaction;
