@@ -33,21 +33,21 @@ namespace scalebridge::microstructure
         // Collect the path, then compress it with accumulated shifts.
         path.clear();
         while (parent[a] != a)
-        {
-          path.push_back(a);
-          a = parent[a];
-        }
+          {
+            path.push_back(a);
+            a = parent[a];
+          }
         const unsigned root = a;
         // Walk back from the node nearest to the root.
         for (auto it = path.rbegin(); it != path.rend(); ++it)
-        {
-          const unsigned node = *it;
-          const unsigned up   = parent[node];
-          if (up != root)
-            for (unsigned d = 0; d < 3; ++d)
-              shift[node][d] += shift[up][d];
-          parent[node] = root;
-        }
+          {
+            const unsigned node = *it;
+            const unsigned up   = parent[node];
+            if (up != root)
+              for (unsigned d = 0; d < 3; ++d)
+                shift[node][d] += shift[up][d];
+            parent[node] = root;
+          }
         offset = path.empty() ? Shift{{0, 0, 0}} : shift[path.front()];
         return root;
       }
@@ -63,12 +63,12 @@ namespace scalebridge::microstructure
         for (unsigned d = 0; d < 3; ++d)
           w[d] = sa[d] + step[d] - sb[d];
         if (ra == rb)
-        {
-          // b reached again at another shift: the cluster meets its image.
-          for (unsigned d = 0; d < 3; ++d)
-            winding[ra][d] = winding[ra][d] || w[d] != 0;
-          return;
-        }
+          {
+            // b reached again at another shift: the cluster meets its image.
+            for (unsigned d = 0; d < 3; ++d)
+              winding[ra][d] = winding[ra][d] || w[d] != 0;
+            return;
+          }
         parent[rb] = ra;
         shift[rb]  = w;
         for (unsigned d = 0; d < 3; ++d)
@@ -119,97 +119,97 @@ namespace scalebridge::microstructure
     std::vector<std::size_t>         box_sizes;
     std::vector<std::array<bool, 3>> low, high;
     for (std::size_t seed = 0; seed < total; ++seed)
-    {
-      if (!in[ids[seed]] || result.labels[seed] >= 0)
-        continue;
-      const auto label = static_cast<std::int32_t>(box_sizes.size());
-      box_sizes.push_back(0);
-      low.push_back({{false, false, false}});
-      high.push_back({{false, false, false}});
-      result.labels[seed] = label;
-      stack.push_back(seed);
-      while (!stack.empty())
       {
-        const std::size_t v = stack.back();
-        stack.pop_back();
-        ++box_sizes.back();
-        const std::array<unsigned, 3> c{{unsigned(v % n[0]),
-                                         unsigned(v / n[0] % n[1]),
-                                         unsigned(v / stride[2])}};
-        for (unsigned d = 0; d < dim; ++d)
-        {
-          if (c[d] == 0)
-            low.back()[d] = true;
-          else if (const std::size_t w = v - stride[d];
-                   in[ids[w]] && result.labels[w] < 0)
+        if (!in[ids[seed]] || result.labels[seed] >= 0)
+          continue;
+        const auto label = static_cast<std::int32_t>(box_sizes.size());
+        box_sizes.push_back(0);
+        low.push_back({{false, false, false}});
+        high.push_back({{false, false, false}});
+        result.labels[seed] = label;
+        stack.push_back(seed);
+        while (!stack.empty())
           {
-            result.labels[w] = label;
-            stack.push_back(w);
+            const std::size_t v = stack.back();
+            stack.pop_back();
+            ++box_sizes.back();
+            const std::array<unsigned, 3> c{{unsigned(v % n[0]),
+                                             unsigned(v / n[0] % n[1]),
+                                             unsigned(v / stride[2])}};
+            for (unsigned d = 0; d < dim; ++d)
+              {
+                if (c[d] == 0)
+                  low.back()[d] = true;
+                else if (const std::size_t w = v - stride[d];
+                         in[ids[w]] && result.labels[w] < 0)
+                  {
+                    result.labels[w] = label;
+                    stack.push_back(w);
+                  }
+                if (c[d] + 1 == n[d])
+                  high.back()[d] = true;
+                else if (const std::size_t w = v + stride[d];
+                         in[ids[w]] && result.labels[w] < 0)
+                  {
+                    result.labels[w] = label;
+                    stack.push_back(w);
+                  }
+              }
           }
-          if (c[d] + 1 == n[d])
-            high.back()[d] = true;
-          else if (const std::size_t w = v + stride[d];
-                   in[ids[w]] && result.labels[w] < 0)
-          {
-            result.labels[w] = label;
-            stack.push_back(w);
-          }
-        }
       }
-    }
 
     if (wrapping == Wrapping::none)
-    {
-      result.sizes = box_sizes;
-      result.spans.resize(box_sizes.size());
-      result.wraps.assign(box_sizes.size(), {{false, false, false}});
-      for (std::size_t c = 0; c < box_sizes.size(); ++c)
-        for (unsigned d = 0; d < 3; ++d)
-          result.spans[c][d] = d < dim && low[c][d] && high[c][d];
-      return result;
-    }
+      {
+        result.sizes = box_sizes;
+        result.spans.resize(box_sizes.size());
+        result.wraps.assign(box_sizes.size(), {{false, false, false}});
+        for (std::size_t c = 0; c < box_sizes.size(); ++c)
+          for (unsigned d = 0; d < 3; ++d)
+            result.spans[c][d] = d < dim && low[c][d] && high[c][d];
+        return result;
+      }
 
     // 2. Join box components across each pair of opposite faces: the voxel
     // at i_d = n_d - 1 touches the copy of the voxel at i_d = 0 one period
     // further along d.
     ShiftedUnionFind joined(box_sizes.size());
     for (unsigned d = 0; d < dim; ++d)
-    {
-      const unsigned a = (d + 1) % 3, b = (d + 2) % 3; // the face directions
-      Shift          step{{0, 0, 0}};
-      step[d] = 1;
-      for (unsigned jb = 0; jb < n[b]; ++jb)
-        for (unsigned ja = 0; ja < n[a]; ++ja)
-        {
-          const std::size_t base  = ja * stride[a] + jb * stride[b];
-          const std::size_t first = base;
-          const std::size_t last  = base + (n[d] - 1) * stride[d];
-          if (result.labels[first] >= 0 && result.labels[last] >= 0)
-            joined.connect(unsigned(result.labels[last]),
-                           unsigned(result.labels[first]),
-                           step);
-        }
-    }
+      {
+        const unsigned a = (d + 1) % 3, b = (d + 2) % 3; // the face directions
+        Shift          step{{0, 0, 0}};
+        step[d] = 1;
+        for (unsigned jb = 0; jb < n[b]; ++jb)
+          for (unsigned ja = 0; ja < n[a]; ++ja)
+            {
+              const std::size_t base  = ja * stride[a] + jb * stride[b];
+              const std::size_t first = base;
+              const std::size_t last  = base + (n[d] - 1) * stride[d];
+              if (result.labels[first] >= 0 && result.labels[last] >= 0)
+                joined.connect(unsigned(result.labels[last]),
+                               unsigned(result.labels[first]),
+                               step);
+            }
+      }
 
     // 3. Periodic components numbered by their first voxel.
     std::vector<std::int32_t> renumber(box_sizes.size(), -1);
     std::vector<std::int32_t> of_root(box_sizes.size(), -1);
     for (std::size_t c = 0; c < box_sizes.size(); ++c)
-    {
-      Shift          ignored;
-      const unsigned root = joined.find(unsigned(c), ignored);
-      if (of_root[root] < 0)
       {
-        of_root[root] = static_cast<std::int32_t>(result.sizes.size());
-        result.sizes.push_back(0);
-        std::array<bool, 3> w = joined.wraps(root);
-        for (unsigned d = dim; d < 3; ++d)
-          w[d] = false;
-        result.wraps.push_back(w);
+        Shift          ignored;
+        const unsigned root = joined.find(unsigned(c), ignored);
+        if (of_root[root] < 0)
+          {
+            of_root[root] = static_cast<std::int32_t>(result.sizes.size());
+            result.sizes.push_back(0);
+            std::array<bool, 3> w = joined.wraps(root);
+            for (unsigned d = dim; d < 3; ++d)
+              w[d] = false;
+            result.wraps.push_back(w);
+          }
+        renumber[c] = of_root[root];
+        result.sizes[of_root[root]] += box_sizes[c];
       }
-      renumber[c] = of_root[root];
-      result.sizes[of_root[root]] += box_sizes[c];
-    }
     result.spans.assign(result.sizes.size(), {{false, false, false}});
     for (std::int32_t &label : result.labels)
       if (label >= 0)

@@ -80,114 +80,108 @@ namespace scalebridge::microstructure
     std::size_t              active = 0;
     std::vector<std::size_t> added;
     while (true)
-    {
-      Sphere sphere;
-      sphere.radius = sampler.draw(random);
-      bool found    = false;
-      for (unsigned a = 0; a < options.max_attempts_per_particle && !found; ++a)
       {
-        for (unsigned d = 0; d < dimension; ++d)
-          sphere.centre[d] = random.uniform() * size[d];
-        found = placed.is_free(sphere, factor, 0.);
+        Sphere sphere;
+        sphere.radius = sampler.draw(random);
+        bool found    = false;
+        for (unsigned a = 0; a < options.max_attempts_per_particle && !found;
+             ++a)
+          {
+            for (unsigned d = 0; d < dimension; ++d)
+              sphere.centre[d] = random.uniform() * size[d];
+            found = placed.is_free(sphere, factor, 0.);
+          }
+        if (!found)
+          internal::generator_error(
+            "Phase fractions",
+            "the active fraction " + format(options.active_fraction)
+              + " cannot be reached: no free place for another particle at "
+              + format(double(active) / double(total))
+              + "; increase the particle overlap or lower the fraction");
+        added.clear();
+        internal::for_each_voxel_in_sphere(m, sphere, [&](std::size_t v) {
+          if (ids[v] != options.active_phase)
+            {
+              ids[v] = options.active_phase;
+              added.push_back(v);
+            }
+        });
+        const double before = std::abs(double(active) - target);
+        const double after  = std::abs(double(active + added.size()) - target);
+        if (after >= before && !added.empty())
+          {
+            for (const std::size_t v : added)
+              ids[v] = options.pore_phase;
+            break;
+          }
+        placed.insert(sphere);
+        active += added.size();
       }
-      if (!found)
-        internal::generator_error(
-          "Phase fractions",
-          "the active fraction " + format(options.active_fraction)
-            + " cannot be reached: no free place for another particle at "
-            + format(double(active) / double(total))
-            + "; increase the particle overlap or lower the fraction");
-      added.clear();
-      internal::for_each_voxel_in_sphere(m,
-                                         sphere,
-                                         [&](std::size_t v)
-                                         {
-                                           if (ids[v] != options.active_phase)
-                                           {
-                                             ids[v] = options.active_phase;
-                                             added.push_back(v);
-                                           }
-                                         });
-      const double before = std::abs(double(active) - target);
-      const double after  = std::abs(double(active + added.size()) - target);
-      if (after >= before && !added.empty())
-      {
-        for (const std::size_t v : added)
-          ids[v] = options.pore_phase;
-        break;
-      }
-      placed.insert(sphere);
-      active += added.size();
-    }
     result.particles = placed.spheres();
 
     // 2. Carbon-binder by neck score d1 + min(d2, R).
     const std::size_t n_binder = static_cast<std::size_t>(
       std::llround(options.binder_fraction * double(total)));
     if (n_binder > 0)
-    {
-      const double          reach = 2. * options.radius;
-      const float           far   = std::numeric_limits<float>::infinity();
-      std::vector<float>    d1(total, far), d2(total, far);
-      std::vector<unsigned> nearest(total, unsigned(-1));
-      const auto           &particles = result.particles;
-      for (unsigned p = 0; p < particles.size(); ++p)
       {
-        Sphere halo = particles[p];
-        halo.radius += reach;
-        const auto  &c = particles[p].centre;
-        const double r = particles[p].radius;
-        const auto   h = m.voxel_size();
-        const auto  &n = m.n_voxels();
-        internal::for_each_voxel_in_sphere(
-          m,
-          halo,
-          [&](std::size_t v)
+        const double          reach = 2. * options.radius;
+        const float           far   = std::numeric_limits<float>::infinity();
+        std::vector<float>    d1(total, far), d2(total, far);
+        std::vector<unsigned> nearest(total, unsigned(-1));
+        const auto           &particles = result.particles;
+        for (unsigned p = 0; p < particles.size(); ++p)
           {
-            if (ids[v] == options.active_phase)
-              return;
-            const unsigned i = v % n[0], j = v / n[0] % n[1],
-                           k = v / (std::size_t(n[0]) * n[1]);
-            const std::array<double, 3> x{
-              {(i + 0.5) * h[0], (j + 0.5) * h[1], (k + 0.5) * h[2]}};
-            double dist2 = 0.;
-            for (unsigned d = 0; d < dimension; ++d)
-            {
-              double dx = x[d] - c[d];
-              dx -= size[d] * std::round(dx / size[d]);
-              dist2 += dx * dx;
-            }
-            const float s = static_cast<float>(std::sqrt(dist2) - r);
-            if (nearest[v] == p)
-              d1[v] = std::min(d1[v], s);
-            else if (s < d1[v])
-            {
-              d2[v]      = d1[v];
-              d1[v]      = s;
-              nearest[v] = p;
-            }
-            else if (s < d2[v])
-              d2[v] = s;
-          });
+            Sphere halo = particles[p];
+            halo.radius += reach;
+            const auto  &c = particles[p].centre;
+            const double r = particles[p].radius;
+            const auto   h = m.voxel_size();
+            const auto  &n = m.n_voxels();
+            internal::for_each_voxel_in_sphere(m, halo, [&](std::size_t v) {
+              if (ids[v] == options.active_phase)
+                return;
+              const unsigned i = v % n[0], j = v / n[0] % n[1],
+                             k = v / (std::size_t(n[0]) * n[1]);
+              const std::array<double, 3> x{
+                {(i + 0.5) * h[0], (j + 0.5) * h[1], (k + 0.5) * h[2]}};
+              double dist2 = 0.;
+              for (unsigned d = 0; d < dimension; ++d)
+                {
+                  double dx = x[d] - c[d];
+                  dx -= size[d] * std::round(dx / size[d]);
+                  dist2 += dx * dx;
+                }
+              const float s = static_cast<float>(std::sqrt(dist2) - r);
+              if (nearest[v] == p)
+                d1[v] = std::min(d1[v], s);
+              else if (s < d1[v])
+                {
+                  d2[v]      = d1[v];
+                  d1[v]      = s;
+                  nearest[v] = p;
+                }
+              else if (s < d2[v])
+                d2[v] = s;
+            });
+          }
+        std::vector<std::pair<float, std::size_t>> candidates;
+        for (std::size_t v = 0; v < total; ++v)
+          if (ids[v] != options.active_phase && d1[v] <= float(reach))
+            candidates.emplace_back(d1[v] + std::min(d2[v], float(reach)), v);
+        if (candidates.size() < n_binder)
+          internal::generator_error(
+            "Phase fractions",
+            "the carbon-binder fraction " + format(options.binder_fraction)
+              + " exceeds the pore space within two particle radii of the "
+                "particles ("
+              + format(double(candidates.size()) / double(total))
+              + "); lower it or raise the active fraction");
+        std::nth_element(candidates.begin(),
+                         candidates.begin() + (n_binder - 1),
+                         candidates.end());
+        for (std::size_t c = 0; c < n_binder; ++c)
+          ids[candidates[c].second] = options.binder_phase;
       }
-      std::vector<std::pair<float, std::size_t>> candidates;
-      for (std::size_t v = 0; v < total; ++v)
-        if (ids[v] != options.active_phase && d1[v] <= float(reach))
-          candidates.emplace_back(d1[v] + std::min(d2[v], float(reach)), v);
-      if (candidates.size() < n_binder)
-        internal::generator_error(
-          "Phase fractions",
-          "the carbon-binder fraction " + format(options.binder_fraction)
-            + " exceeds the pore space within two particle radii of the "
-              "particles ("
-            + format(double(candidates.size()) / double(total))
-            + "); lower it or raise the active fraction");
-      std::nth_element(candidates.begin(),
-                       candidates.begin() + (n_binder - 1),
-                       candidates.end());
-      for (std::size_t c = 0; c < n_binder; ++c)
-        ids[candidates[c].second] = options.binder_phase;
-    }
     return result;
   }
 

@@ -38,13 +38,13 @@ namespace scalebridge::microstructure
                             "cell; the largest allowed radius is "
                           + std::to_string(largest_allowed));
       if (distribution == RadiusDistribution::lognormal)
-      {
-        // Mean m and standard deviation s of r give those of log r.
-        const double cv2
-          = (standard_deviation / mean) * (standard_deviation / mean);
-        log_sigma = std::sqrt(std::log1p(cv2));
-        log_mu    = std::log(mean) - 0.5 * log_sigma * log_sigma;
-      }
+        {
+          // Mean m and standard deviation s of r give those of log r.
+          const double cv2
+            = (standard_deviation / mean) * (standard_deviation / mean);
+          log_sigma = std::sqrt(std::log1p(cv2));
+          log_mu    = std::log(mean) - 0.5 * log_sigma * log_sigma;
+        }
     }
 
     double
@@ -62,14 +62,14 @@ namespace scalebridge::microstructure
       // Rejection keeps the shape of the distribution inside (0, r_max]; the
       // mean lies inside, so acceptance is at least a few per cent.
       for (unsigned attempt = 0; attempt < 100000; ++attempt)
-      {
-        const double z = random.normal();
-        const double r = distribution == RadiusDistribution::normal
-                           ? mean + standard_deviation * z
-                           : std::exp(log_mu + log_sigma * z);
-        if (r > 0. && r <= r_max)
-          return r;
-      }
+        {
+          const double z = random.normal();
+          const double r = distribution == RadiusDistribution::normal
+                             ? mean + standard_deviation * z
+                             : std::exp(log_mu + log_sigma * z);
+          if (r > 0. && r <= r_max)
+            return r;
+        }
       generator_error("Radius standard deviation",
                       "no radius in (0, " + std::to_string(r_max)
                         + "] could be drawn; reduce the spread or the radius");
@@ -95,11 +95,12 @@ namespace scalebridge::microstructure
     {
       std::array<unsigned, 3> b{{0, 0, 0}};
       for (unsigned d = 0; d < dim; ++d)
-      {
-        const double s = x[d] / extent[d];
-        b[d]           = std::min(n_bins[d] - 1,
-                        static_cast<unsigned>((s - std::floor(s)) * n_bins[d]));
-      }
+        {
+          const double s = x[d] / extent[d];
+          b[d]
+            = std::min(n_bins[d] - 1,
+                       static_cast<unsigned>((s - std::floor(s)) * n_bins[d]));
+        }
       return b[0]
              + std::size_t(n_bins[0]) * (b[1] + std::size_t(n_bins[1]) * b[2]);
     }
@@ -116,16 +117,16 @@ namespace scalebridge::microstructure
       // Distinct neighbour bins per direction (fewer than 3 in small grids).
       std::array<std::vector<unsigned>, 3> neighbours;
       for (unsigned d = 0; d < 3; ++d)
-      {
-        if (d >= dim || n_bins[d] == 1)
-          neighbours[d] = {b[d]};
-        else if (n_bins[d] == 2)
-          neighbours[d] = {0, 1};
-        else
-          neighbours[d] = {(b[d] + n_bins[d] - 1) % n_bins[d],
-                           b[d],
-                           (b[d] + 1) % n_bins[d]};
-      }
+        {
+          if (d >= dim || n_bins[d] == 1)
+            neighbours[d] = {b[d]};
+          else if (n_bins[d] == 2)
+            neighbours[d] = {0, 1};
+          else
+            neighbours[d] = {(b[d] + n_bins[d] - 1) % n_bins[d],
+                             b[d],
+                             (b[d] + 1) % n_bins[d]};
+        }
       for (const unsigned bz : neighbours[2])
         for (const unsigned by : neighbours[1])
           for (const unsigned bx : neighbours[0])
@@ -133,20 +134,20 @@ namespace scalebridge::microstructure
                  bins[bx
                       + std::size_t(n_bins[0])
                           * (by + std::size_t(n_bins[1]) * bz)])
-            {
-              const Sphere &other = placed[s];
-              double        d2    = 0.;
-              for (unsigned d = 0; d < dim; ++d)
               {
-                double dx = sphere.centre[d] - other.centre[d];
-                dx -= extent[d] * std::round(dx / extent[d]);
-                d2 += dx * dx;
+                const Sphere &other = placed[s];
+                double        d2    = 0.;
+                for (unsigned d = 0; d < dim; ++d)
+                  {
+                    double dx = sphere.centre[d] - other.centre[d];
+                    dx -= extent[d] * std::round(dx / extent[d]);
+                    d2 += dx * dx;
+                  }
+                const double needed
+                  = factor * (sphere.radius + other.radius) + gap;
+                if (d2 < needed * needed)
+                  return false;
               }
-              const double needed
-                = factor * (sphere.radius + other.radius) + gap;
-              if (d2 < needed * needed)
-                return false;
-            }
       return true;
     }
 
@@ -204,13 +205,13 @@ namespace scalebridge::microstructure
           + std::to_string(phase_fractions.size()));
     double sum = 0.;
     for (const double f : phase_fractions)
-    {
-      if (!(f > 0. && f < 1.))
-        internal::generator_error("Phase fractions",
-                                  "every fraction must lie in (0,1), got "
-                                    + format(f));
-      sum += f;
-    }
+      {
+        if (!(f > 0. && f < 1.))
+          internal::generator_error("Phase fractions",
+                                    "every fraction must lie in (0,1), got "
+                                      + format(f));
+        sum += f;
+      }
     if (std::abs(sum - 1.) > 1e-6)
       internal::generator_error("Phase fractions",
                                 "the fractions must sum to 1, got "
@@ -222,11 +223,11 @@ namespace scalebridge::microstructure
     std::vector<unsigned> boundary(phase_fractions.size() + 1, 0);
     double                cumulative = 0.;
     for (std::size_t p = 0; p + 1 < phase_fractions.size(); ++p)
-    {
-      cumulative += phase_fractions[p];
-      boundary[p + 1]
-        = static_cast<unsigned>(std::llround(cumulative * n_layers));
-    }
+      {
+        cumulative += phase_fractions[p];
+        boundary[p + 1]
+          = static_cast<unsigned>(std::llround(cumulative * n_layers));
+      }
     boundary.back() = n_layers;
     for (std::size_t p = 0; p < phase_fractions.size(); ++p)
       if (boundary[p + 1] <= boundary[p])
@@ -241,15 +242,13 @@ namespace scalebridge::microstructure
     for (unsigned k = 0; k < n[2]; ++k)
       for (unsigned j = 0; j < n[1]; ++j)
         for (unsigned i = 0; i < n[0]; ++i)
-        {
-          const unsigned layer = normal == 0 ? i : normal == 1 ? j : k;
-          const auto     upper
-            = std::upper_bound(boundary.begin(), boundary.end(), layer);
-          result.set_phase(i,
-                           j,
-                           k,
-                           static_cast<PhaseId>(upper - boundary.begin() - 1));
-        }
+          {
+            const unsigned layer = normal == 0 ? i : normal == 1 ? j : k;
+            const auto     upper
+              = std::upper_bound(boundary.begin(), boundary.end(), layer);
+            result.set_phase(
+              i, j, k, static_cast<PhaseId>(upper - boundary.begin() - 1));
+          }
     return result;
   }
 
@@ -281,16 +280,16 @@ namespace scalebridge::microstructure
       = radius_for_volume_fraction(dimension, size, volume_fraction);
     const double l = internal::shortest_edge(dimension, size);
     if (r > 0.5 * l * (1. + 1e-12))
-    {
-      const double touching = internal::ball_volume(dimension, 0.5 * l)
-                              / internal::cell_volume(dimension, size);
-      internal::generator_error(
-        "Volume fraction",
-        "a centred " + std::string(dimension == 3 ? "sphere" : "disc")
-          + " of volume fraction " + format(volume_fraction)
-          + " does not fit into the cell; at most " + format(touching)
-          + " (touching the faces) is allowed");
-    }
+      {
+        const double touching = internal::ball_volume(dimension, 0.5 * l)
+                                / internal::cell_volume(dimension, size);
+        internal::generator_error(
+          "Volume fraction",
+          "a centred " + std::string(dimension == 3 ? "sphere" : "disc")
+            + " of volume fraction " + format(volume_fraction)
+            + " does not fit into the cell; at most " + format(touching)
+            + " (touching the faces) is allowed");
+      }
     Sphere sphere;
     sphere.radius = r;
     for (unsigned d = 0; d < dimension; ++d)
@@ -318,14 +317,14 @@ namespace scalebridge::microstructure
   to_string(RadiusDistribution distribution)
   {
     switch (distribution)
-    {
-      case RadiusDistribution::monodisperse:
-        return "monodisperse";
-      case RadiusDistribution::normal:
-        return "normal";
-      case RadiusDistribution::lognormal:
-        return "lognormal";
-    }
+      {
+        case RadiusDistribution::monodisperse:
+          return "monodisperse";
+        case RadiusDistribution::normal:
+          return "normal";
+        case RadiusDistribution::lognormal:
+          return "lognormal";
+      }
     return "";
   }
 
@@ -369,15 +368,15 @@ namespace scalebridge::microstructure
     const double        target = f * cell;
     double              total  = 0.;
     while (true)
-    {
-      Sphere s;
-      s.radius       = sampler.draw(random);
-      const double v = internal::ball_volume(dimension, s.radius);
-      if (std::abs(total + v - target) >= std::abs(total - target))
-        break;
-      total += v;
-      todo.push_back(s);
-    }
+      {
+        Sphere s;
+        s.radius       = sampler.draw(random);
+        const double v = internal::ball_volume(dimension, s.radius);
+        if (std::abs(total + v - target) >= std::abs(total - target))
+          break;
+        total += v;
+        todo.push_back(s);
+      }
     if (todo.empty())
       internal::generator_error("Volume fraction",
                                 format(f)
@@ -388,39 +387,41 @@ namespace scalebridge::microstructure
     // Largest first: small spheres still find room in the gaps of big ones.
     std::stable_sort(todo.begin(),
                      todo.end(),
-                     [](const Sphere &a, const Sphere &b)
-                     { return a.radius > b.radius; });
+                     [](const Sphere &a, const Sphere &b) {
+                       return a.radius > b.radius;
+                     });
 
     internal::PeriodicSphereSet placed(
       dimension, size, 2. * sampler.max_radius() + options.minimum_gap);
     for (std::size_t s = 0; s < todo.size(); ++s)
-    {
-      Sphere sphere = todo[s];
-      bool   done   = false;
-      for (unsigned a = 0; a < options.max_attempts_per_sphere && !done; ++a)
       {
-        for (unsigned d = 0; d < dimension; ++d)
-          sphere.centre[d] = random.uniform() * size[d];
-        if (placed.is_free(sphere, 1., options.minimum_gap))
-        {
-          placed.insert(sphere);
-          done = true;
-        }
+        Sphere sphere = todo[s];
+        bool   done   = false;
+        for (unsigned a = 0; a < options.max_attempts_per_sphere && !done; ++a)
+          {
+            for (unsigned d = 0; d < dimension; ++d)
+              sphere.centre[d] = random.uniform() * size[d];
+            if (placed.is_free(sphere, 1., options.minimum_gap))
+              {
+                placed.insert(sphere);
+                done = true;
+              }
+          }
+        if (!done)
+          internal::generator_error(
+            "Volume fraction",
+            "random sequential addition cannot reach " + format(f) + ": sphere "
+              + std::to_string(s + 1) + " of " + std::to_string(todo.size())
+              + " found no free place in "
+              + std::to_string(options.max_attempts_per_sphere)
+              + " attempts at fraction "
+              + format(
+                geometric_volume_fraction(dimension, size, placed.spheres()))
+              + " (equal "
+              + (dimension == 3 ? "spheres jam near 0.38"
+                                : "discs jam near 0.55")
+              + "); lower the fraction or the gap, or widen the radius distribution");
       }
-      if (!done)
-        internal::generator_error(
-          "Volume fraction",
-          "random sequential addition cannot reach " + format(f) + ": sphere "
-            + std::to_string(s + 1) + " of " + std::to_string(todo.size())
-            + " found no free place in "
-            + std::to_string(options.max_attempts_per_sphere)
-            + " attempts at fraction "
-            + format(
-              geometric_volume_fraction(dimension, size, placed.spheres()))
-            + " (equal "
-            + (dimension == 3 ? "spheres jam near 0.38" : "discs jam near 0.55")
-            + "); lower the fraction or the gap, or widen the radius distribution");
-    }
     return placed.spheres();
   }
 
@@ -431,10 +432,9 @@ namespace scalebridge::microstructure
   {
     std::vector<PhaseId> &ids = microstructure.data();
     for (const Sphere &s : spheres)
-      internal::for_each_voxel_in_sphere(microstructure,
-                                         s,
-                                         [&](std::size_t v)
-                                         { ids[v] = phase; });
+      internal::for_each_voxel_in_sphere(microstructure, s, [&](std::size_t v) {
+        ids[v] = phase;
+      });
   }
 
   double

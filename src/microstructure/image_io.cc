@@ -160,11 +160,11 @@ namespace scalebridge::microstructure
                   const std::string &what)
       {
         if (!binary)
-        {
-          for (std::size_t v = 0; v < n; ++v)
-            required_token("values of " + what);
-          return;
-        }
+          {
+            for (std::size_t v = 0; v < n; ++v)
+              required_token("values of " + what);
+            return;
+          }
         start_binary_block();
         std::size_t bytes;
         if (type == "bit")
@@ -193,18 +193,18 @@ namespace scalebridge::microstructure
       for (unsigned b = 0; b < size; ++b)
         bits = (bits << 8) | p[b];
       if (type == "float")
-      {
-        const auto u = static_cast<std::uint32_t>(bits);
-        float      f;
-        std::memcpy(&f, &u, 4);
-        return f;
-      }
+        {
+          const auto u = static_cast<std::uint32_t>(bits);
+          float      f;
+          std::memcpy(&f, &u, 4);
+          return f;
+        }
       if (type == "double")
-      {
-        double d;
-        std::memcpy(&d, &bits, 8);
-        return d;
-      }
+        {
+          double d;
+          std::memcpy(&d, &bits, 8);
+          return d;
+        }
       const bool is_signed = type == "char" || type == "signed_char"
                              || type == "short" || type == "int"
                              || type == "long" || type == "vtktypeint64"
@@ -244,13 +244,11 @@ namespace scalebridge::microstructure
   write_raw(const Microstructure        &microstructure,
             const std::filesystem::path &file)
   {
-    io::write_atomically(file,
-                         [&](std::ostream &out)
-                         {
-                           const auto &ids = microstructure.data();
-                           out.write(reinterpret_cast<const char *>(ids.data()),
-                                     static_cast<std::streamsize>(ids.size()));
-                         });
+    io::write_atomically(file, [&](std::ostream &out) {
+      const auto &ids = microstructure.data();
+      out.write(reinterpret_cast<const char *>(ids.data()),
+                static_cast<std::streamsize>(ids.size()));
+    });
   }
 
   Microstructure
@@ -282,70 +280,70 @@ namespace scalebridge::microstructure
 
     // Geometry, then attribute sections until the first SCALARS.
     while (true)
-    {
-      const std::string keyword = lower(in.token());
-      if (keyword.empty())
-        in.fail("no SCALARS array found");
-      if (keyword == "dimensions")
-        for (unsigned d = 0; d < 3; ++d)
-          points[d] = in.integer("DIMENSIONS");
-      else if (keyword == "spacing" || keyword == "aspect_ratio")
-        for (unsigned d = 0; d < 3; ++d)
-          spacing[d] = in.real("SPACING");
-      else if (keyword == "origin")
-        for (unsigned d = 0; d < 3; ++d)
-          in.real("ORIGIN");
-      else if (keyword == "point_data" || keyword == "cell_data")
       {
-        section  = keyword;
-        n_values = static_cast<std::size_t>(in.integer(keyword));
+        const std::string keyword = lower(in.token());
+        if (keyword.empty())
+          in.fail("no SCALARS array found");
+        if (keyword == "dimensions")
+          for (unsigned d = 0; d < 3; ++d)
+            points[d] = in.integer("DIMENSIONS");
+        else if (keyword == "spacing" || keyword == "aspect_ratio")
+          for (unsigned d = 0; d < 3; ++d)
+            spacing[d] = in.real("SPACING");
+        else if (keyword == "origin")
+          for (unsigned d = 0; d < 3; ++d)
+            in.real("ORIGIN");
+        else if (keyword == "point_data" || keyword == "cell_data")
+          {
+            section  = keyword;
+            n_values = static_cast<std::size_t>(in.integer(keyword));
+          }
+        else if (keyword == "vectors" || keyword == "normals"
+                 || keyword == "tensors")
+          {
+            in.required_token("array name");
+            const std::string type = lower(in.required_token("data type"));
+            in.skip_values(binary,
+                           type,
+                           (keyword == "tensors" ? 9 : 3) * n_values,
+                           keyword);
+          }
+        else if (keyword == "texture_coordinates")
+          {
+            in.required_token("array name");
+            const long long   comp = in.integer("texture dimension");
+            const std::string type = lower(in.required_token("data type"));
+            in.skip_values(binary, type, std::size_t(comp) * n_values, keyword);
+          }
+        else if (keyword == "field")
+          {
+            in.required_token("field name");
+            const long long arrays = in.integer("number of field arrays");
+            for (long long a = 0; a < arrays; ++a)
+              {
+                const std::string name = in.required_token("field array name");
+                const long long   comp = in.integer("components of " + name);
+                const long long   n    = in.integer("tuples of " + name);
+                const std::string type = lower(in.required_token("data type"));
+                in.skip_values(binary,
+                               type,
+                               std::size_t(comp) * std::size_t(n),
+                               "field array " + name);
+              }
+          }
+        else if (keyword == "metadata")
+          {
+            // INFORMATION/COMPONENT_NAMES block, ends at an empty line.
+            in.line();
+            while (!in.line().empty())
+              {
+              }
+          }
+        else if (keyword == "scalars")
+          break;
+        else
+          in.fail("unexpected keyword '" + keyword + "'");
       }
-      else if (keyword == "vectors" || keyword == "normals"
-               || keyword == "tensors")
-      {
-        in.required_token("array name");
-        const std::string type = lower(in.required_token("data type"));
-        in.skip_values(binary,
-                       type,
-                       (keyword == "tensors" ? 9 : 3) * n_values,
-                       keyword);
-      }
-      else if (keyword == "texture_coordinates")
-      {
-        in.required_token("array name");
-        const long long   comp = in.integer("texture dimension");
-        const std::string type = lower(in.required_token("data type"));
-        in.skip_values(binary, type, std::size_t(comp) * n_values, keyword);
-      }
-      else if (keyword == "field")
-      {
-        in.required_token("field name");
-        const long long arrays = in.integer("number of field arrays");
-        for (long long a = 0; a < arrays; ++a)
-        {
-          const std::string name = in.required_token("field array name");
-          const long long   comp = in.integer("components of " + name);
-          const long long   n    = in.integer("tuples of " + name);
-          const std::string type = lower(in.required_token("data type"));
-          in.skip_values(binary,
-                         type,
-                         std::size_t(comp) * std::size_t(n),
-                         "field array " + name);
-        }
-      }
-      else if (keyword == "metadata")
-      {
-        // INFORMATION/COMPONENT_NAMES block, ends at an empty line.
-        in.line();
-        while (!in.line().empty())
-        {
-        }
-      }
-      else if (keyword == "scalars")
-        break;
-      else
-        in.fail("unexpected keyword '" + keyword + "'");
-    }
 
     if (section.empty())
       in.fail("SCALARS before POINT_DATA or CELL_DATA");
@@ -357,34 +355,34 @@ namespace scalebridge::microstructure
               + "'; phase ids need an integer or floating-point type");
     std::string next = lower(in.required_token("LOOKUP_TABLE"));
     if (next != "lookup_table")
-    {
-      char *end = nullptr;
-      if (std::strtol(next.c_str(), &end, 10) != 1 || *end != '\0')
-        in.fail("SCALARS '" + name + "' must have one component, got '" + next
-                + "'");
-      next = lower(in.required_token("LOOKUP_TABLE"));
-    }
+      {
+        char *end = nullptr;
+        if (std::strtol(next.c_str(), &end, 10) != 1 || *end != '\0')
+          in.fail("SCALARS '" + name + "' must have one component, got '" + next
+                  + "'");
+        next = lower(in.required_token("LOOKUP_TABLE"));
+      }
     if (next != "lookup_table")
       in.fail("expected LOOKUP_TABLE after SCALARS, got '" + next + "'");
     in.required_token("lookup table name");
 
     // Voxel grid from the points (see the header for the convention).
     for (unsigned d = 0; d < 3; ++d)
-    {
-      if (points[d] < 1)
-        in.fail("DIMENSIONS must be three positive point counts");
-      if (!(spacing[d] > 0.))
-        in.fail("SPACING must be positive");
-    }
+      {
+        if (points[d] < 1)
+          in.fail("DIMENSIONS must be three positive point counts");
+        if (!(spacing[d] > 0.))
+          in.fail("SPACING must be positive");
+      }
     std::array<unsigned, 3> n_voxels{{1, 1, 1}};
     std::array<double, 3>   size{{1., 1., 1.}};
     const bool              cells = section == "cell_data";
     for (unsigned d = 0; d < 3; ++d)
-    {
-      const long long nd = cells ? std::max(points[d] - 1, 1LL) : points[d];
-      n_voxels[d]        = static_cast<unsigned>(nd);
-      size[d] = (cells && points[d] == 1 ? 1. : double(nd)) * spacing[d];
-    }
+      {
+        const long long nd = cells ? std::max(points[d] - 1, 1LL) : points[d];
+        n_voxels[d]        = static_cast<unsigned>(nd);
+        size[d] = (cells && points[d] == 1 ? 1. : double(nd)) * spacing[d];
+      }
     const std::size_t n_total
       = std::size_t(n_voxels[0]) * n_voxels[1] * n_voxels[2];
     if (n_values != n_total)
@@ -399,8 +397,7 @@ namespace scalebridge::microstructure
 
     Microstructure        result(dimension, n_voxels, size, 0);
     std::vector<PhaseId> &ids = result.data();
-    const auto            bad = [&](std::size_t v, const std::string &value)
-    {
+    const auto            bad = [&](std::size_t v, const std::string &value) {
       const std::size_t nxy = std::size_t(n_voxels[0]) * n_voxels[1];
       in.fail("SCALARS '" + name + "': voxel ("
               + std::to_string(v % n_voxels[0]) + ","
@@ -408,44 +405,45 @@ namespace scalebridge::microstructure
               + std::to_string(v / nxy) + ") has value " + value
               + ", which is not a phase id (an integer in [0,255])");
     };
-    const auto store = [&](std::size_t v, double value, const std::string &text)
-    {
-      if (!(value >= 0. && value <= 255. && value == std::floor(value)))
-        bad(v, text);
-      ids[v] = static_cast<PhaseId>(value);
-    };
+    const auto store
+      = [&](std::size_t v, double value, const std::string &text) {
+          if (!(value >= 0. && value <= 255. && value == std::floor(value)))
+            bad(v, text);
+          ids[v] = static_cast<PhaseId>(value);
+        };
     if (binary)
-    {
-      in.start_binary_block();
-      const unsigned char *p
-        = in.take_bytes(n_total * bytes_per_value, "SCALARS '" + name + "'");
-      for (std::size_t v = 0; v < n_total; ++v)
       {
-        const double value
-          = decode_big_endian(p + v * bytes_per_value, type, bytes_per_value);
-        if (!(value >= 0. && value <= 255. && value == std::floor(value)))
-        {
-          std::ostringstream text;
-          text << std::setprecision(17) << value;
-          bad(v, text.str());
-        }
-        ids[v] = static_cast<PhaseId>(value);
+        in.start_binary_block();
+        const unsigned char *p
+          = in.take_bytes(n_total * bytes_per_value, "SCALARS '" + name + "'");
+        for (std::size_t v = 0; v < n_total; ++v)
+          {
+            const double value = decode_big_endian(p + v * bytes_per_value,
+                                                   type,
+                                                   bytes_per_value);
+            if (!(value >= 0. && value <= 255. && value == std::floor(value)))
+              {
+                std::ostringstream text;
+                text << std::setprecision(17) << value;
+                bad(v, text.str());
+              }
+            ids[v] = static_cast<PhaseId>(value);
+          }
       }
-    }
     else
       for (std::size_t v = 0; v < n_total; ++v)
-      {
-        const std::string t = in.token();
-        if (t.empty())
-          in.fail("SCALARS '" + name + "': the file ends after "
-                  + std::to_string(v) + " of " + std::to_string(n_total)
-                  + " values");
-        char        *end   = nullptr;
-        const double value = std::strtod(t.c_str(), &end);
-        if (*end != '\0')
-          bad(v, "'" + t + "'");
-        store(v, value, t);
-      }
+        {
+          const std::string t = in.token();
+          if (t.empty())
+            in.fail("SCALARS '" + name + "': the file ends after "
+                    + std::to_string(v) + " of " + std::to_string(n_total)
+                    + " values");
+          char        *end   = nullptr;
+          const double value = std::strtod(t.c_str(), &end);
+          if (*end != '\0')
+            bad(v, "'" + t + "'");
+          store(v, value, t);
+        }
     return result;
   }
 
@@ -457,31 +455,28 @@ namespace scalebridge::microstructure
     const auto &n   = microstructure.n_voxels();
     const auto  h   = microstructure.voxel_size();
     const bool  is3 = microstructure.dimension() == 3;
-    io::write_atomically(
-      file,
-      [&](std::ostream &out)
-      {
-        out << "# vtk DataFile Version 3.0\n"
-            << "ScaleBridge microstructure, " << microstructure.dimension()
-            << "D, phase ids per voxel (cell)\n"
-            << (encoding == VtkEncoding::binary ? "BINARY\n" : "ASCII\n")
-            << "DATASET STRUCTURED_POINTS\n"
-            << "DIMENSIONS " << n[0] + 1 << ' ' << n[1] + 1 << ' '
-            << (is3 ? n[2] + 1 : 1) << '\n'
-            << std::setprecision(17) << "SPACING " << h[0] << ' ' << h[1] << ' '
-            << h[2] << '\n'
-            << "ORIGIN 0 0 0\n"
-            << "CELL_DATA " << microstructure.n_total_voxels() << '\n'
-            << "SCALARS phase unsigned_char 1\n"
-            << "LOOKUP_TABLE default\n";
-        const auto &ids = microstructure.data();
-        if (encoding == VtkEncoding::binary)
-          out.write(reinterpret_cast<const char *>(ids.data()),
-                    static_cast<std::streamsize>(ids.size()));
-        else
-          for (std::size_t v = 0; v < ids.size(); ++v)
-            out << unsigned(ids[v]) << ((v + 1) % n[0] == 0 ? '\n' : ' ');
-        out << '\n';
-      });
+    io::write_atomically(file, [&](std::ostream &out) {
+      out << "# vtk DataFile Version 3.0\n"
+          << "ScaleBridge microstructure, " << microstructure.dimension()
+          << "D, phase ids per voxel (cell)\n"
+          << (encoding == VtkEncoding::binary ? "BINARY\n" : "ASCII\n")
+          << "DATASET STRUCTURED_POINTS\n"
+          << "DIMENSIONS " << n[0] + 1 << ' ' << n[1] + 1 << ' '
+          << (is3 ? n[2] + 1 : 1) << '\n'
+          << std::setprecision(17) << "SPACING " << h[0] << ' ' << h[1] << ' '
+          << h[2] << '\n'
+          << "ORIGIN 0 0 0\n"
+          << "CELL_DATA " << microstructure.n_total_voxels() << '\n'
+          << "SCALARS phase unsigned_char 1\n"
+          << "LOOKUP_TABLE default\n";
+      const auto &ids = microstructure.data();
+      if (encoding == VtkEncoding::binary)
+        out.write(reinterpret_cast<const char *>(ids.data()),
+                  static_cast<std::streamsize>(ids.size()));
+      else
+        for (std::size_t v = 0; v < ids.size(); ++v)
+          out << unsigned(ids[v]) << ((v + 1) % n[0] == 0 ? '\n' : ' ');
+      out << '\n';
+    });
   }
 } // namespace scalebridge::microstructure

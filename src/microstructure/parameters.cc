@@ -50,13 +50,13 @@ namespace scalebridge::microstructure
         return given;
       std::string where = "in the working directory";
       if (given.is_relative() && std::filesystem::is_regular_file(prm_source))
-      {
-        const std::filesystem::path beside
-          = std::filesystem::path(prm_source).parent_path() / given;
-        if (std::filesystem::exists(beside))
-          return beside;
-        where += " and next to the parameter file";
-      }
+        {
+          const std::filesystem::path beside
+            = std::filesystem::path(prm_source).parent_path() / given;
+          if (std::filesystem::exists(beside))
+            return beside;
+          where += " and next to the parameter file";
+        }
       throw InputError(prm_source,
                        subsection + "File",
                        "cannot find the image '" + file + "' (looked "
@@ -87,8 +87,7 @@ namespace scalebridge::microstructure
         = {{"laminate",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string &)
-            {
+               const std::string &) {
               return laminate(dim,
                               p.voxel_counts(dim),
                               normal_index(p.laminate_normal),
@@ -98,8 +97,7 @@ namespace scalebridge::microstructure
            {"sphere",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string &)
-            {
+               const std::string &) {
               return centred_sphere(dim,
                                     p.voxel_counts(dim),
                                     p.volume_fraction,
@@ -108,8 +106,7 @@ namespace scalebridge::microstructure
            {"random spheres",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string &)
-            {
+               const std::string &) {
               RandomSpheresOptions o;
               o.volume_fraction = p.volume_fraction;
               o.radius          = p.radius;
@@ -123,8 +120,7 @@ namespace scalebridge::microstructure
            {"electrode",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string &)
-            {
+               const std::string &) {
               ElectrodeOptions o;
               o.active_fraction = p.phase_fractions[0];
               o.binder_fraction = p.phase_fractions[1];
@@ -139,8 +135,7 @@ namespace scalebridge::microstructure
            {"raw file",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string              &source)
-            {
+               const std::string              &source) {
               return read_raw(resolve_file(p.file, source),
                               dim,
                               p.voxel_counts(dim),
@@ -149,8 +144,9 @@ namespace scalebridge::microstructure
            {"vtk file",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
-               const std::string              &source)
-            { return read_vtk(resolve_file(p.file, source), dim); }}};
+               const std::string              &source) {
+              return read_vtk(resolve_file(p.file, source), dim);
+            }}};
       return list;
     }
   } // namespace
@@ -260,8 +256,9 @@ namespace scalebridge::microstructure
   void
   MicrostructureParameters::check(const std::string &prm_source) const
   {
-    const auto fail = [&](const std::string &entry, const std::string &reason)
-    { throw InputError(prm_source, subsection + entry, reason); };
+    const auto fail = [&](const std::string &entry, const std::string &reason) {
+      throw InputError(prm_source, subsection + entry, reason);
+    };
 
     const std::vector<std::string> names = generator_names();
     if (std::find(names.begin(), names.end(), generator) == names.end())
@@ -303,37 +300,37 @@ namespace scalebridge::microstructure
     for (const double f : phase_fractions)
       sum += f;
     if (generator == "laminate" && !phase_fractions.empty())
-    {
-      if (phase_fractions.size() < 2)
-        fail("Phase fractions",
-             "a laminate needs two or more fractions (or none, to use "
-             "'Volume fraction')");
-      for (const double f : phase_fractions)
-        if (!(f > 0. && f < 1.))
+      {
+        if (phase_fractions.size() < 2)
           fail("Phase fractions",
-               "every laminate fraction must lie in (0,1), got " + format(f));
-      if (std::abs(sum - 1.) > 1e-6)
-        fail("Phase fractions",
-             "the fractions must sum to 1, got " + format(sum));
-    }
+               "a laminate needs two or more fractions (or none, to use "
+               "'Volume fraction')");
+        for (const double f : phase_fractions)
+          if (!(f > 0. && f < 1.))
+            fail("Phase fractions",
+                 "every laminate fraction must lie in (0,1), got " + format(f));
+        if (std::abs(sum - 1.) > 1e-6)
+          fail("Phase fractions",
+               "the fractions must sum to 1, got " + format(sum));
+      }
     if (generator == "electrode")
-    {
-      if (phase_fractions.size() != 3)
-        fail(
-          "Phase fractions",
-          "the electrode needs three fractions: active material, carbon-binder, pore; "
-          "got "
-            + std::to_string(phase_fractions.size()));
-      if (!(phase_fractions[0] > 0. && phase_fractions[0] < 1.)
-          || !(phase_fractions[1] >= 0.)
-          || !(phase_fractions[2] > 0. && phase_fractions[2] < 1.))
-        fail(
-          "Phase fractions",
-          "active and pore fractions must lie in (0,1) and carbon-binder in [0,1)");
-      if (std::abs(sum - 1.) > 1e-6)
-        fail("Phase fractions",
-             "the fractions must sum to 1, got " + format(sum));
-    }
+      {
+        if (phase_fractions.size() != 3)
+          fail(
+            "Phase fractions",
+            "the electrode needs three fractions: active material, carbon-binder, pore; "
+            "got "
+              + std::to_string(phase_fractions.size()));
+        if (!(phase_fractions[0] > 0. && phase_fractions[0] < 1.)
+            || !(phase_fractions[1] >= 0.)
+            || !(phase_fractions[2] > 0. && phase_fractions[2] < 1.))
+          fail(
+            "Phase fractions",
+            "active and pore fractions must lie in (0,1) and carbon-binder in [0,1)");
+        if (std::abs(sum - 1.) > 1e-6)
+          fail("Phase fractions",
+               "the fractions must sum to 1, got " + format(sum));
+      }
     if ((generator == "raw file" || generator == "vtk file") && file.empty())
       fail("File", "must name an image for Generator = " + generator);
   }
@@ -347,8 +344,9 @@ namespace scalebridge::microstructure
                        "Dimension",
                        "must be 2 or 3, got " + std::to_string(dimension));
     check(prm_source);
-    const auto fail = [&](const std::string &entry, const std::string &reason)
-    { throw InputError(prm_source, subsection + entry, reason); };
+    const auto fail = [&](const std::string &entry, const std::string &reason) {
+      throw InputError(prm_source, subsection + entry, reason);
+    };
     if (!voxels_per_direction.empty()
         && voxels_per_direction.size() != dimension)
       fail("Voxels per direction",
@@ -409,23 +407,23 @@ namespace scalebridge::microstructure
   {
     check(dimension, prm_source);
     const auto &list = factories();
-    const auto  it   = std::find_if(list.begin(),
-                                 list.end(),
-                                 [&](const auto &entry)
-                                 { return entry.first == generator; });
+    const auto  it
+      = std::find_if(list.begin(), list.end(), [&](const auto &entry) {
+          return entry.first == generator;
+        });
     try
-    {
-      return it->second(*this, dimension, prm_source);
-    }
+      {
+        return it->second(*this, dimension, prm_source);
+      }
     catch (const InputError &e)
-    {
-      if (e.source() != generator_error_source)
-        throw;
-      // The generator named the entry; the parameter file is the source.
-      const std::string prefix = InputError(e.source(), e.key(), "").what();
-      throw InputError(prm_source,
-                       e.key(),
-                       std::string(e.what()).substr(prefix.size()));
-    }
+      {
+        if (e.source() != generator_error_source)
+          throw;
+        // The generator named the entry; the parameter file is the source.
+        const std::string prefix = InputError(e.source(), e.key(), "").what();
+        throw InputError(prm_source,
+                         e.key(),
+                         std::string(e.what()).substr(prefix.size()));
+      }
   }
 } // namespace scalebridge::microstructure

@@ -40,16 +40,16 @@ namespace scalebridge::microstructure
     const std::vector<double> fractions = microstructure.volume_fractions(
       static_cast<unsigned>(target_fractions.size()));
     for (std::size_t p = 0; p < fractions.size(); ++p)
-    {
-      PhaseSummary phase;
-      phase.id              = static_cast<PhaseId>(p);
-      phase.volume_fraction = fractions[p];
-      if (p < target_fractions.size())
-        phase.target_volume_fraction = target_fractions[p];
-      if (fractions[p] > 0.)
-        phase.percolation = percolation(microstructure, {phase.id});
-      summary.phases.push_back(phase);
-    }
+      {
+        PhaseSummary phase;
+        phase.id              = static_cast<PhaseId>(p);
+        phase.volume_fraction = fractions[p];
+        if (p < target_fractions.size())
+          phase.target_volume_fraction = target_fractions[p];
+        if (fractions[p] > 0.)
+          phase.percolation = percolation(microstructure, {phase.id});
+        summary.phases.push_back(phase);
+      }
     return summary;
   }
 
@@ -65,17 +65,17 @@ namespace scalebridge::microstructure
       = std::vector<double>(summary.size.begin(), summary.size.begin() + dim);
     j["phases"] = nlohmann::json::array();
     for (const PhaseSummary &p : summary.phases)
-    {
-      nlohmann::json phase;
-      phase["id"]              = p.id;
-      phase["volume_fraction"] = p.volume_fraction;
-      if (p.target_volume_fraction >= 0.)
-        phase["target_volume_fraction"] = p.target_volume_fraction;
-      phase["percolates"]        = per_direction(p.percolation.spans, dim);
-      phase["wraps"]             = per_direction(p.percolation.wraps, dim);
-      phase["periodic_clusters"] = p.percolation.n_periodic_components;
-      j["phases"].push_back(phase);
-    }
+      {
+        nlohmann::json phase;
+        phase["id"]              = p.id;
+        phase["volume_fraction"] = p.volume_fraction;
+        if (p.target_volume_fraction >= 0.)
+          phase["target_volume_fraction"] = p.target_volume_fraction;
+        phase["percolates"]        = per_direction(p.percolation.spans, dim);
+        phase["wraps"]             = per_direction(p.percolation.wraps, dim);
+        phase["periodic_clusters"] = p.percolation.n_periodic_components;
+        j["phases"].push_back(phase);
+      }
     return j;
   }
 
@@ -92,17 +92,17 @@ namespace scalebridge::microstructure
       out << " x " << summary.size[d];
     out << '\n';
     for (const PhaseSummary &p : summary.phases)
-    {
-      out << "  phase " << unsigned(p.id) << ": volume fraction " << std::fixed
-          << std::setprecision(4) << p.volume_fraction;
-      if (p.target_volume_fraction >= 0.)
-        out << " (target " << p.target_volume_fraction << ")";
-      out << std::defaultfloat << ", percolates "
-          << directions(p.percolation.spans, dim) << ", wraps "
-          << directions(p.percolation.wraps, dim) << ", "
-          << p.percolation.n_periodic_components << " periodic cluster"
-          << (p.percolation.n_periodic_components == 1 ? "" : "s") << '\n';
-    }
+      {
+        out << "  phase " << unsigned(p.id) << ": volume fraction "
+            << std::fixed << std::setprecision(4) << p.volume_fraction;
+        if (p.target_volume_fraction >= 0.)
+          out << " (target " << p.target_volume_fraction << ")";
+        out << std::defaultfloat << ", percolates "
+            << directions(p.percolation.spans, dim) << ", wraps "
+            << directions(p.percolation.wraps, dim) << ", "
+            << p.percolation.n_periodic_components << " periodic cluster"
+            << (p.percolation.n_periodic_components == 1 ? "" : "s") << '\n';
+      }
     return out.str();
   }
 } // namespace scalebridge::microstructure

@@ -35,41 +35,42 @@ namespace
   {
     const auto        n = m.n_voxels();
     std::vector<long> label(m.n_total_voxels(), -1);
-    const auto        in = [&](std::size_t v)
-    { return std::find(set.begin(), set.end(), m.data()[v]) != set.end(); };
+    const auto        in = [&](std::size_t v) {
+      return std::find(set.begin(), set.end(), m.data()[v]) != set.end();
+    };
     for (std::size_t v = 0; v < label.size(); ++v)
       if (in(v))
         label[v] = long(v);
     for (bool changed = true; changed;)
-    {
-      changed = false;
-      for (unsigned k = 0; k < n[2]; ++k)
-        for (unsigned j = 0; j < n[1]; ++j)
-          for (unsigned i = 0; i < n[0]; ++i)
-          {
-            const std::size_t v = m.index(i, j, k);
-            if (label[v] < 0)
-              continue;
-            for (unsigned d = 0; d < m.dimension(); ++d)
-            {
-              unsigned c[3] = {i, j, k};
-              if (c[d] + 1 == n[d])
+      {
+        changed = false;
+        for (unsigned k = 0; k < n[2]; ++k)
+          for (unsigned j = 0; j < n[1]; ++j)
+            for (unsigned i = 0; i < n[0]; ++i)
               {
-                if (!periodic)
+                const std::size_t v = m.index(i, j, k);
+                if (label[v] < 0)
                   continue;
-                c[d] = 0;
+                for (unsigned d = 0; d < m.dimension(); ++d)
+                  {
+                    unsigned c[3] = {i, j, k};
+                    if (c[d] + 1 == n[d])
+                      {
+                        if (!periodic)
+                          continue;
+                        c[d] = 0;
+                      }
+                    else
+                      ++c[d];
+                    const std::size_t w = m.index(c[0], c[1], c[2]);
+                    if (label[w] >= 0 && label[w] != label[v])
+                      {
+                        label[v] = label[w] = std::min(label[v], label[w]);
+                        changed             = true;
+                      }
+                  }
               }
-              else
-                ++c[d];
-              const std::size_t w = m.index(c[0], c[1], c[2]);
-              if (label[w] >= 0 && label[w] != label[v])
-              {
-                label[v] = label[w] = std::min(label[v], label[w]);
-                changed             = true;
-              }
-            }
-          }
-    }
+      }
     return label;
   }
 
@@ -81,15 +82,15 @@ namespace
     ASSERT_EQ(a.size(), b.size());
     std::map<long, long> ab, ba;
     for (std::size_t v = 0; v < a.size(); ++v)
-    {
-      ASSERT_EQ(a[v] < 0, b[v] < 0) << v;
-      if (a[v] < 0)
-        continue;
-      const auto [i, new_a] = ab.emplace(a[v], b[v]);
-      const auto [j, new_b] = ba.emplace(b[v], a[v]);
-      ASSERT_EQ(i->second, b[v]) << v;
-      ASSERT_EQ(j->second, a[v]) << v;
-    }
+      {
+        ASSERT_EQ(a[v] < 0, b[v] < 0) << v;
+        if (a[v] < 0)
+          continue;
+        const auto [i, new_a] = ab.emplace(a[v], b[v]);
+        const auto [j, new_b] = ba.emplace(b[v], a[v]);
+        ASSERT_EQ(i->second, b[v]) << v;
+        ASSERT_EQ(j->second, a[v]) << v;
+      }
   }
 
   Microstructure
@@ -117,52 +118,52 @@ namespace
                                            {{false, false, false}});
     std::vector<std::size_t>         queue;
     for (std::size_t start = 0; start < seen.size(); ++start)
-    {
-      if (periodic.labels[start] < 0 || seen[start])
-        continue;
-      const auto c = periodic.labels[start];
-      seen[start]  = true;
-      cell[start]  = {{0, 0, 0}};
-      queue        = {start};
-      for (std::size_t q = 0; q < queue.size(); ++q)
       {
-        const std::size_t v    = queue[q];
-        const unsigned    x[3] = {unsigned(v % n[0]),
-                                  unsigned(v / n[0] % n[1]),
-                                  unsigned(v / (std::size_t(n[0]) * n[1]))};
-        for (unsigned d = 0; d < m.dimension(); ++d)
-          for (int s : {-1, 1})
+        if (periodic.labels[start] < 0 || seen[start])
+          continue;
+        const auto c = periodic.labels[start];
+        seen[start]  = true;
+        cell[start]  = {{0, 0, 0}};
+        queue        = {start};
+        for (std::size_t q = 0; q < queue.size(); ++q)
           {
-            unsigned           y[3] = {x[0], x[1], x[2]};
-            std::array<int, 3> p    = cell[v];
-            if (s < 0 && y[d] == 0)
-            {
-              y[d] = n[d] - 1;
-              --p[d];
-            }
-            else if (s > 0 && y[d] + 1 == n[d])
-            {
-              y[d] = 0;
-              ++p[d];
-            }
-            else
-              y[d] += s;
-            const std::size_t w = m.index(y[0], y[1], y[2]);
-            if (periodic.labels[w] < 0)
-              continue;
-            EXPECT_EQ(periodic.labels[w], c);
-            if (!seen[w])
-            {
-              seen[w] = true;
-              cell[w] = p;
-              queue.push_back(w);
-            }
-            else
-              for (unsigned e = 0; e < 3; ++e)
-                wraps[c][e] = wraps[c][e] || cell[w][e] != p[e];
+            const std::size_t v    = queue[q];
+            const unsigned    x[3] = {unsigned(v % n[0]),
+                                      unsigned(v / n[0] % n[1]),
+                                      unsigned(v / (std::size_t(n[0]) * n[1]))};
+            for (unsigned d = 0; d < m.dimension(); ++d)
+              for (int s : {-1, 1})
+                {
+                  unsigned           y[3] = {x[0], x[1], x[2]};
+                  std::array<int, 3> p    = cell[v];
+                  if (s < 0 && y[d] == 0)
+                    {
+                      y[d] = n[d] - 1;
+                      --p[d];
+                    }
+                  else if (s > 0 && y[d] + 1 == n[d])
+                    {
+                      y[d] = 0;
+                      ++p[d];
+                    }
+                  else
+                    y[d] += s;
+                  const std::size_t w = m.index(y[0], y[1], y[2]);
+                  if (periodic.labels[w] < 0)
+                    continue;
+                  EXPECT_EQ(periodic.labels[w], c);
+                  if (!seen[w])
+                    {
+                      seen[w] = true;
+                      cell[w] = p;
+                      queue.push_back(w);
+                    }
+                  else
+                    for (unsigned e = 0; e < 3; ++e)
+                      wraps[c][e] = wraps[c][e] || cell[w][e] != p[e];
+                }
           }
       }
-    }
     return wraps;
   }
 } // namespace
@@ -171,18 +172,18 @@ TEST(Percolation, LaminateAlongTheLayersNotAcross)
 {
   const Microstructure m = laminate(3, {{12, 12, 12}}, 0, {0.5, 0.25, 0.25});
   for (PhaseId p : {0, 1, 2})
-  {
-    const Percolation perc = percolation(m, {p});
-    EXPECT_FALSE(perc.spans[0]) << int(p);
-    EXPECT_TRUE(perc.spans[1]);
-    EXPECT_TRUE(perc.spans[2]);
-    EXPECT_FALSE(perc.wraps[0]);
-    EXPECT_TRUE(perc.wraps[1]);
-    EXPECT_TRUE(perc.wraps[2]);
-    EXPECT_EQ(perc.n_periodic_components, 1u);
-    EXPECT_FALSE(percolates(m, {p}, 0));
-    EXPECT_TRUE(percolates(m, {p}, 1));
-  }
+    {
+      const Percolation perc = percolation(m, {p});
+      EXPECT_FALSE(perc.spans[0]) << int(p);
+      EXPECT_TRUE(perc.spans[1]);
+      EXPECT_TRUE(perc.spans[2]);
+      EXPECT_FALSE(perc.wraps[0]);
+      EXPECT_TRUE(perc.wraps[1]);
+      EXPECT_TRUE(perc.wraps[2]);
+      EXPECT_EQ(perc.n_periodic_components, 1u);
+      EXPECT_FALSE(percolates(m, {p}, 0));
+      EXPECT_TRUE(percolates(m, {p}, 1));
+    }
   // Phases 1 and 2 together are one layer, phases 0 and 2 touch across the
   // periodic face only.
   EXPECT_EQ(label_components(m, {1, 2}, Wrapping::none).n_components(), 1u);
@@ -196,23 +197,23 @@ TEST(Percolation, LaminateAlongTheLayersNotAcross)
 TEST(Percolation, SphereInclusionMatrixPercolatesInclusionNot)
 {
   for (unsigned dim : {2u, 3u})
-  {
-    const Microstructure m      = centred_sphere(dim, {{20, 20, 20}}, 0.3);
-    const Percolation    matrix = percolation(m, {0});
-    const Percolation    sphere = percolation(m, {1});
-    for (unsigned d = 0; d < dim; ++d)
     {
-      EXPECT_TRUE(matrix.spans[d]);
-      EXPECT_TRUE(matrix.wraps[d]);
-      EXPECT_FALSE(sphere.spans[d]);
-      EXPECT_FALSE(sphere.wraps[d]);
+      const Microstructure m      = centred_sphere(dim, {{20, 20, 20}}, 0.3);
+      const Percolation    matrix = percolation(m, {0});
+      const Percolation    sphere = percolation(m, {1});
+      for (unsigned d = 0; d < dim; ++d)
+        {
+          EXPECT_TRUE(matrix.spans[d]);
+          EXPECT_TRUE(matrix.wraps[d]);
+          EXPECT_FALSE(sphere.spans[d]);
+          EXPECT_FALSE(sphere.wraps[d]);
+        }
+      EXPECT_EQ(sphere.n_periodic_components, 1u);
+      const Components c = label_components(m, {1}, Wrapping::periodic);
+      ASSERT_EQ(c.n_components(), 1u);
+      EXPECT_EQ(c.sizes[0],
+                std::size_t(std::count(m.data().begin(), m.data().end(), 1)));
     }
-    EXPECT_EQ(sphere.n_periodic_components, 1u);
-    const Components c = label_components(m, {1}, Wrapping::periodic);
-    ASSERT_EQ(c.n_components(), 1u);
-    EXPECT_EQ(c.sizes[0],
-              std::size_t(std::count(m.data().begin(), m.data().end(), 1)));
-  }
 }
 
 TEST(Percolation, CheckerboardDoesNotPercolateWithFaceConnectivity)
@@ -222,16 +223,16 @@ TEST(Percolation, CheckerboardDoesNotPercolateWithFaceConnectivity)
     for (unsigned i = 0; i < 8; ++i)
       m.set_phase(i, j, 0, (i + j) % 2);
   for (PhaseId p : {0, 1})
-  {
-    const Percolation perc = percolation(m, {p});
-    EXPECT_FALSE(perc.spans[0]);
-    EXPECT_FALSE(perc.spans[1]);
-    EXPECT_FALSE(perc.wraps[0]);
-    EXPECT_FALSE(perc.wraps[1]);
-    // Every square is alone, also across the faces (8 is even).
-    EXPECT_EQ(perc.n_periodic_components, 32u);
-    EXPECT_EQ(label_components(m, {p}, Wrapping::none).n_components(), 32u);
-  }
+    {
+      const Percolation perc = percolation(m, {p});
+      EXPECT_FALSE(perc.spans[0]);
+      EXPECT_FALSE(perc.spans[1]);
+      EXPECT_FALSE(perc.wraps[0]);
+      EXPECT_FALSE(perc.wraps[1]);
+      // Every square is alone, also across the faces (8 is even).
+      EXPECT_EQ(perc.n_periodic_components, 32u);
+      EXPECT_EQ(label_components(m, {p}, Wrapping::none).n_components(), 32u);
+    }
   // 3D checkerboard likewise.
   Microstructure c(3, {{4, 4, 4}});
   for (unsigned k = 0; k < 4; ++k)
@@ -330,31 +331,32 @@ TEST(Labels, RandomFieldsMatchNaivePropagation)
 {
   for (unsigned seed = 1; seed <= 3; ++seed)
     for (unsigned dim : {2u, 3u})
-    {
-      const Microstructure m = dim == 3 ? random_field(3, {{9, 7, 6}}, seed)
-                                        : random_field(2, {{23, 19, 1}}, seed);
-      for (const std::vector<PhaseId> &set :
-           {std::vector<PhaseId>{0}, std::vector<PhaseId>{0, 2}})
-        for (const Wrapping w : {Wrapping::none, Wrapping::periodic})
-        {
-          const Components c = label_components(m, set, w);
-          expect_same_partition(c.labels,
-                                naive_labels(m, set, w == Wrapping::periodic));
-          std::vector<std::size_t> sizes(c.n_components(), 0);
-          for (const auto l : c.labels)
-            if (l >= 0)
-              ++sizes[l];
-          EXPECT_EQ(sizes, c.sizes);
-          // Numbered in storage order of the first voxel.
-          std::int32_t next = 0;
-          for (const auto l : c.labels)
-            if (l >= next)
+      {
+        const Microstructure m = dim == 3
+                                   ? random_field(3, {{9, 7, 6}}, seed)
+                                   : random_field(2, {{23, 19, 1}}, seed);
+        for (const std::vector<PhaseId> &set :
+             {std::vector<PhaseId>{0}, std::vector<PhaseId>{0, 2}})
+          for (const Wrapping w : {Wrapping::none, Wrapping::periodic})
             {
-              ASSERT_EQ(l, next);
-              ++next;
+              const Components c = label_components(m, set, w);
+              expect_same_partition(
+                c.labels, naive_labels(m, set, w == Wrapping::periodic));
+              std::vector<std::size_t> sizes(c.n_components(), 0);
+              for (const auto l : c.labels)
+                if (l >= 0)
+                  ++sizes[l];
+              EXPECT_EQ(sizes, c.sizes);
+              // Numbered in storage order of the first voxel.
+              std::int32_t next = 0;
+              for (const auto l : c.labels)
+                if (l >= next)
+                  {
+                    ASSERT_EQ(l, next);
+                    ++next;
+                  }
             }
-        }
-    }
+      }
 }
 
 TEST(PeriodicLabels, RandomFieldsWrapAsInTheUnfoldedMedium)
@@ -365,26 +367,26 @@ TEST(PeriodicLabels, RandomFieldsWrapAsInTheUnfoldedMedium)
   std::size_t n_wrapping = 0, n_closed = 0;
   for (unsigned seed = 1; seed <= 20; ++seed)
     for (unsigned dim : {2u, 3u})
-    {
-      Microstructure  m(dim,
-                       dim == 3 ? std::array<unsigned, 3>{{12, 10, 9}}
-                                 : std::array<unsigned, 3>{{31, 27, 1}});
-      std::mt19937_64 engine(seed);
-      const unsigned  per_mille = dim == 3 ? 330 : 600;
-      for (PhaseId &p : m.data())
-        p = (engine() % 1000) < per_mille ? 1 : 0;
-      const Components c        = label_components(m, {1}, Wrapping::periodic);
-      const auto       expected = unfolded_wraps(m, c);
-      ASSERT_EQ(c.wraps.size(), expected.size());
-      for (std::size_t k = 0; k < expected.size(); ++k)
       {
-        ASSERT_EQ(c.wraps[k], expected[k])
-          << dim << "D, seed " << seed << ", cluster " << k;
-        (expected[k][0] || expected[k][1] || expected[k][2] ? n_wrapping
-                                                            : n_closed)
-          += 1;
+        Microstructure  m(dim,
+                         dim == 3 ? std::array<unsigned, 3>{{12, 10, 9}}
+                                   : std::array<unsigned, 3>{{31, 27, 1}});
+        std::mt19937_64 engine(seed);
+        const unsigned  per_mille = dim == 3 ? 330 : 600;
+        for (PhaseId &p : m.data())
+          p = (engine() % 1000) < per_mille ? 1 : 0;
+        const Components c = label_components(m, {1}, Wrapping::periodic);
+        const auto       expected = unfolded_wraps(m, c);
+        ASSERT_EQ(c.wraps.size(), expected.size());
+        for (std::size_t k = 0; k < expected.size(); ++k)
+          {
+            ASSERT_EQ(c.wraps[k], expected[k])
+              << dim << "D, seed " << seed << ", cluster " << k;
+            (expected[k][0] || expected[k][1] || expected[k][2] ? n_wrapping
+                                                                : n_closed)
+              += 1;
+          }
       }
-    }
   // Both kinds occur, or the comparison would prove little.
   EXPECT_GT(n_wrapping, 10u);
   EXPECT_GT(n_closed, 100u);

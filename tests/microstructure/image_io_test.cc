@@ -61,13 +61,13 @@ namespace
   error_of(F &&f)
   {
     try
-    {
-      f();
-    }
+      {
+        f();
+      }
     catch (const InputError &e)
-    {
-      return e.what();
-    }
+      {
+        return e.what();
+      }
     return "";
   }
 
@@ -89,13 +89,13 @@ TEST(RawImage, RoundTrip2DAnd3D)
 {
   const auto dir = test_support::scratch_directory("micro_raw_roundtrip");
   for (unsigned dim : {2u, 3u})
-  {
-    const Microstructure m    = asymmetric(dim, {{5, 4, 3}}, {{1., 2., 3.}});
-    const auto           path = dir / ("m" + std::to_string(dim) + ".raw");
-    write_raw(m, path);
-    EXPECT_EQ(std::filesystem::file_size(path), m.n_total_voxels());
-    EXPECT_EQ(read_raw(path, dim, {{5, 4, 3}}, {{1., 2., 3.}}), m);
-  }
+    {
+      const Microstructure m    = asymmetric(dim, {{5, 4, 3}}, {{1., 2., 3.}});
+      const auto           path = dir / ("m" + std::to_string(dim) + ".raw");
+      write_raw(m, path);
+      EXPECT_EQ(std::filesystem::file_size(path), m.n_total_voxels());
+      EXPECT_EQ(read_raw(path, dim, {{5, 4, 3}}, {{1., 2., 3.}}), m);
+    }
   // x fastest: byte 1 is voxel (1,0,0), byte 5 is voxel (0,1,0).
   const Microstructure m    = asymmetric(3, {{5, 4, 3}}, {{1., 1., 1.}});
   const auto           path = dir / "order.raw";
@@ -119,10 +119,9 @@ TEST(RawImage, WrongSizeNamesFileAndByteCounts)
   EXPECT_TRUE(contains(message, "short.raw")) << message;
   EXPECT_TRUE(contains(message, "59 bytes")) << message;
   EXPECT_TRUE(contains(message, "60 bytes")) << message;
-  EXPECT_TRUE(contains(error_of(
-                         [&] {
-                           read_raw(dir / "missing.raw", 3, {{5, 4, 3}});
-                         }),
+  EXPECT_TRUE(contains(error_of([&] {
+                         read_raw(dir / "missing.raw", 3, {{5, 4, 3}});
+                       }),
                        "missing.raw"));
 }
 
@@ -131,18 +130,19 @@ TEST(VtkImage, RoundTripBinaryAndAscii)
   const auto dir = test_support::scratch_directory("micro_vtk_roundtrip");
   for (unsigned dim : {2u, 3u})
     for (const VtkEncoding encoding : {VtkEncoding::binary, VtkEncoding::ascii})
-    {
-      const Microstructure m = asymmetric(dim, {{7, 5, 3}}, {{0.3, 0.7, 1.1}});
-      const auto           path
-        = dir
-          / ("m" + std::to_string(dim)
-             + (encoding == VtkEncoding::ascii ? "a.vtk" : "b.vtk"));
-      write_vtk(m, path, encoding);
-      const Microstructure r = read_vtk(path, dim);
-      EXPECT_EQ(r.n_voxels(), m.n_voxels());
-      EXPECT_EQ(r.data(), m.data());
-      expect_same_size(r, m);
-    }
+      {
+        const Microstructure m
+          = asymmetric(dim, {{7, 5, 3}}, {{0.3, 0.7, 1.1}});
+        const auto path
+          = dir
+            / ("m" + std::to_string(dim)
+               + (encoding == VtkEncoding::ascii ? "a.vtk" : "b.vtk"));
+        write_vtk(m, path, encoding);
+        const Microstructure r = read_vtk(path, dim);
+        EXPECT_EQ(r.n_voxels(), m.n_voxels());
+        EXPECT_EQ(r.data(), m.data());
+        expect_same_size(r, m);
+      }
 }
 
 TEST(VtkImage, HandWrittenAsciiCellData2D)
@@ -202,8 +202,7 @@ TEST(VtkImage, HandWrittenBinaryIsBigEndian)
   // Values 0..5 of 3 x 2 x 1 cells in several binary types. Read as
   // little-endian, "1" in an int would be 16777216 and rejected.
   const auto dir    = test_support::scratch_directory("micro_vtk_binary");
-  const auto header = [](const std::string &dataset_attributes)
-  {
+  const auto header = [](const std::string &dataset_attributes) {
     return "# vtk DataFile Version 3.0\nbinary test\nBINARY\nDATASET STRUCTURED_POINTS\n"
            "DIMENSIONS 4 3 2\nSPACING 1 1 1\nORIGIN 0 0 0\n"
            + dataset_attributes;
@@ -222,19 +221,19 @@ TEST(VtkImage, HandWrittenBinaryIsBigEndian)
                         Case{"unsigned_int", 4},
                         Case{"vtktypeint64", 8},
                         Case{"long", 8}})
-  {
-    std::string data;
-    for (const PhaseId v : expected)
-      data += big_endian(v, c.bytes);
-    const auto path = dir / (c.type + ".vtk");
-    write_file(path,
-               header("CELL_DATA 6\nSCALARS phase " + c.type
-                      + " 1\nLOOKUP_TABLE default\n")
-                 + data + "\n");
-    const Microstructure m = read_vtk(path, 3);
-    EXPECT_EQ(m.n_voxels(), (std::array<unsigned, 3>{{3, 2, 1}})) << c.type;
-    EXPECT_EQ(m.data(), expected) << c.type;
-  }
+    {
+      std::string data;
+      for (const PhaseId v : expected)
+        data += big_endian(v, c.bytes);
+      const auto path = dir / (c.type + ".vtk");
+      write_file(path,
+                 header("CELL_DATA 6\nSCALARS phase " + c.type
+                        + " 1\nLOOKUP_TABLE default\n")
+                   + data + "\n");
+      const Microstructure m = read_vtk(path, 3);
+      EXPECT_EQ(m.n_voxels(), (std::array<unsigned, 3>{{3, 2, 1}})) << c.type;
+      EXPECT_EQ(m.data(), expected) << c.type;
+    }
   // float, after a binary VECTORS array and a FIELD that must be skipped.
   std::string vectors, field, data;
   for (int v = 0; v < 18; ++v)
@@ -255,19 +254,17 @@ TEST(VtkImage, HandWrittenBinaryIsBigEndian)
 TEST(VtkImage, ErrorsNameTheProblem)
 {
   const auto dir   = test_support::scratch_directory("micro_vtk_errors");
-  const auto write = [&](const std::string &name, const std::string &content)
-  {
+  const auto write = [&](const std::string &name, const std::string &content) {
     write_file(dir / name, content);
     return dir / name;
   };
   const std::string head
     = "# vtk DataFile Version 3.0\nx\nASCII\nDATASET STRUCTURED_POINTS\nDIMENSIONS 3 2 1\n";
   const auto ascii
-    = [&](const std::string &type, const std::string &values, int count = 2)
-  {
-    return head + "CELL_DATA " + std::to_string(count) + "\nSCALARS p " + type
-           + "\nLOOKUP_TABLE default\n" + values + "\n";
-  };
+    = [&](const std::string &type, const std::string &values, int count = 2) {
+        return head + "CELL_DATA " + std::to_string(count) + "\nSCALARS p "
+               + type + "\nLOOKUP_TABLE default\n" + values + "\n";
+      };
 
   auto message
     = error_of([&] { read_vtk(write("neg.vtk", ascii("int", "0 -1")), 2); });
@@ -288,31 +285,27 @@ TEST(VtkImage, ErrorsNameTheProblem)
   message
     = error_of([&] { read_vtk(write("bits.vtk", ascii("bit", "0 1")), 2); });
   EXPECT_TRUE(contains(message, "type 'bit'")) << message;
-  message = error_of(
-    [&]
-    {
-      read_vtk(
-        write(
-          "grid.vtk",
-          "# vtk DataFile Version 3.0\nx\nASCII\nDATASET UNSTRUCTURED_GRID\n"),
-        3);
-    });
+  message = error_of([&] {
+    read_vtk(
+      write(
+        "grid.vtk",
+        "# vtk DataFile Version 3.0\nx\nASCII\nDATASET UNSTRUCTURED_GRID\n"),
+      3);
+  });
   EXPECT_TRUE(contains(message, "STRUCTURED_POINTS")) << message;
   message = error_of([&] { read_vtk(write("notvtk.vtk", "hello\n"), 3); });
   EXPECT_TRUE(contains(message, "vtk DataFile")) << message;
 
   // Binary data cut short.
-  message = error_of(
-    [&]
-    {
-      read_vtk(
-        write(
-          "cut.vtk",
-          "# vtk DataFile Version 3.0\nx\nBINARY\nDATASET STRUCTURED_POINTS\n"
-          "DIMENSIONS 3 2 1\nCELL_DATA 2\nSCALARS p int 1\nLOOKUP_TABLE default\n"
-            + big_endian(1, 4) + big_endian(0, 2)),
-        2);
-    });
+  message = error_of([&] {
+    read_vtk(
+      write(
+        "cut.vtk",
+        "# vtk DataFile Version 3.0\nx\nBINARY\nDATASET STRUCTURED_POINTS\n"
+        "DIMENSIONS 3 2 1\nCELL_DATA 2\nSCALARS p int 1\nLOOKUP_TABLE default\n"
+          + big_endian(1, 4) + big_endian(0, 2)),
+      2);
+  });
   EXPECT_TRUE(contains(message, "6 of 8 bytes")) << message;
 
   // A 3D image is not a 2D microstructure.

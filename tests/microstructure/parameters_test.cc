@@ -48,13 +48,13 @@ namespace
                 const std::string              &source = "rve.prm")
   {
     try
-    {
-      p.build(dim, source);
-    }
+      {
+        p.build(dim, source);
+      }
     catch (const InputError &e)
-    {
-      return {e.source(), e.key(), e.what()};
-    }
+      {
+        return {e.source(), e.key(), e.what()};
+      }
     return {};
   }
 
@@ -194,14 +194,14 @@ TEST(MicrostructureParameters, BadValuesNameEntryAndRange)
   EXPECT_ANY_THROW(parse(p, "set Volume fraction = 1.5"));
   EXPECT_ANY_THROW(parse(p, "set Generator = voronoi"));
   for (const double f : {0., 1.})
-  {
-    p.volume_fraction    = f;
-    const Failure failed = build_failure(p, 3);
-    EXPECT_EQ(failed.source, "rve.prm");
-    EXPECT_EQ(failed.key, "Microstructure/Volume fraction");
-    EXPECT_TRUE(contains(failed.message, "(0,1)")) << failed.message;
-    EXPECT_THROW(p.check(), InputError);
-  }
+    {
+      p.volume_fraction    = f;
+      const Failure failed = build_failure(p, 3);
+      EXPECT_EQ(failed.source, "rve.prm");
+      EXPECT_EQ(failed.key, "Microstructure/Volume fraction");
+      EXPECT_TRUE(contains(failed.message, "(0,1)")) << failed.message;
+      EXPECT_THROW(p.check(), InputError);
+    }
 
   // Set by code rather than read from a file, an unknown name still fails.
   p              = MicrostructureParameters();
@@ -213,8 +213,9 @@ TEST(MicrostructureParameters, BadValuesNameEntryAndRange)
                        "vtk file"))
     << failed.message;
 
-  const auto key_of = [](const std::string &body, unsigned dim)
-  { return build_failure(parsed(body), dim).key; };
+  const auto key_of = [](const std::string &body, unsigned dim) {
+    return build_failure(parsed(body), dim).key;
+  };
   EXPECT_EQ(key_of("set Generator = laminate\nset Laminate normal = z", 2),
             "Microstructure/Laminate normal");
   EXPECT_EQ(key_of("set Generator = laminate\nset Phase fractions = 0.5, 0.6",

@@ -19,17 +19,18 @@ TEST(Report, LaminateJson)
   EXPECT_EQ(j["size"], nlohmann::json::array({2., 1.}));
   ASSERT_EQ(j["phases"].size(), 2u);
   for (int p = 0; p < 2; ++p)
-  {
-    const auto &phase = j["phases"][p];
-    EXPECT_EQ(phase["id"], p);
-    EXPECT_DOUBLE_EQ(phase["volume_fraction"].get<double>(),
-                     p == 0 ? 0.25 : 0.75);
-    EXPECT_DOUBLE_EQ(phase["target_volume_fraction"].get<double>(),
-                     p == 0 ? 0.25 : 0.75);
-    EXPECT_EQ(phase["percolates"], (nlohmann::json{{"x", false}, {"y", true}}));
-    EXPECT_EQ(phase["wraps"], (nlohmann::json{{"x", false}, {"y", true}}));
-    EXPECT_EQ(phase["periodic_clusters"], 1);
-  }
+    {
+      const auto &phase = j["phases"][p];
+      EXPECT_EQ(phase["id"], p);
+      EXPECT_DOUBLE_EQ(phase["volume_fraction"].get<double>(),
+                       p == 0 ? 0.25 : 0.75);
+      EXPECT_DOUBLE_EQ(phase["target_volume_fraction"].get<double>(),
+                       p == 0 ? 0.25 : 0.75);
+      EXPECT_EQ(phase["percolates"],
+                (nlohmann::json{{"x", false}, {"y", true}}));
+      EXPECT_EQ(phase["wraps"], (nlohmann::json{{"x", false}, {"y", true}}));
+      EXPECT_EQ(phase["periodic_clusters"], 1);
+    }
 }
 
 TEST(Report, AbsentPhasesAndMissingTargets)
