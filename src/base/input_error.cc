@@ -36,4 +36,10 @@ namespace scalebridge
   {
     return key_;
   }
+
+  const std::string &
+  InputError::reason() const
+  {
+    return reason_;
+  }
 } // namespace scalebridge

@@ -420,10 +420,7 @@ namespace scalebridge::microstructure
         if (e.source() != generator_error_source)
           throw;
         // The generator named the entry; the parameter file is the source.
-        const std::string prefix = InputError(e.source(), e.key(), "").what();
-        throw InputError(prm_source,
-                         e.key(),
-                         std::string(e.what()).substr(prefix.size()));
+        throw InputError(prm_source, e.key(), e.reason());
       }
   }
 } // namespace scalebridge::microstructure
