@@ -22,6 +22,7 @@ namespace scalebridge
     : std::runtime_error(compose(source, key, reason))
     , source_(source)
     , key_(key)
+    , reason_(reason)
   {
   }
 
