@@ -1,6 +1,7 @@
 #include <scalebridge/atomistic/material_card.h>
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/json_validation.h>
 
@@ -23,14 +24,6 @@ namespace scalebridge::atomistic
     const auto positive     = [](double x) { return x > 0; };
     const auto non_negative = [](double x) { return x >= 0; };
 
-    std::string
-    format(double value)
-    {
-      std::ostringstream out;
-      out.precision(6);
-      out << value;
-      return out.str();
-    }
 
     /// Stiffness from the named constants of a symmetry class, Voigt [input
     /// units]; the keys allowed for that class are returned in @p keys.
@@ -48,7 +41,7 @@ namespace scalebridge::atomistic
         {
           case SymmetryClass::isotropic:
             {
-              keys            = {"E", "nu"};
+              keys.insert(keys.end(), {"E", "nu"});
               const double E  = elastic.number("E", positive, "> 0");
               const double nu = elastic.number(
                 "nu",
@@ -79,7 +72,8 @@ namespace scalebridge::atomistic
                     elastic.fail("C66",
                                  "contradicts hexagonal symmetry: must equal "
                                  "(C11 - C12)/2 = "
-                                   + format(C[5][5]) + " (got " + format(C66)
+                                   + format_number(C[5][5], 6) + " (got "
+                                   + format_number(C66, 6)
                                    + "); omit it or state another symmetry");
                 }
               return C;
@@ -140,7 +134,7 @@ namespace scalebridge::atomistic
           if (relative_asymmetry(C) > 1e-8)
             elastic.fail("matrix",
                          "must be symmetric (C_IJ = C_JI); relative asymmetry "
-                           + format(relative_asymmetry(C)));
+                           + format_number(relative_asymmetry(C), 6));
           const SymmetryClass actual = detect_symmetry(C, symmetry_tolerance);
           if (!has_symmetry(actual, result.symmetry))
             elastic.fail("matrix",
@@ -161,7 +155,7 @@ namespace scalebridge::atomistic
         elastic.fail(elastic.has("matrix") ? "matrix" : "symmetry",
                      "the stiffness is not positive definite (Born stability "
                      "violated: smallest eigenvalue of the Mandel matrix "
-                       + format(lambda_min / unit) + " "
+                       + format_number(lambda_min / unit, 6) + " "
                        + elastic.json().at("units").get<std::string>() + ")");
 
       if (elastic.has("euler_angles_deg"))
@@ -208,7 +202,8 @@ namespace scalebridge::atomistic
       if (eigenvalues[2] < -1e-12 * scale)
         transport.fail(key,
                        "must be positive semi-definite (smallest eigenvalue "
-                         + format(eigenvalues[2]) + " " + units + ")");
+                         + format_number(eigenvalues[2], 6) + " " + units
+                         + ")");
       return unit * sigma;
     }
 
@@ -408,29 +403,25 @@ namespace scalebridge::atomistic
       const std::size_t n    = result.names.size();
       const auto        rows = uncertainty.matrix("covariance", n);
       result.covariance.reinit(n, n);
-      double scale = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j)
-          {
-            result.covariance(i, j) = rows[i][j];
-            scale                   = std::max(scale, std::abs(rows[i][i]));
-          }
       for (std::size_t i = 0; i < n; ++i)
         {
           if (rows[i][i] < 0)
             uncertainty.fail("covariance",
                              "variances on the diagonal must be >= 0");
-          for (std::size_t j = 0; j < i; ++j)
-            if (std::abs(rows[i][j] - rows[j][i])
-                > 1e-12 * std::max(scale, 1e-300))
-              uncertainty.fail("covariance", "must be symmetric");
+          for (std::size_t j = 0; j < n; ++j)
+            result.covariance(i, j) = rows[i][j];
         }
-      const double lambda_min = uq::min_eigenvalue(result.covariance);
-      if (lambda_min < -1e-10 * scale)
-        uncertainty.fail("covariance",
-                         "must be positive semi-definite (smallest "
-                         "eigenvalue "
-                           + format(lambda_min) + ")");
+      try
+        {
+          uq::cholesky_semidefinite(result.covariance);
+        }
+      catch (const std::domain_error &e)
+        {
+          uncertainty.fail("covariance",
+                           "must be symmetric positive semi-definite (all "
+                           "correlations in [-1, 1] and consistent): "
+                             + std::string(e.what()));
+        }
       return result;
     }
 
