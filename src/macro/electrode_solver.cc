@@ -322,10 +322,32 @@ namespace scalebridge::macro
     KSPSetType(ksp, KSPPREONLY);
     PC pc;
     KSPGetPC(ksp, &pc);
-    PCSetType(pc, PCLU);
-    PCFactorSetMatSolverType(pc, serial ? MATSOLVERPETSC : MATSOLVERMUMPS);
+    // One process: PETSc's own LU (RCM ordering keeps these banded systems
+    // banded). Several: up to 1e5 unknowns each process factors the whole
+    // gathered matrix (PCREDUNDANT), which beats a distributed factorization
+    // by far at these sizes (fewer, larger messages); beyond, MUMPS.
     if (serial)
-      PCFactorSetMatOrderingType(pc, MATORDERINGRCM);
+      {
+        PCSetType(pc, PCLU);
+        PCFactorSetMatSolverType(pc, MATSOLVERPETSC);
+        PCFactorSetMatOrderingType(pc, MATORDERINGRCM);
+      }
+    else if (dof_handler.n_dofs() <= 100000)
+      {
+        PCSetType(pc, PCREDUNDANT);
+        KSP inner;
+        PCRedundantGetKSP(pc, &inner);
+        KSPSetType(inner, KSPPREONLY);
+        PC inner_pc;
+        KSPGetPC(inner, &inner_pc);
+        PCSetType(inner_pc, PCLU);
+        PCFactorSetMatOrderingType(inner_pc, MATORDERINGRCM);
+      }
+    else
+      {
+        PCSetType(pc, PCLU);
+        PCFactorSetMatSolverType(pc, MATSOLVERMUMPS);
+      }
     const std::string &options = model.parameters.time_stepping.petsc_options;
     if (!options.empty())
       check_petsc(PetscOptionsInsertString(nullptr, options.c_str()),
@@ -620,7 +642,7 @@ namespace scalebridge::macro
         assemble_nodal_terms(frozen, matrix);
         assemble_cells(frozen, matrix);
       }
-    catch (const std::exception &)
+    catch (const std::exception &e)
       {
         failure = e.what();
       }
@@ -979,6 +1001,16 @@ namespace scalebridge::macro
     const LinearAlgebra::distributed::Vector<double> &macro,
     const std::vector<double>                        &p) const
   {
+    return Utilities::MPI::max(local_scaled_max_norm(macro, p),
+                               mpi_communicator);
+  }
+
+  template <int dim>
+  double
+  ElectrodeSolver<dim>::local_scaled_max_norm(
+    const LinearAlgebra::distributed::Vector<double> &macro,
+    const std::vector<double>                        &p) const
+  {
     double norm = 0;
     for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
       norm
@@ -994,7 +1026,7 @@ namespace scalebridge::macro
       }
     if (!std::isfinite(norm))
       norm = std::numeric_limits<double>::infinity();
-    return Utilities::MPI::max(norm, mpi_communicator);
+    return norm;
   }
 
   template <int dim>
@@ -1081,7 +1113,15 @@ namespace scalebridge::macro
                   if (d * lambda > max_change)
                     lambda = max_change / d;
                 }
-            lambda = Utilities::MPI::min(lambda, mpi_communicator);
+            // One reduction for both: the largest scaled update and the
+            // smallest damping factor.
+            double reduced[2]
+              = {local_scaled_max_norm(newton_update, particle_update),
+                 -lambda};
+            MPI_Allreduce(
+              MPI_IN_PLACE, reduced, 2, MPI_DOUBLE, MPI_MAX, mpi_communicator);
+            lambda            = -reduced[1];
+            const double norm = lambda * reduced[0];
 
             for (unsigned int i = 0; i < n_owned; ++i)
               {
@@ -1097,7 +1137,6 @@ namespace scalebridge::macro
                   }
                 reaction[s] += lambda * (condensed_reaction[s] - reaction[s]);
               }
-            const double norm = scaled_max_norm(newton_update, particle_update);
             if (!std::isfinite(norm))
               return false;
             // Converged when the update, or the error left after it as

@@ -28,8 +28,8 @@ namespace
     p.mesh.cells_positive     = 8;
     p.mesh.particle_cells     = 8;
     p.mesh.in_plane_cells     = 3;
-    p.operating.protocol      = "Discharge at 2C for 300 s; Rest for 60 s";
-    p.output.profile_times    = "150, 300";
+    p.operating.protocol      = "Discharge at 2C for 120 s; Rest for 30 s";
+    p.output.profile_times    = "60, 120";
     p.time_stepping.tolerance = 1e-2;
     p.output.deterministic    = true;
     return p;

@@ -174,6 +174,11 @@ namespace scalebridge::macro
     compute_surface_fields(
       dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
 
+    /// max over unknowns of |v| / natural scale (this process only).
+    double
+    local_scaled_max_norm(
+      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
+      const std::vector<double> &particles) const;
     double
     scaled_max_norm(
       const dealii::LinearAlgebra::distributed::Vector<double> &macro,
