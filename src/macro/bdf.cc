@@ -51,7 +51,7 @@ namespace scalebridge::macro
   {
     if (!(error > 0))
       return h * growth;
-    const double factor = 0.9 * std::pow(error, -1.0 / (order + 1));
+    const double factor = 0.8 * std::pow(error, -1.0 / (order + 1));
     return h * std::clamp(factor, 0.2, growth);
   }
 } // namespace scalebridge::macro

@@ -193,6 +193,11 @@ namespace scalebridge::macro
                                              phis_mask);
     current_constraints.close();
     voltage_constraints.close();
+    for (const auto *c : {&current_constraints, &voltage_constraints})
+      for (const auto &line : c->get_lines())
+        AssertThrow(line.entries.empty() && line.inhomogeneity == 0,
+                    ExcMessage("distribute_local_to_global() assumes "
+                               "constraints that fix values only"));
     constraints = &current_constraints;
 
     // Both constraint sets use the plain coupling pattern, so the matrix
@@ -624,12 +629,52 @@ namespace scalebridge::macro
 
   template <int dim>
   void
+  ElectrodeSolver<dim>::distribute_local_to_global(
+    FullMatrix<double>                         &local_matrix,
+    Vector<double>                             &local_rhs,
+    const std::vector<types::global_dof_index> &dofs,
+    Mat                                         matrix)
+  {
+    // The constraints only fix values (checked in setup_system()), so
+    // distributing is: drop constrained rows and columns, keep the rows
+    // solvable with a diagonal of the local matrix's scale and a zero
+    // right-hand side. AffineConstraints::distribute_local_to_global() does
+    // the same in general, at several times the cost for blocks this small.
+    const unsigned int n     = dofs.size();
+    double             scale = 0;
+    for (unsigned int i = 0; i < n; ++i)
+      scale += std::abs(local_matrix(i, i));
+    scale = scale > 0 ? scale / n : 1;
+    for (unsigned int i = 0; i < n; ++i)
+      if (constraints->is_constrained(dofs[i]))
+        {
+          for (unsigned int j = 0; j < n; ++j)
+            {
+              local_matrix(i, j) = 0;
+              local_matrix(j, i) = 0;
+            }
+          local_matrix(i, i) = scale;
+          local_rhs(i)       = 0;
+        }
+    PetscInt indices[3 * GeometryInfo<3>::vertices_per_cell];
+    AssertIndexRange(n, 3 * GeometryInfo<3>::vertices_per_cell + 1);
+    for (unsigned int i = 0; i < n; ++i)
+      indices[i] = dofs[i];
+    MatSetValues(
+      matrix, n, indices, n, indices, &local_matrix(0, 0), ADD_VALUES);
+    for (unsigned int i = 0; i < n; ++i)
+      residual(dofs[i]) += local_rhs(i);
+  }
+
+  template <int dim>
+  void
   ElectrodeSolver<dim>::assemble_system(const bool frozen)
   {
-    TimerOutput::Scope         timer_section(computing_timer, "assembly");
-    PETScWrappers::MatrixBase &matrix = *system_matrix;
-    matrix                            = 0;
-    residual                          = 0;
+    TimerOutput::Scope timer_section(computing_timer, "assembly");
+    // Assembled through PETSc directly: one MatSetValues per block.
+    Mat matrix = *system_matrix;
+    MatZeroEntries(matrix);
+    residual = 0;
     solution.update_ghost_values();
 
     // A failure (a material function refusing a state, a singular particle,
@@ -646,7 +691,8 @@ namespace scalebridge::macro
       {
         failure = e.what();
       }
-    matrix.compress(VectorOperation::add);
+    MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY);
+    MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY);
     residual.compress(VectorOperation::add);
     if (Utilities::MPI::max(failure.empty() ? 0 : 1, mpi_communicator) > 0)
       throw NewtonFailure(failure.empty() ? "failure on another process"
@@ -655,8 +701,7 @@ namespace scalebridge::macro
 
   template <int dim>
   void
-  ElectrodeSolver<dim>::assemble_particles(const bool                 frozen,
-                                           PETScWrappers::MatrixBase &matrix)
+  ElectrodeSolver<dim>::assemble_particles(const bool frozen, Mat matrix)
   {
     const double F = constants::faraday;
     const double f = F / (constants::gas_constant * model.temperature());
@@ -743,15 +788,13 @@ namespace scalebridge::macro
             for (unsigned int b = 0; b < 3; ++b)
               block(a, b) = row[a] * reaction_gradient[s][b];
           }
-        constraints->distribute_local_to_global(
-          block, block_rhs, block_dofs, matrix, residual);
+        distribute_local_to_global(block, block_rhs, block_dofs, matrix);
       }
   }
 
   template <int dim>
   void
-  ElectrodeSolver<dim>::assemble_nodal_terms(const bool                 frozen,
-                                             PETScWrappers::MatrixBase &matrix)
+  ElectrodeSolver<dim>::assemble_nodal_terms(const bool frozen, Mat matrix)
   {
     const double       F       = constants::faraday;
     const double       T       = model.temperature();
@@ -765,14 +808,14 @@ namespace scalebridge::macro
           const types::global_dof_index g
             = locally_owned_dofs.nth_index_in_set(i);
           if (frozen)
-            matrix.add(g, g, 1.0);
+            MatSetValue(matrix, g, g, 1.0, ADD_VALUES);
           else
             {
               const double m = capacity.local_element(i);
               residual.local_element(i) += m
                                            * (bdf_a0 * solution.local_element(i)
                                               + macro_history.local_element(i));
-              matrix.add(g, g, m * bdf_a0);
+              MatSetValue(matrix, g, g, m * bdf_a0, ADD_VALUES);
             }
         }
 
@@ -808,8 +851,9 @@ namespace scalebridge::macro
           // The foil current enters the electrolyte (-i_li in the phi_e row,
           // whose sign is that of -div i_e); d/dphi_e = +di/deta.
           residual(g_phie) += -gamma * i_li;
-          matrix.add(g_phie, g_phie, gamma * di_de);
-          matrix.add(g_phie, g_ce, -gamma * grad[0] * (ea - ec));
+          MatSetValue(matrix, g_phie, g_phie, gamma * di_de, ADD_VALUES);
+          MatSetValue(
+            matrix, g_phie, g_ce, -gamma * grad[0] * (ea - ec), ADD_VALUES);
           if (frozen)
             continue;
           // Li+ enters at the foil: I/F at constant current (so that the
@@ -819,16 +863,19 @@ namespace scalebridge::macro
           else
             {
               residual(g_ce) += -gamma * i_li / F;
-              matrix.add(g_ce, g_phie, gamma * di_de / F);
-              matrix.add(g_ce, g_ce, -gamma * grad[0] * (ea - ec) / F);
+              MatSetValue(matrix, g_ce, g_phie, gamma * di_de / F, ADD_VALUES);
+              MatSetValue(matrix,
+                          g_ce,
+                          g_ce,
+                          -gamma * grad[0] * (ea - ec) / F,
+                          ADD_VALUES);
             }
         }
   }
 
   template <int dim>
   void
-  ElectrodeSolver<dim>::assemble_cells(const bool                 frozen,
-                                       PETScWrappers::MatrixBase &matrix)
+  ElectrodeSolver<dim>::assemble_cells(const bool frozen, Mat matrix)
   {
     const double F     = constants::faraday;
     const double RT_F2 = 2 * constants::gas_constant * model.temperature() / F;
@@ -961,8 +1008,7 @@ namespace scalebridge::macro
                     }
                 }
             }
-          constraints->distribute_local_to_global(
-            cell_matrix, cell_rhs, dofs, matrix, residual);
+          distribute_local_to_global(cell_matrix, cell_rhs, dofs, matrix);
         }
   }
 

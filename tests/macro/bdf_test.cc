@@ -34,7 +34,7 @@ TEST(Bdf, StartsWithBackwardEulerAndHasTheClassicalErrorWeight)
 
 TEST(Bdf, StepSizeControllerIsBounded)
 {
-  EXPECT_NEAR(next_step_size(1, 1, 2, 3), 0.9, 1e-14);
+  EXPECT_NEAR(next_step_size(1, 1, 2, 3), 0.8, 1e-14);
   EXPECT_DOUBLE_EQ(next_step_size(1, 1e-12, 2, 3), 3);
   EXPECT_DOUBLE_EQ(next_step_size(1, 1e9, 2, 3), 0.2);
 }

@@ -36,7 +36,7 @@ namespace scalebridge::macro
 
   /**
    * Step-size controller for a scheme of @p order: the next step
-   * h * clamp(0.9 err^{-1/(order+1)}, 0.2, growth) for a scaled error
+   * h * clamp(0.8 err^{-1/(order+1)}, 0.2, growth) for a scaled error
    * @p error (accept if <= 1).
    */
   double

@@ -13,9 +13,11 @@
 #include <deal.II/grid/tria.h>
 
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/la_parallel_vector.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
+#include <deal.II/lac/vector.h>
 
 #include <scalebridge/macro/cell_model.h>
 #include <scalebridge/macro/electrode_results.h>
@@ -135,20 +137,26 @@ namespace scalebridge::macro
     void
     update_effective_properties();
 
+    /// Adds a cell's or node's contribution, eliminating constrained dofs.
+    void
+    distribute_local_to_global(
+      dealii::FullMatrix<double>                         &local_matrix,
+      dealii::Vector<double>                             &local_rhs,
+      const std::vector<dealii::types::global_dof_index> &dofs,
+      Mat                                                 matrix);
     /// Residual and Jacobian of Newton's method. @p frozen: concentrations
     /// held fixed (consistent potentials after a change of control).
     void
     assemble_system(bool frozen);
     /// Reaction at every electrode node, particles eliminated.
     void
-    assemble_particles(bool frozen, dealii::PETScWrappers::MatrixBase &matrix);
+    assemble_particles(bool frozen, Mat matrix);
     /// Capacity, collector current, lithium foil.
     void
-    assemble_nodal_terms(bool                               frozen,
-                         dealii::PETScWrappers::MatrixBase &matrix);
+    assemble_nodal_terms(bool frozen, Mat matrix);
     /// Transport in the electrolyte and the solid.
     void
-    assemble_cells(bool frozen, dealii::PETScWrappers::MatrixBase &matrix);
+    assemble_cells(bool frozen, Mat matrix);
     void
     solve_linear_system();
     bool
