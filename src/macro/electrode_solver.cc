@@ -10,7 +10,6 @@
 
 #include <deal.II/grid/grid_generator.h>
 
-#include <deal.II/lac/affine_constraints.templates.h>
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/sparsity_tools.h>
@@ -318,8 +317,23 @@ namespace scalebridge::macro
           is_concentration[i]  = true;
         }
 
-    // The linear solver: a sparse direct factorization by default; the
-    // prefix macro_ lets users choose another from PETSc's options.
+    setup_linear_solver(false);
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::setup_linear_solver(const bool pivoting)
+  {
+    // A sparse direct factorization by default; the prefix macro_ lets users
+    // choose another from PETSc's options.
+    //  - One process: PETSc's own LU with RCM ordering (these systems are
+    //    banded) is the fastest, but it does not pivot; should a pivot
+    //    vanish (it can in 3D), KLU with partial pivoting takes over.
+    //  - Several, up to 1e5 unknowns: each process factors the gathered
+    //    matrix (PCREDUNDANT), which beats a distributed factorization by
+    //    far at these sizes (fewer, larger messages); same fallback.
+    //  - Beyond: MUMPS.
+    const bool serial = Utilities::MPI::n_mpi_processes(mpi_communicator) == 1;
     if (ksp != nullptr)
       KSPDestroy(&ksp);
     check_petsc(KSPCreate(mpi_communicator, &ksp), "KSPCreate");
@@ -327,16 +341,18 @@ namespace scalebridge::macro
     KSPSetType(ksp, KSPPREONLY);
     PC pc;
     KSPGetPC(ksp, &pc);
-    // One process: PETSc's own LU (RCM ordering keeps these banded systems
-    // banded). Several: up to 1e5 unknowns each process factors the whole
-    // gathered matrix (PCREDUNDANT), which beats a distributed factorization
-    // by far at these sizes (fewer, larger messages); beyond, MUMPS.
+    const auto sequential_lu = [&](PC lu) {
+      PCSetType(lu, PCLU);
+      if (pivoting)
+        PCFactorSetMatSolverType(lu, MATSOLVERKLU);
+      else
+        {
+          PCFactorSetMatSolverType(lu, MATSOLVERPETSC);
+          PCFactorSetMatOrderingType(lu, MATORDERINGRCM);
+        }
+    };
     if (serial)
-      {
-        PCSetType(pc, PCLU);
-        PCFactorSetMatSolverType(pc, MATSOLVERPETSC);
-        PCFactorSetMatOrderingType(pc, MATORDERINGRCM);
-      }
+      sequential_lu(pc);
     else if (dof_handler.n_dofs() <= 100000)
       {
         PCSetType(pc, PCREDUNDANT);
@@ -345,8 +361,7 @@ namespace scalebridge::macro
         KSPSetType(inner, KSPPREONLY);
         PC inner_pc;
         KSPGetPC(inner, &inner_pc);
-        PCSetType(inner_pc, PCLU);
-        PCFactorSetMatOrderingType(inner_pc, MATORDERINGRCM);
+        sequential_lu(inner_pc);
       }
     else
       {
@@ -358,6 +373,7 @@ namespace scalebridge::macro
       check_petsc(PetscOptionsInsertString(nullptr, options.c_str()),
                   "PETSc options");
     KSPSetFromOptions(ksp);
+    pivoting_solver = pivoting;
   }
 
   template <int dim>
@@ -460,23 +476,21 @@ namespace scalebridge::macro
   void
   ElectrodeSolver<dim>::update_effective_properties()
   {
+    // Constant providers are asked once per region; state-dependent ones
+    // (FE2) once per cell, at its centre, with the converged state of the
+    // start of the time step, so that each Newton iteration sees fixed
+    // tensors.
     const EffectivePropertiesProvider &provider = *model.effective_properties;
+    const bool                         per_cell = provider.depends_on_state();
     const auto                         x        = model.interfaces();
-    for (unsigned int r = 0; r < 3; ++r)
-      if (model.regions[r].present)
-        {
-          MacroPointQuery query;
-          query.region      = r;
-          query.position[0] = 0.5 * (x[r] + x[r + 1]);
-          query.time        = current_time;
-          query.electrolyte_concentration
-            = model.electrolyte.initial_concentration();
-          const EffectiveTransport t = provider.evaluate(query);
+    const auto                         convert
+      = [&](const EffectiveTransport &t, const unsigned int r) {
+          std::pair<Tensor<2, dim>, Tensor<2, dim>> result;
           for (unsigned int i = 0; i < dim; ++i)
             for (unsigned int j = 0; j < dim; ++j)
               {
-                electrolyte_efficiency[r][i][j] = t.electrolyte[i][j];
-                solid_efficiency[r][i][j]       = t.solid[i][j];
+                result.first[i][j]  = t.electrolyte[i][j];
+                result.second[i][j] = t.solid[i][j];
                 if (!std::isfinite(t.electrolyte[i][j])
                     || (model.regions[r].electrode
                         && !std::isfinite(t.solid[i][j])))
@@ -487,12 +501,46 @@ namespace scalebridge::macro
                       + std::to_string(dim)
                       + "D cell needs (a 2D RVE serves 1D and 2D cells)");
               }
+          return result;
+        };
+
+    std::array<std::pair<Tensor<2, dim>, Tensor<2, dim>>, 3> region_values;
+    if (!per_cell)
+      for (unsigned int r = 0; r < 3; ++r)
+        if (model.regions[r].present)
+          {
+            MacroPointQuery query;
+            query.region      = r;
+            query.position[0] = 0.5 * (x[r] + x[r + 1]);
+            query.time        = current_time;
+            query.electrolyte_concentration
+              = model.electrolyte.initial_concentration();
+            region_values[r] = convert(provider.evaluate(query), r);
+          }
+    if (per_cell)
+      solution.update_ghost_values();
+    cell_efficiency.resize(triangulation->n_active_cells());
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const unsigned int r = cell->material_id();
+          if (!per_cell)
+            {
+              cell_efficiency[cell->active_cell_index()] = region_values[r];
+              continue;
+            }
+          MacroPointQuery query;
+          query.region = r;
+          for (unsigned int d = 0; d < dim; ++d)
+            query.position[d] = cell->center()[d];
+          query.time = current_time;
+          double ce  = 0;
+          for (const unsigned int v : cell->vertex_indices())
+            ce += solution(cell->vertex_dof_index(v, ce_component));
+          query.electrolyte_concentration = ce / cell->n_vertices();
+          cell_efficiency[cell->active_cell_index()]
+            = convert(provider.evaluate(query), r);
         }
-    if (provider.depends_on_state())
-      throw InputError(model.parameters.source,
-                       "Effective transport",
-                       "state-dependent effective properties (FE2) are not "
-                       "wired into this solver yet");
   }
 
   template <int dim>
@@ -897,9 +945,11 @@ namespace scalebridge::macro
         {
           const unsigned int    region    = cell->material_id();
           const bool            electrode = model.regions[region].electrode;
-          const Tensor<2, dim> &Be        = electrolyte_efficiency[region];
-          const Tensor<2, dim> &Bs        = solid_efficiency[region];
-          const double          sigma
+          const Tensor<2, dim> &Be
+            = cell_efficiency[cell->active_cell_index()].first;
+          const Tensor<2, dim> &Bs
+            = cell_efficiency[cell->active_cell_index()].second;
+          const double sigma
             = electrode ? model.regions[region].material->conductivity() : 0;
           fe_values.reinit(cell);
           cell->get_dof_indices(dofs);
@@ -1025,12 +1075,22 @@ namespace scalebridge::macro
       array[i] = -residual.local_element(i);
     VecRestoreArray(rhs, &array);
 
-    Mat matrix = *system_matrix;
-    check_petsc(KSPSetOperators(ksp, matrix, matrix), "KSPSetOperators");
-    Vec x = petsc_solution;
-    check_petsc(KSPSolve(ksp, rhs, x), "KSPSolve");
+    Mat                matrix = *system_matrix;
+    Vec                x      = petsc_solution;
     KSPConvergedReason reason;
-    KSPGetConvergedReason(ksp, &reason);
+    for (unsigned int attempt = 0; attempt < 2; ++attempt)
+      {
+        check_petsc(KSPSetOperators(ksp, matrix, matrix), "KSPSetOperators");
+        check_petsc(KSPSolve(ksp, rhs, x), "KSPSolve");
+        KSPGetConvergedReason(ksp, &reason);
+        if (reason >= 0 || pivoting_solver)
+          break;
+        // A zero pivot of the LU without pivoting: from now on, pivot.
+        pcout << "  (the LU factorization without pivoting failed; "
+                 "continuing with KLU)"
+              << std::endl;
+        setup_linear_solver(true);
+      }
     if (reason < 0)
       throw NewtonFailure("linear solver failed");
 
@@ -1532,6 +1592,8 @@ namespace scalebridge::macro
             "no consistent potentials at the start of step '" + step.text
             + "' (t = " + format(current_time) + " s)");
         restart_history();
+        if (model.effective_properties->depends_on_state())
+          update_effective_properties();
         last_t = current_time;
         last_V = terminal_voltage();
         last_I = current_density();
@@ -1659,6 +1721,8 @@ namespace scalebridge::macro
 
             ++statistics.accepted_steps;
             accept_step();
+            if (model.effective_properties->depends_on_state())
+              update_effective_properties();
             const double V = terminal_voltage(), I = current_density();
             const double dt = current_time - last_t;
             report.capacity_Ah_per_m2 += 0.5 * (I + last_I) * dt / 3600;

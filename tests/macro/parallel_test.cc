@@ -124,3 +124,17 @@ TEST(ElectrodeSolverMpi, AnisotropicTensorInTwoDimensions)
   const ElectrodeResults &b = one_dimensional();
   EXPECT_LT(difference(a, b), 1e-8);
 }
+
+TEST(ElectrodeSolverMpi, ThreeDimensionalUniformCellReproducesOneDimensional)
+{
+  CellParameters p3        = coarse_marquis(3);
+  p3.mesh.cells_negative   = 4;
+  p3.mesh.cells_separator  = 2;
+  p3.mesh.cells_positive   = 4;
+  p3.mesh.in_plane_cells   = 2;
+  CellParameters p1        = p3;
+  p1.dimension             = 1;
+  const ElectrodeResults a = run(p3, MPI_COMM_WORLD);
+  const ElectrodeResults b = run(p1, MPI_COMM_WORLD);
+  EXPECT_LT(difference(a, b), 1e-8);
+}

@@ -8,6 +8,7 @@
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/macro/cell_model.h>
 #include <scalebridge/macro/electrode_job.h>
+#include <scalebridge/macro/electrode_solver.h>
 
 #include <gtest/gtest.h>
 
@@ -347,4 +348,73 @@ TEST(ElectrodeSolver, BadInputIsAnInputErrorNamingTheEntry)
   p.positive.material_card            = (dir / "no_kinetics.json").string();
   p.positive.exchange_current_density = "card";
   expect(p, "kinetics");
+}
+
+namespace
+{
+  /// A provider as the FE2 coupling will plug in: state-dependent (so it is
+  /// asked per cell and step), here returning the Bruggeman tensors and
+  /// recording what it was asked.
+  class RecordingProvider : public EffectivePropertiesProvider
+  {
+  public:
+    explicit RecordingProvider(
+      std::shared_ptr<const EffectivePropertiesProvider> inner)
+      : inner(std::move(inner))
+    {
+    }
+
+    EffectiveTransport
+    evaluate(const MacroPointQuery &query) const override
+    {
+      ++calls;
+      latest_time = std::max(latest_time, query.time);
+      lowest_ce   = std::min(lowest_ce, query.electrolyte_concentration);
+      return inner->evaluate(query);
+    }
+
+    bool
+    depends_on_state() const override
+    {
+      return true;
+    }
+
+    std::string
+    describe(unsigned int region) const override
+    {
+      return "recording " + inner->describe(region);
+    }
+
+    mutable unsigned int calls       = 0;
+    mutable double       latest_time = 0;
+    mutable double       lowest_ce   = 1e9;
+
+  private:
+    std::shared_ptr<const EffectivePropertiesProvider> inner;
+  };
+} // namespace
+
+TEST(ElectrodeSolver, StateDependentProviderIsAskedPerCellAndStep)
+{
+  CellParameters p                 = marquis();
+  p.operating.protocol             = "Discharge at 2C for 600 s";
+  const ElectrodeResults reference = run(p);
+
+  CellModel  model = CellModel::build(p);
+  const auto provider
+    = std::make_shared<RecordingProvider>(model.effective_properties);
+  model.effective_properties = provider;
+  ElectrodeSolver<1> solver(model, MPI_COMM_WORLD, false);
+  solver.setup();
+  const ElectrodeResults r = solver.run();
+
+  const auto v0 = reference.voltage.column("voltage_V");
+  const auto v1 = r.voltage.column("voltage_V");
+  ASSERT_EQ(v0.size(), v1.size());
+  for (std::size_t i = 0; i < v0.size(); ++i)
+    EXPECT_NEAR(v0[i], v1[i], 1e-12);
+  // Once per cell at setup, after the consistent start and every step.
+  EXPECT_EQ(provider->calls, 30 * (r.statistics.accepted_steps + 2));
+  EXPECT_NEAR(provider->latest_time, 600, 1e-9);
+  EXPECT_LT(provider->lowest_ce, 1000); // it saw the depleting electrolyte
 }

@@ -130,6 +130,9 @@ namespace scalebridge::macro
     make_grid();
     void
     setup_system();
+    /// The PETSc solver; @p pivoting: a factorization with pivoting.
+    void
+    setup_linear_solver(bool pivoting);
     void
     setup_particles();
     void
@@ -216,6 +219,7 @@ namespace scalebridge::macro
     Vec                                                petsc_rhs      = nullptr;
     Vec                                                petsc_solution = nullptr;
     KSP                                                ksp            = nullptr;
+    bool                                               pivoting_solver = false;
 
     dealii::LinearAlgebra::distributed::Vector<double> solution;
     dealii::LinearAlgebra::distributed::Vector<double> residual;
@@ -248,9 +252,10 @@ namespace scalebridge::macro
     std::vector<std::array<double, 3>> reaction_gradient;
     std::vector<double>                tridiagonal_solutions;
 
-    /// Transport-efficiency tensors per region (dim x dim block).
-    std::array<dealii::Tensor<2, dim>, 3> electrolyte_efficiency;
-    std::array<dealii::Tensor<2, dim>, 3> solid_efficiency;
+    /// Transport-efficiency tensors (electrolyte, solid; dim x dim block)
+    /// of each active cell, from the EffectivePropertiesProvider.
+    std::vector<std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>>
+      cell_efficiency;
 
     std::deque<State> history;
     double            bdf_a0       = 0;
