@@ -94,7 +94,8 @@ namespace scalebridge::macro
     , maximum_concentration(negative ? "24983.2619938437" : "51217.9257309275")
     , initial_stoichiometry(negative ? 0.8 : 0.6)
     , open_circuit_potential(negative ? marquis_graphite_ocp : marquis_lco_ocp)
-    , particle_diffusivity(negative ? "3.9e-14" : "1.0e-13")
+    , particle_diffusivity(negative ? "3.9e-14*exp(42770/R*(1/298.15 - 1/T))"
+                                    : "1.0e-13*exp(18550/R*(1/298.15 - 1/T))")
     , exchange_current_density(negative
                                  ? "2.0e-5*sqrt(ce)*sqrt(cs)*sqrt(cmax - cs)"
                                  : "6.0e-7*sqrt(ce)*sqrt(cs)*sqrt(cmax - cs)")

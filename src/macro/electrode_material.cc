@@ -194,14 +194,15 @@ namespace scalebridge::macro
       }
     else
       {
-        diffusivity = MaterialFunction(p.particle_diffusivity,
+        diffusivity          = MaterialFunction(p.particle_diffusivity,
                                        {"sto", "T"},
                                        {0.5, temperature},
                                        {{"F", constants::faraday},
-                                        {"R", constants::gas_constant}},
+                                                 {"R", constants::gas_constant}},
                                        source,
                                        key + "Particle diffusivity");
-        if (!(diffusivity.value({{0.5, temperature, 0}}) > 0))
+        constant_diffusivity = diffusivity.value({{0.5, temperature, 0}});
+        if (!(constant_diffusivity > 0))
           throw InputError(source,
                            key + "Particle diffusivity",
                            "must be positive");
@@ -299,7 +300,7 @@ namespace scalebridge::macro
     if (card_ocp)
       return card_ocp(x, dU);
     MaterialFunction::Arguments g;
-    const double                U = ocp.value_and_gradient({{x, T, 0}}, g);
+    const double                U = ocp.value_and_gradient({{x, T, 0}}, g, 1);
     dU                            = g[0];
     return U;
   }
@@ -318,7 +319,9 @@ namespace scalebridge::macro
   bool
   ElectrodeMaterial::constant_fickian() const
   {
-    return fickian && diffusivity.is_constant();
+    // Constant in x at the fixed temperature (an Arrhenius factor in T does
+    // not make D_s vary along the particle).
+    return fickian && !diffusivity.depends_on(0);
   }
 
   bool
@@ -332,8 +335,13 @@ namespace scalebridge::macro
   {
     if (fickian)
       {
+        if (!diffusivity.depends_on(0))
+          {
+            dM = 0;
+            return constant_diffusivity * c_max;
+          }
         MaterialFunction::Arguments g;
-        const double D = diffusivity.value_and_gradient({{x, T, 0}}, g);
+        const double D = diffusivity.value_and_gradient({{x, T, 0}}, g, 1);
         dM             = g[0] * c_max;
         return D * c_max;
       }
@@ -366,7 +374,7 @@ namespace scalebridge::macro
     if (card_exchange)
       return card_exchange(ce, cs, d_ce, d_cs);
     MaterialFunction::Arguments g;
-    const double j0 = exchange_current.value_and_gradient({{ce, cs, T}}, g);
+    const double j0 = exchange_current.value_and_gradient({{ce, cs, T}}, g, 2);
     d_ce            = g[0];
     d_cs            = g[1];
     return j0;

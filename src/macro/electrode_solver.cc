@@ -889,7 +889,8 @@ namespace scalebridge::macro
           MaterialFunction::Arguments   grad;
           const double                  j0
             = model.counter_exchange_current.value_and_gradient({{ce, T, 0}},
-                                                                grad);
+                                                                grad,
+                                                                1);
           const double ea    = std::exp((1 - alpha) * f * eta);
           const double ec    = std::exp(-alpha * f * eta);
           const double i_li  = j0 * (ea - ec);

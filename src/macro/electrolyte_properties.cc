@@ -62,13 +62,13 @@ namespace scalebridge::macro
     const MaterialFunction::Arguments x{{ce, T, 0}};
     MaterialFunction::Arguments       g;
     ElectrolyteState                  s;
-    s.diffusivity            = diffusivity.value_and_gradient(x, g);
+    s.diffusivity            = diffusivity.value_and_gradient(x, g, 1);
     s.d_diffusivity          = g[0];
-    s.conductivity           = conductivity.value_and_gradient(x, g);
+    s.conductivity           = conductivity.value_and_gradient(x, g, 1);
     s.d_conductivity         = g[0];
-    s.transference_number    = transference_number.value_and_gradient(x, g);
+    s.transference_number    = transference_number.value_and_gradient(x, g, 1);
     s.d_transference_number  = g[0];
-    s.thermodynamic_factor   = thermodynamic_factor.value_and_gradient(x, g);
+    s.thermodynamic_factor   = thermodynamic_factor.value_and_gradient(x, g, 1);
     s.d_thermodynamic_factor = g[0];
     return s;
   }

@@ -257,14 +257,15 @@ namespace scalebridge::macro
   }
 
   double
-  MaterialFunction::value_and_gradient(const Arguments &x,
-                                       Arguments       &gradient) const
+  MaterialFunction::value_and_gradient(const Arguments   &x,
+                                       Arguments         &gradient,
+                                       const unsigned int n_derivatives) const
   {
     gradient = {{0, 0, 0}};
     if (constant_)
       return constant_value;
     const double f = implementation->evaluate(x);
-    for (unsigned int i = 0; i < max_variables; ++i)
+    for (unsigned int i = 0; i < std::min(n_derivatives, max_variables); ++i)
       if (uses[i])
         {
           const double h  = std::max(1e-5 * std::abs(x[i]), 1e-2 * steps[i]);

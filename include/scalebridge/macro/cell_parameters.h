@@ -79,9 +79,11 @@ namespace scalebridge::macro
   struct ElectrolyteParameters
   {
     double      initial_concentration = 1000;
-    std::string diffusivity           = "5.34e-10*exp(-0.65*ce/1000)";
-    std::string conductivity = "0.0911 + 1.9101*(ce/1000) - 1.052*(ce/1000)^2 "
-                               "+ 0.1554*(ce/1000)^3";
+    std::string diffusivity
+      = "5.34e-10*exp(-0.65*ce/1000)*exp(37040/R*(1/298.15 - 1/T))";
+    std::string conductivity
+      = "(0.0911 + 1.9101*(ce/1000) - 1.052*(ce/1000)^2 "
+        "+ 0.1554*(ce/1000)^3)*exp(34700/R*(1/298.15 - 1/T))";
     std::string transference_number  = "0.4";
     std::string thermodynamic_factor = "1";
 

@@ -56,7 +56,7 @@ namespace scalebridge::macro
     double
     open_circuit_potential(double x) const;
 
-    /// True for Fick's law with a constant D_s: M constant, g = x.
+    /// True for Fick's law with D_s independent of x: M constant, g = x.
     bool
     constant_fickian() const;
 
@@ -99,6 +99,9 @@ namespace scalebridge::macro
 
     MaterialFunction ocp;
     MaterialFunction diffusivity;
+    /// D_s at x = 1/2 and the run's temperature (used when D_s does not
+    /// depend on x).
+    double           constant_diffusivity = 0;
     MaterialFunction exchange_current;
 
     /// Card-based pieces (std::function, so that expression-only runs need

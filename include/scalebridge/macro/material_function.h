@@ -51,9 +51,13 @@ namespace scalebridge::macro
     double
     value(const Arguments &x) const;
 
-    /// The value and all partial derivatives.
+    /// The value and the partial derivatives with respect to the first
+    /// @p n_derivatives variables (the others, e.g. the fixed temperature of
+    /// an isothermal run, are set to zero and cost nothing).
     double
-    value_and_gradient(const Arguments &x, Arguments &gradient) const;
+    value_and_gradient(const Arguments &x,
+                       Arguments       &gradient,
+                       unsigned int     n_derivatives = max_variables) const;
 
     bool
     is_constant() const;
