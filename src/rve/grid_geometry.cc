@@ -1,0 +1,104 @@
+#include <scalebridge/rve/grid_geometry.h>
+
+namespace scalebridge::rve
+{
+  std::array<unsigned, 3>
+  GridGeometry::n_nodes() const
+  {
+    std::array<unsigned, 3> n{{1, 1, 1}};
+    for (unsigned int d = 0; d < dim; ++d)
+      n[d] = periodic ? n_cells[d] : n_cells[d] + 1;
+    return n;
+  }
+
+  std::size_t
+  GridGeometry::n_total_cells() const
+  {
+    return std::size_t(n_cells[0]) * n_cells[1] * (dim == 3 ? n_cells[2] : 1);
+  }
+
+  std::size_t
+  GridGeometry::n_total_nodes() const
+  {
+    const auto n = n_nodes();
+    return std::size_t(n[0]) * n[1] * n[2];
+  }
+
+  std::array<unsigned, 3>
+  GridGeometry::cell_coordinates(const std::size_t cell) const
+  {
+    const std::size_t nx = n_cells[0], ny = n_cells[1];
+    return {{static_cast<unsigned>(cell % nx),
+             static_cast<unsigned>((cell / nx) % ny),
+             static_cast<unsigned>(cell / (nx * ny))}};
+  }
+
+  std::size_t
+  GridGeometry::node_index(unsigned i, unsigned j, unsigned k) const
+  {
+    const auto n = n_nodes();
+    if (periodic)
+      {
+        i = i % n[0];
+        j = j % n[1];
+        k = (dim == 3) ? k % n[2] : 0;
+      }
+    return i + std::size_t(n[0]) * (j + std::size_t(n[1]) * k);
+  }
+
+  std::array<unsigned, 3>
+  GridGeometry::node_coordinates(const std::size_t node) const
+  {
+    const auto        n  = n_nodes();
+    const std::size_t nx = n[0], ny = n[1];
+    return {{static_cast<unsigned>(node % nx),
+             static_cast<unsigned>((node / nx) % ny),
+             static_cast<unsigned>(node / (nx * ny))}};
+  }
+
+  std::size_t
+  GridGeometry::cell_vertex(const std::size_t cell, const unsigned int v) const
+  {
+    const auto c = cell_coordinates(cell);
+    return node_index(c[0] + (v & 1), c[1] + ((v >> 1) & 1), c[2] + (v >> 2));
+  }
+
+  bool
+  GridGeometry::on_boundary(const std::array<unsigned, 3> &node) const
+  {
+    for (unsigned int d = 0; d < dim; ++d)
+      if (node[d] == 0 || node[d] == n_cells[d])
+        return true;
+    return false;
+  }
+
+  double
+  GridGeometry::volume() const
+  {
+    double v = 1;
+    for (unsigned int d = 0; d < dim; ++d)
+      v *= n_cells[d] * h[d];
+    return v;
+  }
+
+  GridGeometry
+  GridGeometry::coarsened() const
+  {
+    GridGeometry coarse = *this;
+    for (unsigned int d = 0; d < dim; ++d)
+      {
+        coarse.n_cells[d] = n_cells[d] / 2;
+        coarse.h[d]       = 2 * h[d];
+      }
+    return coarse;
+  }
+
+  bool
+  GridGeometry::can_coarsen(const unsigned int min_cells) const
+  {
+    for (unsigned int d = 0; d < dim; ++d)
+      if (n_cells[d] % 2 != 0 || n_cells[d] / 2 < min_cells)
+        return false;
+    return true;
+  }
+} // namespace scalebridge::rve
