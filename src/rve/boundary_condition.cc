@@ -24,7 +24,7 @@ namespace scalebridge::rve
     if (physics == Physics::conduction)
       {
         for (unsigned d = 0; d < dim; ++d)
-          v[d] = b[d];
+          v[d] = a[0] * b[d];
         return v;
       }
     const double s = 1. / std::sqrt(2.);

@@ -102,8 +102,8 @@ namespace scalebridge::rve
 
   /** @name Helpers shared with the post-processing */
   ///@{
-  /// Mandel (or gradient) vector of sym(a (x) b) (elasticity) or of b
-  /// (conduction, a ignored).
+  /// Mandel vector of sym(a (x) b) (elasticity), or a_0 b (conduction, where
+  /// a holds the scalar in its first entry).
   dealii::Vector<double>
   symmetric_product(Physics                      physics,
                     unsigned int                 dim,
