@@ -48,7 +48,7 @@ namespace scalebridge::atomistic
         {
           case SymmetryClass::isotropic:
             {
-              keys            = {"E", "nu"};
+              keys.insert(keys.end(), {"E", "nu"});
               const double E  = elastic.number("E", positive, "> 0");
               const double nu = elastic.number(
                 "nu",
@@ -408,29 +408,25 @@ namespace scalebridge::atomistic
       const std::size_t n    = result.names.size();
       const auto        rows = uncertainty.matrix("covariance", n);
       result.covariance.reinit(n, n);
-      double scale = 0;
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j)
-          {
-            result.covariance(i, j) = rows[i][j];
-            scale                   = std::max(scale, std::abs(rows[i][i]));
-          }
       for (std::size_t i = 0; i < n; ++i)
         {
           if (rows[i][i] < 0)
             uncertainty.fail("covariance",
                              "variances on the diagonal must be >= 0");
-          for (std::size_t j = 0; j < i; ++j)
-            if (std::abs(rows[i][j] - rows[j][i])
-                > 1e-12 * std::max(scale, 1e-300))
-              uncertainty.fail("covariance", "must be symmetric");
+          for (std::size_t j = 0; j < n; ++j)
+            result.covariance(i, j) = rows[i][j];
         }
-      const double lambda_min = uq::min_eigenvalue(result.covariance);
-      if (lambda_min < -1e-10 * scale)
-        uncertainty.fail("covariance",
-                         "must be positive semi-definite (smallest "
-                         "eigenvalue "
-                           + format(lambda_min) + ")");
+      try
+        {
+          uq::cholesky_semidefinite(result.covariance);
+        }
+      catch (const std::domain_error &e)
+        {
+          uncertainty.fail("covariance",
+                           "must be symmetric positive semi-definite (all "
+                           "correlations in [-1, 1] and consistent): "
+                             + std::string(e.what()));
+        }
       return result;
     }
 

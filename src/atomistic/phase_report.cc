@@ -168,7 +168,9 @@ namespace scalebridge::atomistic
         = "first order (delta method, Richardson-extrapolated central "
           "differences); Monte Carlo check with correlated normal samples";
       report["monte_carlo"]
-        = {{"samples", options.monte_carlo_samples}, {"seed", options.seed}};
+        = {{"samples", options.monte_carlo_samples},
+           {"rejected_samples", sampled ? sampled->rejected_samples : 0u},
+           {"seed", options.seed}};
       return report;
     }
   } // namespace

@@ -22,6 +22,7 @@ namespace scalebridge
     : std::runtime_error(compose(source, key, reason))
     , source_(source)
     , key_(key)
+    , reason_(reason)
   {
   }
 
@@ -35,5 +36,11 @@ namespace scalebridge
   InputError::key() const
   {
     return key_;
+  }
+
+  const std::string &
+  InputError::reason() const
+  {
+    return reason_;
   }
 } // namespace scalebridge

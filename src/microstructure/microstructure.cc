@@ -84,6 +84,35 @@ namespace scalebridge::microstructure
     return phase(v[0], v[1], v[2]);
   }
 
+  std::array<double, 3>
+  Microstructure::voxel_size() const
+  {
+    std::array<double, 3> h{{extent[0] / n[0], extent[1] / n[1], 1.}};
+    h[2] = dim == 3 ? extent[2] / n[2] : extent[2];
+    return h;
+  }
+
+  std::array<double, 3>
+  Microstructure::voxel_centre(unsigned i, unsigned j, unsigned k) const
+  {
+    const std::array<double, 3> h = voxel_size();
+    return {
+      {(i + 0.5) * h[0], (j + 0.5) * h[1], dim == 3 ? (k + 0.5) * h[2] : 0.}};
+  }
+
+  bool
+  Microstructure::operator==(const Microstructure &other) const
+  {
+    return dim == other.dim && n == other.n && extent == other.extent
+           && ids == other.ids;
+  }
+
+  bool
+  Microstructure::operator!=(const Microstructure &other) const
+  {
+    return !(*this == other);
+  }
+
   const std::vector<PhaseId> &
   Microstructure::data() const
   {

@@ -17,16 +17,12 @@ namespace scalebridge::uq
   namespace
   {
     /**
-     * Calls @p f and checks the result: every evaluation must return the
-     * same number of finite values, otherwise a Jacobian or a sample
-     * covariance silently mixes incompatible outputs.
+     * Every evaluation must return the same number of values, otherwise a
+     * Jacobian or a sample covariance silently mixes incompatible outputs.
      */
-    std::vector<double>
-    evaluate(const VectorFunction      &f,
-             const std::vector<double> &x,
-             std::size_t               &n_outputs)
+    void
+    evaluate_size(const std::vector<double> &y, std::size_t &n_outputs)
     {
-      std::vector<double> y = f(x);
       if (y.empty())
         throw std::invalid_argument("uq: function returned no outputs");
       if (n_outputs == 0)
@@ -36,6 +32,16 @@ namespace scalebridge::uq
                                     + std::to_string(y.size())
                                     + " outputs, earlier evaluations returned "
                                     + std::to_string(n_outputs));
+    }
+
+    /// f(x), checked: consistent output size, finite outputs.
+    std::vector<double>
+    evaluate(const VectorFunction      &f,
+             const std::vector<double> &x,
+             std::size_t               &n_outputs)
+    {
+      std::vector<double> y = f(x);
+      evaluate_size(y, n_outputs);
       for (std::size_t i = 0; i < y.size(); ++i)
         if (!std::isfinite(y[i]))
           throw std::domain_error("uq: output " + std::to_string(i)
@@ -262,7 +268,8 @@ namespace scalebridge::uq
 
     NormalStream        normal(seed);
     std::vector<double> z(n), p(n);
-    std::size_t         m = 0;
+    std::size_t         m        = 0;
+    unsigned int        accepted = 0;
 
     // Welford's update: no cancellation when the spread is small compared
     // with the mean (a diffusivity of 1e-14 +- 1e-16, say).
@@ -281,13 +288,21 @@ namespace scalebridge::uq
               value += L(i, k) * z[k];
             p[i] = value;
           }
-        const std::vector<double> y = evaluate(f, p, m);
-        if (s == 0)
+        const std::vector<double> y = f(p);
+        if (std::any_of(y.begin(), y.end(), [](double v) {
+              return !std::isfinite(v);
+            }))
+          {
+            ++result.rejected_samples;
+            continue;
+          }
+        evaluate_size(y, m);
+        if (accepted == 0)
           {
             result.mean.assign(m, 0.0);
             comoment.reinit(m, m);
           }
-        const double        count = s + 1.0;
+        const double        count = ++accepted;
         std::vector<double> delta(m);
         for (std::size_t i = 0; i < m; ++i)
           {
@@ -298,9 +313,14 @@ namespace scalebridge::uq
           for (std::size_t k = i; k < m; ++k)
             comoment(i, k) += delta[i] * (y[k] - result.mean[k]);
       }
+    if (accepted < 2)
+      throw std::domain_error(
+        "uq: fewer than 2 Monte Carlo samples gave finite outputs ("
+        + std::to_string(result.rejected_samples) + " of "
+        + std::to_string(n_samples) + " rejected)");
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t k = i; k < m; ++k)
-        comoment(i, k) = comoment(k, i) = comoment(i, k) / (n_samples - 1.0);
+        comoment(i, k) = comoment(k, i) = comoment(i, k) / (accepted - 1.0);
     result.evaluations = n_samples;
     return result;
   }
@@ -314,26 +334,49 @@ namespace scalebridge::uq
     if (A.n() != n)
       throw std::invalid_argument("uq: Cholesky factor of a non-square matrix");
 
-    const double scale = max_abs_diagonal(A);
-    const double tol   = relative_tolerance * scale;
+    // Parameters come in their own units (a variance of 4e-4 eV^2 next to
+    // one of 2.5e25 Hz^2), so every test below is made on the correlation
+    // matrix R = D^-1/2 A D^-1/2, which is dimensionless, and the factor is
+    // scaled back: A = (D^1/2 L_R)(D^1/2 L_R)^T.
+    std::vector<double> sigma(n);
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        for (std::size_t k = 0; k < n; ++k)
+          if (!std::isfinite(A(i, k)))
+            throw std::domain_error("uq: matrix has non-finite entries");
+        if (A(i, i) < 0)
+          throw std::domain_error("uq: matrix is not positive semi-definite "
+                                  "(negative variance "
+                                  + std::to_string(i) + ")");
+        sigma[i] = std::sqrt(A(i, i));
+      }
+    dealii::FullMatrix<double> R(n, n);
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < n; ++k)
         {
-          if (!std::isfinite(A(i, k)))
-            throw std::domain_error("uq: matrix has non-finite entries");
-          if (std::abs(A(i, k) - A(k, i)) > tol)
-            throw std::domain_error("uq: matrix is not symmetric");
+          if (sigma[i] > 0 && sigma[k] > 0)
+            R(i, k) = A(i, k) / (sigma[i] * sigma[k]);
+          else if (A(i, k) != 0)
+            throw std::domain_error(
+              "uq: matrix is not positive semi-definite (a zero variance "
+              "with non-zero covariance)");
         }
 
+    const double tol = relative_tolerance;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k < n; ++k)
+        if (std::abs(R(i, k) - R(k, i)) > tol)
+          throw std::domain_error("uq: matrix is not symmetric");
+
     // Once a pivot is (numerically) zero, the rest of its column must vanish
-    // too: for PSD A, |r_ik| <= sqrt(d_i d_k) <= sqrt(tol * scale) by
-    // Cauchy-Schwarz on the remaining Schur complement.
-    const double column_tol = std::sqrt(tol * scale);
+    // too: for PSD R, |r_ik| <= sqrt(d_i d_k) <= sqrt(tol) by Cauchy-Schwarz
+    // on the remaining Schur complement.
+    const double column_tol = std::sqrt(tol);
 
     dealii::FullMatrix<double> L(n, n);
     for (std::size_t k = 0; k < n; ++k)
       {
-        double pivot = A(k, k);
+        double pivot = R(k, k);
         for (std::size_t j = 0; j < k; ++j)
           pivot -= L(k, j) * L(k, j);
         if (pivot < -tol)
@@ -346,7 +389,7 @@ namespace scalebridge::uq
           L(k, k) = std::sqrt(pivot);
         for (std::size_t i = k + 1; i < n; ++i)
           {
-            double residual = A(i, k);
+            double residual = R(i, k);
             for (std::size_t j = 0; j < k; ++j)
               residual -= L(i, j) * L(k, j);
             if (!zero_pivot)
@@ -358,6 +401,9 @@ namespace scalebridge::uq
                 + std::to_string(k) + " with non-zero coupling)");
           }
       }
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t k = 0; k <= i; ++k)
+        L(i, k) *= sigma[i];
     return L;
   }
 

@@ -92,8 +92,13 @@ TEST(CholeskySemidefinite, RejectsNonSymmetricAndIndefinite)
                std::domain_error);
   EXPECT_THROW(cholesky_semidefinite(matrix({{1, 0, 0}, {0, 1, 0}})),
                std::invalid_argument);
-  // Within the relative tolerance a tiny negative pivot is a zero one.
-  EXPECT_NO_THROW(cholesky_semidefinite(matrix({{1, 0}, {0, -1e-14}})));
+  // Within the relative tolerance a tiny negative pivot of the correlation
+  // matrix (perfect correlation up to round-off) is a zero one ...
+  EXPECT_NO_THROW(
+    cholesky_semidefinite(matrix({{1, 1 + 1e-15}, {1 + 1e-15, 1}})));
+  // ... but a negative variance has no scale to be small against.
+  EXPECT_THROW(cholesky_semidefinite(matrix({{1, 0}, {0, -1e-14}})),
+               std::domain_error);
 }
 
 
@@ -126,4 +131,30 @@ TEST(SymmetricMinEigenvalue, KnownSpectra)
 
   EXPECT_THROW(min_eigenvalue(matrix({{1, 2}, {0, 1}})), std::domain_error);
   EXPECT_THROW(min_eigenvalue(matrix({{1, 2}})), std::invalid_argument);
+}
+
+
+TEST(Cholesky, ParametersInVeryDifferentUnits)
+{
+  // A barrier (sigma 0.02 eV) and an attempt frequency (sigma 5e12 Hz) with
+  // correlation 0.3: a tolerance relative to the largest variance would
+  // take the barrier's variance for zero.
+  dealii::FullMatrix<double> A(2, 2);
+  A(0, 0) = 4e-4;
+  A(1, 1) = 2.5e25;
+  A(0, 1) = A(1, 0)                  = 0.3 * 0.02 * 5e12;
+  const dealii::FullMatrix<double> L = cholesky_semidefinite(A);
+  EXPECT_NEAR(L(0, 0), 0.02, 1e-15);
+  for (unsigned int i = 0; i < 2; ++i)
+    for (unsigned int k = 0; k < 2; ++k)
+      {
+        double product = 0;
+        for (unsigned int j = 0; j < 2; ++j)
+          product += L(i, j) * L(k, j);
+        // Relative to sqrt(A_ii A_kk), the scale of entry (i,k).
+        EXPECT_NEAR(product, A(i, k), 1e-14 * std::sqrt(A(i, i) * A(k, k)));
+      }
+  // Correlation 1.01 in the same units: not PSD.
+  A(0, 1) = A(1, 0) = 1.01 * 0.02 * 5e12;
+  EXPECT_THROW(cholesky_semidefinite(A), std::domain_error);
 }

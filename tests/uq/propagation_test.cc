@@ -266,6 +266,35 @@ TEST(MonteCarloPropagation, PerfectlyCorrelatedParametersCancel)
 }
 
 
+TEST(MonteCarloPropagation, SamplesOutsideTheDomainAreRejected)
+{
+  // p ~ N(1, 1) and f = sqrt(p): the 15.87 % of samples with p < 0 have no
+  // result. They are counted, not averaged in; the accepted ones follow the
+  // normal truncated to p >= 0, whose mean of sqrt(p) is larger than that
+  // of all samples would suggest.
+  const ParameterDistribution d    = single("p", 1.0, 1.0);
+  const auto                  root = [](const std::vector<double> &p) {
+    return std::vector<double>{std::sqrt(p[0])}; // NaN for p < 0
+  };
+  const unsigned int N = 20000;
+  const auto         r = propagate_monte_carlo(root, d, N, 7);
+  // Binomial count: N q +- sqrt(N q (1-q)), q = Phi(-1); 5 standard errors.
+  const double q = 0.5 * std::erfc(1.0 / std::sqrt(2.0));
+  EXPECT_NEAR(r.rejected_samples, N * q, 5 * std::sqrt(N * q * (1 - q)));
+  EXPECT_EQ(r.evaluations, N);
+  EXPECT_TRUE(std::isfinite(r.mean[0]));
+  EXPECT_GT(r.mean[0], 0.0);
+
+  // Nothing in the domain: an error, not a mean of nothing.
+  const auto never = [](const std::vector<double> &) {
+    return std::vector<double>{std::nan("")};
+  };
+  EXPECT_THROW(propagate_monte_carlo(never, d, 100, 7), std::domain_error);
+  // First order evaluates only near the mean and still refuses NaN there.
+  EXPECT_THROW(propagate_first_order(never, d), std::domain_error);
+}
+
+
 TEST(Propagation, RejectsInconsistentInput)
 {
   ParameterDistribution d = linear_inputs();

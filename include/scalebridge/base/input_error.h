@@ -28,10 +28,14 @@ namespace scalebridge
     source() const;
     const std::string &
     key() const;
+    /// What is wrong and what is allowed, without source and key.
+    const std::string &
+    reason() const;
 
   private:
     std::string source_;
     std::string key_;
+    std::string reason_;
   };
 } // namespace scalebridge
 

@@ -52,6 +52,14 @@ namespace scalebridge::microstructure
     PhaseId
     phase_at(const std::array<double, 3> &x) const;
 
+    /// Edge lengths h = size / n of one voxel (h[2] = size[2] in 2D).
+    std::array<double, 3>
+    voxel_size() const;
+
+    /// Centre of voxel (i,j,k), ((i + 1/2) h_x, ...); z = 0 in 2D.
+    std::array<double, 3>
+    voxel_centre(unsigned i, unsigned j, unsigned k = 0) const;
+
     /// All ids, storage order as above.
     const std::vector<PhaseId> &
     data() const;
@@ -65,6 +73,12 @@ namespace scalebridge::microstructure
     /// Volume fraction of each id 0 .. max(n_phases()-1, @p n_at_least-1).
     std::vector<double>
     volume_fractions(unsigned int n_at_least = 0) const;
+
+    /// Same dimension, voxel counts, size (exactly) and ids.
+    bool
+    operator==(const Microstructure &other) const;
+    bool
+    operator!=(const Microstructure &other) const;
 
   private:
     unsigned int            dim = 3;

@@ -35,6 +35,9 @@ namespace scalebridge::uq
     dealii::FullMatrix<double> jacobian;
     /// Number of evaluations of the function.
     unsigned int evaluations = 0;
+    /// Monte Carlo samples rejected because the function gave a non-finite
+    /// output (the sample lay outside its physical domain).
+    unsigned int rejected_samples = 0;
 
     /// sqrt of the diagonal of the covariance. Round-off negatives (within
     /// 64 eps of the largest variance) give 0; larger ones throw
@@ -84,6 +87,13 @@ namespace scalebridge::uq
    * std::normal_distribution, whose algorithm differs between standard
    * libraries). The sample covariance divides by N - 1, so @p n_samples must
    * be at least 2. Throws as propagate_first_order() for invalid input.
+   *
+   * A sample for which @p f returns a non-finite value is rejected and
+   * counted in rejected_samples: that is how a function says the sampled
+   * parameters lie outside its physical domain (a negative attempt
+   * frequency drawn from a wide normal, say), and the result is then the
+   * estimate for the normal truncated to that domain. Throws
+   * std::domain_error if fewer than 2 samples are accepted.
    */
   PropagationResult
   propagate_monte_carlo(const VectorFunction        &f,
@@ -93,10 +103,13 @@ namespace scalebridge::uq
 
   /**
    * Lower-triangular L with L L^T = A for a symmetric positive
-   * semi-definite A; columns of zero pivots (within @p relative_tolerance of
-   * the largest diagonal entry) are set to zero. Throws std::domain_error if
-   * A is not symmetric PSD within that tolerance (or has non-finite
-   * entries), std::invalid_argument if it is not square.
+   * semi-definite A. All tests are made on the correlation matrix
+   * A_ij / sqrt(A_ii A_jj), so that parameters in very different units
+   * (variances of 1e-4 next to 1e25) are treated alike; zero variances give
+   * zero rows, and columns of zero pivots (within @p relative_tolerance) are
+   * set to zero. Throws std::domain_error if A is not symmetric PSD within
+   * that tolerance (or has non-finite entries), std::invalid_argument if it
+   * is not square.
    */
   dealii::FullMatrix<double>
   cholesky_semidefinite(const dealii::FullMatrix<double> &A,

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Regression test of scalebridge-properties: runs on every shipped card and
+# refuses bad input with a one-line error, exit code 2 and no output file.
+# Arguments: build dir, source dir, mpirun command (unused: serial tool).
+set -u
+build="$1"
+source="$2"
+app="$build/bin/scalebridge-properties"
+work="$build/tests/scratch/app.properties"
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+for card in "$source"/inputs/materials/*.json; do
+  name=$(basename "$card" .json)
+  out="$work/$name.json"
+  if ! "$app" --material "$card" --temperature 298.15 --output "$out" \
+       --samples 200 > "$work/$name.log" 2>&1; then
+    fail "$name: exit code $?"; cat "$work/$name.log"; continue
+  fi
+  for key in tracer_diffusivity_m2_per_s coexistence spinodal \
+             bulk_modulus_voigt_Pa bulk_modulus_reuss_Pa \
+             shear_modulus_voigt_Pa shear_modulus_reuss_Pa curves; do
+    grep -q "\"$key\"" "$out" || fail "$name: key $key missing"
+  done
+  ls "$work" | grep -q "\.tmp\." && fail "$name: temporary file left behind"
+done
+grep -q '"coexistence": \[' "$work/lifepo4.json" \
+  || fail "lifepo4: no coexistence reported"
+head -1 "$work/lifepo4.csv" \
+  | grep -q "^x,mu_eV,thermodynamic_factor,ocv_V,chemical_diffusivity_m2_per_s$" \
+  || fail "lifepo4: curves CSV missing or with other columns"
+
+# expect_error NAME EXPECTED_FRAGMENT ARGS...: exit code 2, one line on
+# stderr containing the fragment, no output file.
+expect_error() {
+  local name="$1" fragment="$2"; shift 2
+  local out="$work/bad_$name.json"
+  "$app" "$@" --output "$out" > "$work/bad_$name.out" 2> "$work/bad_$name.err"
+  local code=$?
+  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
+  [[ $(wc -l < "$work/bad_$name.err") -eq 1 ]] \
+    || fail "$name: error is not one line: $(cat "$work/bad_$name.err")"
+  grep -q -- "$fragment" "$work/bad_$name.err" \
+    || fail "$name: '$fragment' not in: $(cat "$work/bad_$name.err")"
+  [[ ! -e "$out" ]] || fail "$name: output written despite the error"
+}
+
+lfp="$source/inputs/materials/lifepo4.json"
+expect_error missing_card "nothing.json" --material "$work/nothing.json" --temperature 300
+expect_error negative_temperature "--temperature" --material "$lfp" --temperature -5
+expect_error bad_number "--temperature" --material "$lfp" --temperature warm
+expect_error no_temperature "--temperature" --material "$lfp"
+expect_error unknown_option "--frobnicate" --material "$lfp" --temperature 300 --frobnicate 1
+sed 's/"migration_barrier_eV": /"migration_barrier_eV": -/' "$lfp" > "$work/negative_barrier.json"
+expect_error negative_barrier "diffusion/migration_barrier_eV" --material "$work/negative_barrier.json" --temperature 300
+sed 's/"symmetry_factor": 0.5/"symmetry_factor": 1.5/' "$lfp" > "$work/bad_alpha.json"
+expect_error bad_alpha "kinetics/symmetry_factor" --material "$work/bad_alpha.json" --temperature 300
+sed 's/"C12": 72.8/"C12": 720.8/' "$lfp" > "$work/unstable.json"
+expect_error unstable "Born" --material "$work/unstable.json" --temperature 300
+echo '{"name": "x", "elastic": {"symmetry": "cubic", "C11": 1, "C12": 0, "C44": 1}}' > "$work/no_units.json"
+expect_error no_units "elastic/units" --material "$work/no_units.json" --temperature 300
+
+"$app" --help | grep -q "tracer_diffusivity_m2_per_s" || fail "--help does not list the keys"
+
+if ((failures)); then echo "$failures failure(s)"; exit 1; fi
+echo "all properties app checks passed"
