@@ -139,7 +139,7 @@ namespace scalebridge::rve
         return true;
       }
 
-      void
+      std::vector<double>
       assemble_rhs(const ProblemContext             &context,
                    const dealii::FullMatrix<double> &loads,
                    MultiVector<double>              &rhs) const override
@@ -168,12 +168,15 @@ namespace scalebridge::rve
               }
           }
         rhs.data = 0;
+        std::vector<double> size(k, 0.);
         for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
           {
             const std::size_t cell = fine.owned_cells[c];
             if (!context.domain->active(cell))
               continue;
             const auto &fp = f[(*context.cell_phase)[cell]];
+            for (unsigned j = 0; j < k; ++j)
+              size[j] += fp[j].norm_sqr();
             for (unsigned v = 0; v < nv; ++v)
               {
                 const std::size_t base
@@ -188,6 +191,12 @@ namespace scalebridge::rve
         for (const auto i : constrained_unknowns(fine, ncomp))
           for (unsigned j = 0; j < k; ++j)
             rhs.data.local_element(std::size_t(i) * k + j) = 0;
+        dealii::Utilities::MPI::sum(size,
+                                    fine.nodes->get_mpi_communicator(),
+                                    size);
+        for (double &v : size)
+          v = std::sqrt(v);
+        return size;
       }
 
       dealii::FullMatrix<double>
@@ -342,7 +351,7 @@ namespace scalebridge::rve
         return W;
       }
 
-      void
+      std::vector<double>
       assemble_rhs(const ProblemContext             &context,
                    const dealii::FullMatrix<double> &loads,
                    MultiVector<double>              &rhs) const override
@@ -375,6 +384,8 @@ namespace scalebridge::rve
                     = fc;
                 }
           }
+        // Tractions do not cancel between cells: the load is its own size.
+        return rhs.norms();
       }
 
       dealii::FullMatrix<double>

@@ -155,7 +155,12 @@ namespace scalebridge::rve
     MultiVector<double> rhs;
     x.reinit(fine, n_comp, k);
     rhs.reinit(fine, n_comp, k);
-    bc->assemble_rhs(context, loads, rhs);
+    // A right-hand side that has cancelled to round-off of the cell loads
+    // (e.g. a laminate stretched along its layers) is solved exactly by
+    // zero; do not chase the round-off.
+    std::vector<double> floor = bc->assemble_rhs(context, loads, rhs);
+    for (double &f : floor)
+      f *= 1e-13;
     const auto project = [this](MultiVector<double> &v) { (*projection)(v); };
     const BlockCGResult cg = solve_block_cg<double>(*fine_operator,
                                                     *multigrid,
@@ -163,9 +168,11 @@ namespace scalebridge::rve
                                                     x,
                                                     rhs,
                                                     settings.tolerance,
-                                                    settings.max_iterations);
+                                                    settings.max_iterations,
+                                                    floor);
     result_.iterations     = cg.iterations;
     result_.converged      = cg.converged;
+    result_.n_stagnated    = cg.stagnated;
     x.data.update_ghost_values();
 
     // Volume averages over the active cells (inactive cells carry nothing).
@@ -210,15 +217,22 @@ namespace scalebridge::rve
     result_.macro_stress.mmult(SA, Ainv);
     SA.mTmult(result_.effective, loads);
 
+    // Hill-Mandel residual relative to the largest energy of the load
+    // cases, so that a load case that costs (almost) no energy, such as a
+    // stretch across a void layer, does not divide round-off by zero.
+    double energy_scale = 0;
+    for (const double e : result_.energy)
+      energy_scale = std::max(energy_scale, std::abs(e));
     result_.hill_mandel.assign(k, 0.);
     for (unsigned j = 0; j < k; ++j)
       {
         double product = 0;
         for (unsigned m = 0; m < ns; ++m)
           product += result_.macro_stress(m, j) * result_.macro_strain(m, j);
-        const double e = result_.energy[j];
         result_.hill_mandel[j]
-          = e != 0 ? std::abs(e - product) / std::abs(e) : 0.;
+          = energy_scale > 0
+              ? std::abs(result_.energy[j] - product) / energy_scale
+              : 0.;
       }
     double max_entry = 0, max_diff = 0;
     for (unsigned a = 0; a < ns; ++a)

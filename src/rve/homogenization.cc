@@ -94,6 +94,7 @@ namespace scalebridge::rve
       j["null_space_dimension"]      = r.null_space_dimension;
       j["zero_energy_directions"]    = r.n_zero_energy_directions;
       j["iterations_per_load_case"]  = r.iterations;
+      j["stopped_at_round_off"]      = r.n_stagnated;
       j["hill_mandel_per_load_case"] = r.hill_mandel;
       j["relative_asymmetry"]        = r.asymmetry;
       j["setup_time_s"]              = r.setup_time;
@@ -125,6 +126,9 @@ namespace scalebridge::rve
         log << ", " << r.n_levels << " levels, " << r.iterations.size()
             << " load cases, " << r.max_iterations()
             << " iterations, Hill-Mandel " << format(r.max_hill_mandel(), 2);
+        if (r.n_stagnated > 0)
+          log << ", " << r.n_stagnated
+              << " load cases stopped at the round-off limit";
         if (r.n_zero_energy_directions > 0)
           log << ", " << r.n_zero_energy_directions
               << " macro strains cost no energy";

@@ -170,8 +170,9 @@ namespace scalebridge::rve
     prm.add_parameter("Required directions",
                       required_directions,
                       "Directions in which every group must percolate (a "
-                      "group that does not is an input error); the tortuosity "
-                      "factor is reported for these directions.",
+                      "group that does not is an input error; z is ignored in "
+                      "2D); the tortuosity factor is reported for every "
+                      "direction.",
                       Patterns::List(Patterns::Selection("x|y|z"), 0, 3, ","));
     prm.leave_subsection();
 
@@ -238,12 +239,6 @@ namespace scalebridge::rve
                        "Physics/Elasticity",
                        "neither elasticity nor conduction is switched on");
     parse_transport_groups(groups, source, "Transport efficiency/Groups");
-    if (dimension == 2)
-      for (const auto &d : required_directions)
-        if (d == "z")
-          throw InputError(source,
-                           "Transport efficiency/Required directions",
-                           "z is not a direction of a 2D cell");
   }
 
   std::vector<std::string>
@@ -261,7 +256,8 @@ namespace scalebridge::rve
     for (const auto &d : required_directions)
       {
         const unsigned i = d == "x" ? 0 : (d == "y" ? 1 : 2);
-        if (std::find(result.begin(), result.end(), i) == result.end())
+        if (i < dimension
+            && std::find(result.begin(), result.end(), i) == result.end())
           result.push_back(i);
       }
     std::sort(result.begin(), result.end());

@@ -4,6 +4,7 @@
 #include <scalebridge/rve/multi_vector.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace scalebridge::rve
@@ -15,6 +16,8 @@ namespace scalebridge::rve
     std::vector<double>       initial_residual;
     std::vector<double>       final_residual;
     bool                      converged = true;
+    /// Columns that stopped at the round-off limit, above the tolerance.
+    unsigned int stagnated = 0;
 
     unsigned int
     max_iterations() const
@@ -27,14 +30,32 @@ namespace scalebridge::rve
 
   /**
    * Preconditioned conjugate gradients for all columns of a MultiVector at
-   * once: each column has its own step lengths and stops on its own
-   * (||r|| <= tolerance ||b||), but all share the operator and
-   * preconditioner applications. The direction update uses the
-   * Polak-Ribiere formula, which keeps CG convergent when the preconditioner
-   * varies slightly between applications (single-precision V-cycle, inner
-   * coarse iterations). @p project removes zero-energy modes from the
-   * right-hand side, the residual and the preconditioned residual, so the
-   * iteration stays in the range of a singular operator.
+   * once: each column has its own step lengths and stops on its own, but
+   * all share the operator and preconditioner applications. The direction
+   * update uses the Polak-Ribiere formula, which keeps CG convergent when
+   * the preconditioner varies slightly between applications
+   * (single-precision V-cycle, inner coarse iterations). @p project removes
+   * zero-energy modes from the right-hand side, the residual and the
+   * preconditioned residual, so the iteration stays in the range of a
+   * singular operator.
+   *
+   * A column stops when its preconditioned residual (r, M r)^1/2, an
+   * estimate of the energy norm of the error, has dropped by @p tolerance
+   * against that of the right-hand side, (b, M b)^1/2 (the energy norm of
+   * the solution for a good M). Unlike ||r|| <= tol ||b|| this stays
+   * meaningful when the load falls on stiff (conductive) regions and the
+   * energy sits in compliant (resistive) ones.
+   *
+   * A column whose residual has not halved in 30 iterations has reached the
+   * accuracy that round-off allows (this happens only for fields spanning
+   * many orders of magnitude, such as a uniform flux forced through a phase
+   * a billion times less conductive than its neighbour). It stops there,
+   * counts as converged if its residual dropped by 1e-4, and is counted in
+   * BlockCGResult::stagnated.
+   *
+   * @param floor per column, an l2 residual norm below which the column
+   *        counts as converged (right-hand sides that are round-off of a
+   *        cancelled load); empty: none
    */
   template <typename Number,
             typename Operator,
@@ -47,7 +68,8 @@ namespace scalebridge::rve
                  MultiVector<Number>       &x,
                  const MultiVector<Number> &b,
                  const double               tolerance,
-                 const unsigned int         max_iterations)
+                 const unsigned int         max_iterations,
+                 const std::vector<double> &floor = {})
   {
     const unsigned int  k = b.n_columns();
     BlockCGResult       result;
@@ -57,34 +79,48 @@ namespace scalebridge::rve
     p.reinit_like(b);
     q.reinit_like(b);
 
-    MultiVector<Number> bp;
-    bp.reinit_like(b);
-    bp.data = b.data;
-    project(bp);
-    const std::vector<double> b_norm = bp.norms();
-
+    // (P b, M P b)^1/2 sets the scale of each column ...
+    r.data = b.data;
+    project(r);
+    const std::vector<double> b_norm = r.norms();
+    M.vmult(z, r);
+    project(z);
+    std::vector<double> scale = r.dot(z);
+    for (double &s : scale)
+      s = std::sqrt(std::max(s, 0.));
+    // ... then r = P (b - A x), z = P M r
     A.vmult(q, x);
-    r.data = bp.data;
     r.data -= q.data;
     project(r);
-    result.initial_residual = r.norms();
-    result.final_residual   = result.initial_residual;
+    M.vmult(z, r);
+    project(z);
+    std::vector<double>       rz   = r.dot(z);
+    const std::vector<double> r_l2 = r.norms();
+    result.initial_residual.resize(k);
+    for (unsigned c = 0; c < k; ++c)
+      result.initial_residual[c] = std::sqrt(std::max(rz[c], 0.));
+    result.final_residual = result.initial_residual;
     result.iterations.assign(k, 0);
 
+    auto converged = [&](const unsigned c, const double l2) {
+      return result.final_residual[c] <= tolerance * scale[c]
+             || (!floor.empty() && l2 <= floor[c]);
+    };
     std::vector<bool> active(k);
     auto              any_active = [&]() {
       return std::find(active.begin(), active.end(), true) != active.end();
     };
     for (unsigned c = 0; c < k; ++c)
-      active[c]
-        = b_norm[c] > 0 && result.final_residual[c] > tolerance * b_norm[c];
+      active[c] = b_norm[c] > 0 && !converged(c, r_l2[c]);
 
-    M.vmult(z, r);
-    project(z);
-    p.data                 = z.data;
-    std::vector<double> rz = r.dot(z);
+    // stagnation: the best residual so far and when it last halved
+    constexpr unsigned int    stall = 30;
+    std::vector<double>       best  = result.initial_residual;
+    std::vector<unsigned int> improved(k, 0);
+    std::vector<bool>         stagnated(k, false);
+
+    p.data = z.data;
     std::vector<double> alpha(k), beta(k);
-
     for (unsigned int it = 0; it < max_iterations && any_active(); ++it)
       {
         A.vmult(q, p);
@@ -95,21 +131,32 @@ namespace scalebridge::rve
         for (auto &a : alpha)
           a = -a;
         r.add(alpha, q);
-        const std::vector<double> r_norm = r.norms();
-        for (unsigned c = 0; c < k; ++c)
-          if (active[c])
-            {
-              result.iterations[c]     = it + 1;
-              result.final_residual[c] = r_norm[c];
-              if (r_norm[c] <= tolerance * b_norm[c])
-                active[c] = false;
-            }
-        if (!any_active())
-          break;
         const std::vector<double> r_z_old = r.dot(z);
         M.vmult(z, r);
         project(z);
         const std::vector<double> rz_new = r.dot(z);
+        const std::vector<double> l2     = r.norms();
+        for (unsigned c = 0; c < k; ++c)
+          if (active[c])
+            {
+              const double res         = std::sqrt(std::max(rz_new[c], 0.));
+              result.iterations[c]     = it + 1;
+              result.final_residual[c] = res;
+              if (converged(c, l2[c]))
+                active[c] = false;
+              else if (res < 0.5 * best[c])
+                {
+                  best[c]     = res;
+                  improved[c] = it;
+                }
+              else if (it >= improved[c] + stall)
+                {
+                  active[c]    = false;
+                  stagnated[c] = true;
+                }
+            }
+        if (!any_active())
+          break;
         for (unsigned c = 0; c < k; ++c)
           beta[c]
             = active[c] && rz[c] != 0 ? (rz_new[c] - r_z_old[c]) / rz[c] : 0.;
@@ -117,8 +164,13 @@ namespace scalebridge::rve
         rz = rz_new;
       }
     for (unsigned c = 0; c < k; ++c)
-      if (active[c])
-        result.converged = false;
+      {
+        if (active[c]
+            || (stagnated[c] && result.final_residual[c] > 1e-4 * scale[c]))
+          result.converged = false;
+        if (stagnated[c])
+          ++result.stagnated;
+      }
     return result;
   }
 

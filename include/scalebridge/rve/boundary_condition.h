@@ -75,8 +75,14 @@ namespace scalebridge::rve
     virtual bool
     strain_driven() const = 0;
 
-    /// Right-hand side of every load case on the fine level.
-    virtual void
+    /**
+     * Right-hand side of every load case on the fine level. Returns, per
+     * load case, the size of the load before the cell contributions cancel
+     * (sqrt of the sum of squared cell loads): in a homogeneous region the
+     * assembled right-hand side is zero up to round-off of this size, which
+     * the solver must not try to resolve.
+     */
+    virtual std::vector<double>
     assemble_rhs(const ProblemContext             &context,
                  const dealii::FullMatrix<double> &loads,
                  MultiVector<double>              &rhs) const = 0;

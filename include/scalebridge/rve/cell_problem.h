@@ -39,7 +39,7 @@ namespace scalebridge::rve
     dealii::FullMatrix<double> macro_strain;
     dealii::FullMatrix<double> macro_stress;
     /// Per load case: <sigma : eps> and the Hill-Mandel residual
-    /// |<sigma:eps> - <sigma>:<eps>| / |<sigma:eps>|.
+    /// |<sigma:eps> - <sigma>:<eps>| / max over load cases |<sigma:eps>|.
     std::vector<double> energy;
     std::vector<double> hill_mandel;
     /// max |C_ij - C_ji| / max |C_ij|.
@@ -50,16 +50,18 @@ namespace scalebridge::rve
     /** @name Solver statistics */
     ///@{
     std::vector<unsigned int> iterations;
-    bool                      converged            = true;
-    std::size_t               n_cells              = 0;
-    std::size_t               n_active_cells       = 0;
-    std::size_t               n_removed_cells      = 0;
-    std::size_t               n_dofs               = 0;
-    unsigned int              n_levels             = 0;
-    std::size_t               n_coarse_dofs        = 0;
-    unsigned int              null_space_dimension = 0;
-    double                    setup_time           = 0;
-    double                    solve_time           = 0;
+    bool                      converged = true;
+    /// Load cases that stopped at the round-off limit (see solve_block_cg).
+    unsigned int n_stagnated          = 0;
+    std::size_t  n_cells              = 0;
+    std::size_t  n_active_cells       = 0;
+    std::size_t  n_removed_cells      = 0;
+    std::size_t  n_dofs               = 0;
+    unsigned int n_levels             = 0;
+    std::size_t  n_coarse_dofs        = 0;
+    unsigned int null_space_dimension = 0;
+    double       setup_time           = 0;
+    double       solve_time           = 0;
     ///@}
 
     double

@@ -95,7 +95,8 @@ namespace scalebridge::rve
     std::vector<std::string>
     boundary_condition_list() const;
 
-    /// Directions (0, 1, 2) in which every transport group must percolate.
+    /// Directions (0, 1, 2) in which every transport group must percolate;
+    /// z is ignored in 2D.
     std::vector<unsigned int>
     required_direction_indices() const;
 
