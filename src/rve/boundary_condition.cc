@@ -139,7 +139,7 @@ namespace scalebridge::rve
         return true;
       }
 
-      std::vector<double>
+      LoadScales
       assemble_rhs(const ProblemContext             &context,
                    const dealii::FullMatrix<double> &loads,
                    MultiVector<double>              &rhs) const override
@@ -151,8 +151,9 @@ namespace scalebridge::rve
         const unsigned int nd    = context.element->n_dofs();
         const auto        &Kp    = *context.phase_matrices;
 
-        // -K_p g_j per phase and load case
+        // -K_p g_j per phase and load case, and g_j K_p g_j
         std::vector<std::vector<dealii::Vector<double>>> f(Kp.size());
+        std::vector<std::vector<double>>                 gKg(Kp.size());
         for (unsigned p = 0; p < Kp.size(); ++p)
           {
             if (Kp[p].m() == 0)
@@ -163,12 +164,13 @@ namespace scalebridge::rve
                 for (unsigned m = 0; m < loads.m(); ++m)
                   g.add(loads(m, j), context.element->affine_field(m));
                 Kp[p].vmult(Kg, g);
+                gKg[p].push_back(g * Kg);
                 Kg *= -1.;
                 f[p].push_back(Kg);
               }
           }
         rhs.data = 0;
-        std::vector<double> size(k, 0.);
+        std::vector<double> size(k, 0.), energy(k, 0.);
         for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
           {
             const std::size_t cell = fine.owned_cells[c];
@@ -176,7 +178,10 @@ namespace scalebridge::rve
               continue;
             const auto &fp = f[(*context.cell_phase)[cell]];
             for (unsigned j = 0; j < k; ++j)
-              size[j] += fp[j].norm_sqr();
+              {
+                size[j] += fp[j].norm_sqr();
+                energy[j] += gKg[(*context.cell_phase)[cell]][j];
+              }
             for (unsigned v = 0; v < nv; ++v)
               {
                 const std::size_t base
@@ -194,9 +199,12 @@ namespace scalebridge::rve
         dealii::Utilities::MPI::sum(size,
                                     fine.nodes->get_mpi_communicator(),
                                     size);
+        dealii::Utilities::MPI::sum(energy,
+                                    fine.nodes->get_mpi_communicator(),
+                                    energy);
         for (double &v : size)
           v = std::sqrt(v);
-        return size;
+        return {size, energy};
       }
 
       dealii::FullMatrix<double>
@@ -351,7 +359,7 @@ namespace scalebridge::rve
         return W;
       }
 
-      std::vector<double>
+      LoadScales
       assemble_rhs(const ProblemContext             &context,
                    const dealii::FullMatrix<double> &loads,
                    MultiVector<double>              &rhs) const override
@@ -385,7 +393,7 @@ namespace scalebridge::rve
                 }
           }
         // Tractions do not cancel between cells: the load is its own size.
-        return rhs.norms();
+        return {rhs.norms(), {}};
       }
 
       dealii::FullMatrix<double>

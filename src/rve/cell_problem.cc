@@ -74,7 +74,12 @@ namespace scalebridge::rve
                                              bc.has_rigid_modes());
     element  = std::make_unique<VoxelElement>(physics, grid.dim, grid.h);
     matrices = std::make_unique<LevelMatrices>(
-      physics, hierarchy, *domain_, cell_phase, laws);
+      physics,
+      hierarchy,
+      *domain_,
+      cell_phase,
+      laws,
+      settings.multigrid.operator_dependent_interpolation);
 
     std::vector<std::vector<unsigned int>> constrained(hierarchy.n_levels());
     for (unsigned l = 0; l < hierarchy.n_levels(); ++l)
@@ -158,7 +163,9 @@ namespace scalebridge::rve
     // A right-hand side that has cancelled to round-off of the cell loads
     // (e.g. a laminate stretched along its layers) is solved exactly by
     // zero; do not chase the round-off.
-    std::vector<double> floor = bc->assemble_rhs(context, loads, rhs);
+    const BoundaryCondition::LoadScales scales
+      = bc->assemble_rhs(context, loads, rhs);
+    std::vector<double> floor = scales.load;
     for (double &f : floor)
       f *= 1e-13;
     const auto project = [this](MultiVector<double> &v) { (*projection)(v); };
@@ -169,7 +176,8 @@ namespace scalebridge::rve
                                                     rhs,
                                                     settings.tolerance,
                                                     settings.max_iterations,
-                                                    floor);
+                                                    floor,
+                                                    scales.affine_energy);
     result_.iterations     = cg.iterations;
     result_.converged      = cg.converged;
     result_.n_stagnated    = cg.stagnated;

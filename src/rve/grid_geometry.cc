@@ -2,15 +2,6 @@
 
 namespace scalebridge::rve
 {
-  std::array<unsigned, 3>
-  GridGeometry::n_nodes() const
-  {
-    std::array<unsigned, 3> n{{1, 1, 1}};
-    for (unsigned int d = 0; d < dim; ++d)
-      n[d] = periodic ? n_cells[d] : n_cells[d] + 1;
-    return n;
-  }
-
   std::size_t
   GridGeometry::n_total_cells() const
   {
@@ -22,38 +13,6 @@ namespace scalebridge::rve
   {
     const auto n = n_nodes();
     return std::size_t(n[0]) * n[1] * n[2];
-  }
-
-  std::array<unsigned, 3>
-  GridGeometry::cell_coordinates(const std::size_t cell) const
-  {
-    const std::size_t nx = n_cells[0], ny = n_cells[1];
-    return {{static_cast<unsigned>(cell % nx),
-             static_cast<unsigned>((cell / nx) % ny),
-             static_cast<unsigned>(cell / (nx * ny))}};
-  }
-
-  std::size_t
-  GridGeometry::node_index(unsigned i, unsigned j, unsigned k) const
-  {
-    const auto n = n_nodes();
-    if (periodic)
-      {
-        i = i % n[0];
-        j = j % n[1];
-        k = (dim == 3) ? k % n[2] : 0;
-      }
-    return i + std::size_t(n[0]) * (j + std::size_t(n[1]) * k);
-  }
-
-  std::array<unsigned, 3>
-  GridGeometry::node_coordinates(const std::size_t node) const
-  {
-    const auto        n  = n_nodes();
-    const std::size_t nx = n[0], ny = n[1];
-    return {{static_cast<unsigned>(node % nx),
-             static_cast<unsigned>((node / nx) % ny),
-             static_cast<unsigned>(node / (nx * ny))}};
   }
 
   std::size_t

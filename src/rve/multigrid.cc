@@ -51,6 +51,7 @@ namespace scalebridge::rve
     const std::vector<std::vector<unsigned int>> &constrained,
     const MultigridSettings                      &settings)
     : hierarchy(&hierarchy)
+    , matrices(&matrices)
     , n_comp(n_components)
     , settings(settings)
   {
@@ -373,21 +374,22 @@ namespace scalebridge::rve
     r.data.sadd(-1.f, 1.f, b.data);
 
     // Restriction (transpose of the prolongation) to the coarse right-hand
-    // side.
+    // side; components have their own weights.
     const GridLevel    &g  = hierarchy->level(level);
+    const auto         &P  = matrices->prolongation(level);
     MultiVector<float> &bc = w.b[level - 1];
+    const unsigned int  k  = r.n_columns();
     const unsigned int  B  = r.block();
     bc.data                = 0;
     for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
-      for (unsigned e = g.prolongation_start[n];
-           e < g.prolongation_start[n + 1];
-           ++e)
+      for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
         {
-          const float wgt = g.prolongation_weight[e];
-          float *c = bc.data.begin() + std::size_t(g.prolongation_node[e]) * B;
+          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          float       *c = bc.data.begin() + std::size_t(P.coarse_node[e]) * B;
           const float *f = r.data.begin() + std::size_t(n) * B;
-          for (unsigned q = 0; q < B; ++q)
-            c[q] += wgt * f[q];
+          for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
+            for (unsigned col = 0; col < k; ++col, ++q)
+              c[q] += wgt[comp] * f[q];
         }
     bc.data.compress(dealii::VectorOperation::add);
     set_constrained_to_zero(level - 1, bc);
@@ -397,16 +399,14 @@ namespace scalebridge::rve
     MultiVector<float> &xc = w.x[level - 1];
     xc.data.update_ghost_values();
     for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
-      for (unsigned e = g.prolongation_start[n];
-           e < g.prolongation_start[n + 1];
-           ++e)
+      for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
         {
-          const float  wgt = g.prolongation_weight[e];
-          const float *c
-            = xc.data.begin() + std::size_t(g.prolongation_node[e]) * B;
-          float *f = x.data.begin() + std::size_t(n) * B;
-          for (unsigned q = 0; q < B; ++q)
-            f[q] += wgt * c[q];
+          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          const float *c = xc.data.begin() + std::size_t(P.coarse_node[e]) * B;
+          float       *f = x.data.begin() + std::size_t(n) * B;
+          for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
+            for (unsigned col = 0; col < k; ++col, ++q)
+              f[q] += wgt[comp] * c[q];
         }
     xc.data.zero_out_ghost_values();
     set_constrained_to_zero(level, x);

@@ -188,11 +188,10 @@ namespace scalebridge::rve
                        const double      *Kf,
                        double            *Kc)
   {
-    const unsigned int nv = 1u << dim;
-    const unsigned int nd = nv * ncomp;
-    // Interpolation weights w[v][V] from coarse corner V to child corner v:
-    // product over directions of the 1D hat of V at (offset + v_d) / 2.
-    double w[8][8];
+    // Multilinear weights: product over directions of the 1D hat of V at
+    // (offset + v_d) / 2.
+    const unsigned int  nv = 1u << dim;
+    std::vector<double> w(nv * nv * ncomp);
     for (unsigned v = 0; v < nv; ++v)
       for (unsigned V = 0; V < nv; ++V)
         {
@@ -202,27 +201,45 @@ namespace scalebridge::rve
               const double xi = 0.5 * (((child >> d) & 1) + ((v >> d) & 1));
               value *= ((V >> d) & 1) ? xi : 1. - xi;
             }
-          w[v][V] = value;
+          for (unsigned c = 0; c < ncomp; ++c)
+            w[(v * nv + V) * ncomp + c] = value;
         }
-    // T = K_child P (nd x nd), then Kc += P^T T.
+    add_galerkin_product(dim, ncomp, w.data(), Kf, Kc);
+  }
+
+  void
+  add_galerkin_product(const unsigned int dim,
+                       const unsigned int ncomp,
+                       const double      *w,
+                       const double      *Kf,
+                       double            *Kc)
+  {
+    const unsigned int nv = 1u << dim;
+    const unsigned int nd = nv * ncomp;
+    // T = K_child P (nd x nd), then Kc += P^T T; P is sparse (a child corner
+    // interpolates from 1, 2, 4 or 8 coarse corners).
     std::vector<double> T(nd * nd, 0.);
     for (unsigned v = 0; v < nv; ++v)
       for (unsigned V = 0; V < nv; ++V)
-        if (w[v][V] != 0)
-          for (unsigned c = 0; c < ncomp; ++c)
-            {
-              const unsigned j = v * ncomp + c, J = V * ncomp + c;
-              for (unsigned i = 0; i < nd; ++i)
-                T[i * nd + J] += w[v][V] * Kf[i * nd + j];
-            }
+        for (unsigned c = 0; c < ncomp; ++c)
+          {
+            const double weight = w[(v * nv + V) * ncomp + c];
+            if (weight == 0)
+              continue;
+            const unsigned j = v * ncomp + c, J = V * ncomp + c;
+            for (unsigned i = 0; i < nd; ++i)
+              T[i * nd + J] += weight * Kf[i * nd + j];
+          }
     for (unsigned v = 0; v < nv; ++v)
       for (unsigned V = 0; V < nv; ++V)
-        if (w[v][V] != 0)
-          for (unsigned c = 0; c < ncomp; ++c)
-            {
-              const unsigned i = v * ncomp + c, I = V * ncomp + c;
-              for (unsigned J = 0; J < nd; ++J)
-                Kc[I * nd + J] += w[v][V] * T[i * nd + J];
-            }
+        for (unsigned c = 0; c < ncomp; ++c)
+          {
+            const double weight = w[(v * nv + V) * ncomp + c];
+            if (weight == 0)
+              continue;
+            const unsigned i = v * ncomp + c, I = V * ncomp + c;
+            for (unsigned J = 0; J < nd; ++J)
+              Kc[I * nd + J] += weight * T[i * nd + J];
+          }
   }
 } // namespace scalebridge::rve

@@ -56,6 +56,13 @@ namespace scalebridge::rve
    * @param floor per column, an l2 residual norm below which the column
    *        counts as converged (right-hand sides that are round-off of a
    *        cancelled load); empty: none
+   * @param affine_energy per column, the energy a(E x, E x) of the affine
+   *        part of a fluctuation problem (empty: not one). The energy of
+   *        the total field, a(E x, E x) - (b, x) - (x, r) at the current
+   *        iterate (it decreases to the exact one), then also bounds the
+   *        scale: when it is much smaller than the fluctuation's energy, as
+   *        for a stiff layer in series with a compliant one, the effective
+   *        tensor needs the fluctuation to more digits.
    */
   template <typename Number,
             typename Operator,
@@ -69,7 +76,8 @@ namespace scalebridge::rve
                  const MultiVector<Number> &b,
                  const double               tolerance,
                  const unsigned int         max_iterations,
-                 const std::vector<double> &floor = {})
+                 const std::vector<double> &floor         = {},
+                 const std::vector<double> &affine_energy = {})
   {
     const unsigned int  k = b.n_columns();
     BlockCGResult       result;
@@ -102,8 +110,21 @@ namespace scalebridge::rve
     result.final_residual = result.initial_residual;
     result.iterations.assign(k, 0);
 
+    std::vector<double> total_energy(k, 0.);
+    auto                update_total_energy = [&]() {
+      if (affine_energy.empty())
+        return;
+      const std::vector<double> bx = b.dot(x), xr = x.dot(r);
+      for (unsigned c = 0; c < k; ++c)
+        total_energy[c] = affine_energy[c] - bx[c] - xr[c];
+    };
+    update_total_energy();
     auto converged = [&](const unsigned c, const double l2) {
-      return result.final_residual[c] <= tolerance * scale[c]
+      const double s
+        = affine_energy.empty()
+            ? scale[c]
+            : std::min(scale[c], std::sqrt(std::max(total_energy[c], 0.)));
+      return result.final_residual[c] <= tolerance * s
              || (!floor.empty() && l2 <= floor[c]);
     };
     std::vector<bool> active(k);
@@ -136,6 +157,7 @@ namespace scalebridge::rve
         project(z);
         const std::vector<double> rz_new = r.dot(z);
         const std::vector<double> l2     = r.norms();
+        update_total_energy();
         for (unsigned c = 0; c < k; ++c)
           if (active[c])
             {

@@ -75,14 +75,28 @@ namespace scalebridge::rve
     virtual bool
     strain_driven() const = 0;
 
-    /**
-     * Right-hand side of every load case on the fine level. Returns, per
-     * load case, the size of the load before the cell contributions cancel
-     * (sqrt of the sum of squared cell loads): in a homogeneous region the
-     * assembled right-hand side is zero up to round-off of this size, which
-     * the solver must not try to resolve.
-     */
-    virtual std::vector<double>
+    /// Sizes that tell the solver what accuracy matters, per load case.
+    struct LoadScales
+    {
+      /**
+       * Size of the load before the cell contributions cancel (sqrt of the
+       * sum of squared cell loads): in a homogeneous region the assembled
+       * right-hand side is zero up to round-off of this size, which the
+       * solver must not try to resolve.
+       */
+      std::vector<double> load;
+      /**
+       * For strain-driven conditions the energy a(E x, E x) of the affine
+       * field; the energy of the total field is this minus that of the
+       * fluctuation, which the solver uses as its scale when it is much
+       * smaller than the fluctuation's (stiff layers in series with
+       * compliant ones). Empty for stress-driven conditions.
+       */
+      std::vector<double> affine_energy;
+    };
+
+    /// Assembles the right-hand side of every load case on the fine level.
+    virtual LoadScales
     assemble_rhs(const ProblemContext             &context,
                  const dealii::FullMatrix<double> &loads,
                  MultiVector<double>              &rhs) const = 0;

@@ -30,7 +30,13 @@ namespace scalebridge::rve
 
     /// Nodes per direction (1 in z in 2D).
     std::array<unsigned, 3>
-    n_nodes() const;
+    n_nodes() const
+    {
+      std::array<unsigned, 3> n{{1, 1, 1}};
+      for (unsigned int d = 0; d < dim; ++d)
+        n[d] = periodic ? n_cells[d] : n_cells[d] + 1;
+      return n;
+    }
 
     std::size_t
     n_total_cells() const;
@@ -46,16 +52,40 @@ namespace scalebridge::rve
 
     /// (i,j,k) of a cell index.
     std::array<unsigned, 3>
-    cell_coordinates(std::size_t cell) const;
+    cell_coordinates(std::size_t cell) const
+    {
+      const std::size_t nx = n_cells[0], ny = n_cells[1];
+      return {{static_cast<unsigned>(cell % nx),
+               static_cast<unsigned>((cell / nx) % ny),
+               static_cast<unsigned>(cell / (nx * ny))}};
+    }
 
     /// Node index of lattice point (i,j,k), 0 <= i <= n_cells[0] etc.; wraps
     /// around on periodic grids.
     std::size_t
-    node_index(unsigned i, unsigned j, unsigned k) const;
+    node_index(unsigned i, unsigned j, unsigned k) const
+    {
+      const unsigned nx = periodic ? n_cells[0] : n_cells[0] + 1;
+      const unsigned ny = periodic ? n_cells[1] : n_cells[1] + 1;
+      if (periodic)
+        {
+          i = i % nx;
+          j = j % ny;
+          k = (dim == 3) ? k % n_cells[2] : 0;
+        }
+      return i + std::size_t(nx) * (j + std::size_t(ny) * k);
+    }
 
     /// (i,j,k) of a node index.
     std::array<unsigned, 3>
-    node_coordinates(std::size_t node) const;
+    node_coordinates(std::size_t node) const
+    {
+      const std::size_t nx = periodic ? n_cells[0] : n_cells[0] + 1;
+      const std::size_t ny = periodic ? n_cells[1] : n_cells[1] + 1;
+      return {{static_cast<unsigned>(node % nx),
+               static_cast<unsigned>((node / nx) % ny),
+               static_cast<unsigned>(node / (nx * ny))}};
+    }
 
     /// Node index of corner v of a cell.
     std::size_t

@@ -28,6 +28,9 @@ namespace scalebridge::rve
     /// Largest coarse level solved with a dense pseudo-inverse; bigger
     /// coarsest levels (grids with odd factors) use an inner CG.
     unsigned int max_dense_coarse_unknowns = 2000;
+    /// Interpolation that follows the operator (black-box multigrid) rather
+    /// than multilinear interpolation; see LevelMatrices.
+    bool operator_dependent_interpolation = true;
   };
 
   /**
@@ -111,6 +114,7 @@ namespace scalebridge::rve
     estimate_max_eigenvalue(unsigned int level) const;
 
     const VoxelHierarchy                              *hierarchy;
+    const LevelMatrices                               *matrices;
     unsigned int                                       n_comp;
     MultigridSettings                                  settings;
     std::vector<std::unique_ptr<LevelOperator<float>>> operators;

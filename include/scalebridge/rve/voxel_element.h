@@ -142,6 +142,18 @@ namespace scalebridge::rve
                        unsigned int  child,
                        const double *child_matrix,
                        double       *coarse_matrix);
+
+  /**
+   * The same with general interpolation weights: @p weights[(v * 2^dim + V)
+   * * n_components + c] is the weight of coarse corner V in child corner v
+   * for component c (components are interpolated separately).
+   */
+  void
+  add_galerkin_product(unsigned int  dim,
+                       unsigned int  n_components,
+                       const double *weights,
+                       const double *child_matrix,
+                       double       *coarse_matrix);
 } // namespace scalebridge::rve
 
 #endif
