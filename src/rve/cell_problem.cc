@@ -181,39 +181,72 @@ namespace scalebridge::rve
     result_.iterations     = cg.iterations;
     result_.converged      = cg.converged;
     result_.n_stagnated    = cg.stagnated;
-    x.data.update_ghost_values();
+    // Energies <sigma : eps> = (1/|Y|) sum_cells u_e^T K u_e without a cell
+    // loop: with u = E x + u~ and b = -A(E x) this is a(E x, E x) - 2 (b, u~)
+    // + (u~, A u~); with tractions it is (u, A u).
+    MultiVector<double> Ax;
+    Ax.reinit_like(x);
+    fine_operator->vmult(Ax, x);
+    const std::vector<double> xAx = x.dot(Ax);
+    const std::vector<double> bx  = rhs.dot(x);
+    const double              vol = fine.geometry.volume();
+    result_.energy.assign(k, 0.);
+    for (unsigned j = 0; j < k; ++j)
+      result_.energy[j]
+        = (bc->strain_driven() ? scales.affine_energy[j] - 2 * bx[j] + xAx[j]
+                               : xAx[j])
+          / vol;
 
-    // Volume averages over the active cells (inactive cells carry nothing).
-    std::vector<double>    sums(k * (ns + 1), 0.);
-    dealii::Vector<double> u(nd), Ku(nd), strain(ns), stress(ns);
-    const auto            &G = element->strain_integral();
+    // Volume-average stress: per phase, sum the cell values, then apply
+    // D_p int B once (inactive cells carry nothing).
+    x.data.update_ghost_values();
+    const unsigned int               nv = fine.geometry.vertices_per_cell();
+    std::vector<std::vector<double>> sum_u(laws.size(),
+                                           std::vector<double>(k * nd, 0.));
+    std::vector<double>              count(laws.size(), 0.);
     for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
       {
         const std::size_t cell = fine.owned_cells[c];
         if (!domain_->active(cell))
           continue;
         const unsigned p = (*cell_phase)[cell];
+        count[p] += 1;
+        double *su = sum_u[p].data();
+        for (unsigned v = 0; v < nv; ++v)
+          {
+            const double *xv
+              = x.data.begin()
+                + std::size_t(fine.cell_nodes[c * nv + v]) * n_comp * k;
+            for (unsigned comp = 0; comp < n_comp; ++comp)
+              for (unsigned j = 0; j < k; ++j)
+                su[j * nd + v * n_comp + comp] += xv[comp * k + j];
+          }
+      }
+    std::vector<double>    sums(k * ns, 0.);
+    dealii::Vector<double> u(nd), strain(ns), stress(ns);
+    const auto            &G = element->strain_integral();
+    for (unsigned p = 0; p < laws.size(); ++p)
+      {
+        if (count[p] == 0)
+          continue;
         for (unsigned j = 0; j < k; ++j)
           {
-            cell_values(c, j, u);
-            phase_K[p].vmult(Ku, u);
-            sums[j * (ns + 1) + ns] += u * Ku;
+            for (unsigned i = 0; i < nd; ++i)
+              u[i] = sum_u[p][j * nd + i];
+            if (bc->strain_driven())
+              for (unsigned m = 0; m < loads.m(); ++m)
+                u.add(count[p] * loads(m, j), affine[m]);
             G.vmult(strain, u);
             laws[p].vmult(stress, strain);
             for (unsigned m = 0; m < ns; ++m)
-              sums[j * (ns + 1) + m] += stress[m];
+              sums[j * ns + m] += stress[m];
           }
       }
     dealii::Utilities::MPI::sum(sums, comm, sums);
-    const double vol = fine.geometry.volume();
     result_.macro_stress.reinit(ns, k);
-    result_.energy.assign(k, 0.);
     for (unsigned j = 0; j < k; ++j)
-      {
-        for (unsigned m = 0; m < ns; ++m)
-          result_.macro_stress(m, j) = sums[j * (ns + 1) + m] / vol;
-        result_.energy[j] = sums[j * (ns + 1) + ns] / vol;
-      }
+      for (unsigned m = 0; m < ns; ++m)
+        result_.macro_stress(m, j) = sums[j * ns + m] / vol;
     result_.macro_strain = bc->macro_strains(context, loads, x);
 
     // C = <sigma> (Q^T <eps>)^-1 Q^T: the strain-driven case has Q = <eps>

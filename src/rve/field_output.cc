@@ -173,6 +173,11 @@ namespace scalebridge::rve
           }
       }
 
+    // Fast zlib: with the default level compression costs more than the
+    // cell problems on large grids.
+    dealii::DataOutBase::VtkFlags flags;
+    flags.compression_level = dealii::DataOutBase::VtkFlags::best_speed;
+    data_out.set_flags(flags);
     data_out.build_patches();
     const std::string piece = basename + "_" + std::to_string(rank) + ".vtu";
     io::write_atomically(directory / piece,

@@ -215,6 +215,61 @@ namespace scalebridge::rve
         // class uses the weights of the previous one.
         std::vector<int>         index(g.n_total_nodes(), -1);
         std::vector<NodeWeights> weights;
+        // canonical[n] = p: the weights of n are those of a node of its
+        // parity inside phase p (all cells its weights depend on are p)
+        std::vector<int>         canonical(g.n_total_nodes(), -1);
+        std::vector<NodeWeights> cache(8 * n_ph);
+        // The phase of all cells around x, if it is one phase, and if the
+        // neighbours the weights of x are built from are canonical for it.
+        auto uniform_phase = [&](const unsigned     level,
+                                 const Coordinates &x,
+                                 const unsigned     m,
+                                 const std::vector<int> &,
+                                 const std::vector<int> &canon) -> int {
+          int phase = -1;
+          for (unsigned s = 0; s < nv; ++s)
+            {
+              int o[3] = {-int(s & 1), -int((s >> 1) & 1), -int(s >> 2)};
+              if (dim == 2)
+                o[2] = 0;
+              Coordinates y;
+              if (!shift(g, x, o, y))
+                return -1;
+              for (unsigned d = 0; d < dim; ++d)
+                if (y[d] >= g.n_cells[d])
+                  return -1;
+              const int k = kind[level][g.cell_index(y[0], y[1], y[2])];
+              if (k < 0 || k >= int(n_ph) || (phase >= 0 && k != phase))
+                return -1;
+              phase = k;
+            }
+          if (m <= 1)
+            return phase;
+          for (int o2 = -1; o2 <= 1; ++o2)
+            for (int o1 = -1; o1 <= 1; ++o1)
+              for (int o0 = -1; o0 <= 1; ++o0)
+                {
+                  const int o[3] = {o0, o1, o2};
+                  bool      zero = true, valid = true;
+                  unsigned  odd_left = 0;
+                  for (unsigned d = 0; d < 3; ++d)
+                    {
+                      if (o[d] != 0)
+                        zero = false;
+                      if (o[d] != 0 && (d >= dim || x[d] % 2 == 0))
+                        valid = false;
+                      if (d < dim && x[d] % 2 == 1 && o[d] == 0)
+                        ++odd_left;
+                    }
+                  if (zero || !valid || odd_left == 0)
+                    continue;
+                  Coordinates y;
+                  if (!shift(g, x, o, y)
+                      || canon[g.node_index(y[0], y[1], y[2])] != phase)
+                    return -1;
+                }
+          return phase;
+        };
         for (unsigned m = 0; m <= dim; ++m)
           for (std::size_t n = 0; n < g.n_total_nodes(); ++n)
             {
@@ -227,6 +282,25 @@ namespace scalebridge::rve
               if (odd != m)
                 continue;
               NodeWeights nw = geometric_weights(gc, x, n_comp);
+              // Inside a region of one phase the weights only depend on the
+              // phase and on the parity of the node: reuse them.
+              const int      phase = uniform_phase(l, x, m, index, canonical);
+              const unsigned parity
+                = (x[0] % 2) + 2 * (x[1] % 2) + 4 * (dim == 3 ? x[2] % 2 : 0);
+              if (phase >= 0 && m > 0 && operator_dependent)
+                {
+                  auto &cached = cache[phase * 8 + parity];
+                  if (cached.count > 0)
+                    {
+                      for (unsigned t = 0; t < nw.count; ++t)
+                        nw.w[t] = cached.w[t];
+                      nw.geometric = cached.geometric;
+                      canonical[n] = phase;
+                      index[n]     = weights.size();
+                      weights.push_back(nw);
+                      continue;
+                    }
+                }
               if (operator_dependent && m > 0)
                 for (unsigned comp = 0; comp < n_comp; ++comp)
                   {
@@ -341,6 +415,12 @@ namespace scalebridge::rve
                         nw.w[t][comp] = wc[t];
                       }
                   }
+              if (phase >= 0)
+                {
+                  canonical[n] = phase;
+                  if (m > 0)
+                    cache[phase * 8 + parity] = nw;
+                }
               index[n] = weights.size();
               weights.push_back(nw);
             }
