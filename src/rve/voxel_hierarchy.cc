@@ -212,24 +212,6 @@ namespace scalebridge::rve
             level->cell_nodes[i * nv + v]
               = level->local_node(g.cell_vertex(level->owned_cells[i], v));
 
-        // Prolongation rows of this level's owned nodes from level l-1.
-        if (l > 0)
-          {
-            const GridLevel &coarse = *levels[l - 1];
-            level->prolongation_start.push_back(0);
-            for (const auto n : level->owned_nodes)
-              {
-                for_each_parent_node(coarse.geometry,
-                                     g.node_coordinates(n),
-                                     [&](const std::size_t p, const float w) {
-                                       level->prolongation_node.push_back(
-                                         coarse.local_node(p));
-                                       level->prolongation_weight.push_back(w);
-                                     });
-                level->prolongation_start.push_back(
-                  static_cast<unsigned>(level->prolongation_node.size()));
-              }
-          }
         levels.push_back(std::move(level));
       }
   }

@@ -118,9 +118,10 @@ namespace scalebridge::rve_test
              const std::string                     &bc_name,
              const std::vector<FullMatrix<double>> &laws_3d,
              MPI_Comm                               comm = MPI_COMM_WORLD,
-             const rve::SolverSettings &settings = rve::SolverSettings())
+             const rve::SolverSettings &settings = rve::SolverSettings(),
+             const unsigned int         refinements_per_voxel = 0)
   {
-    rve::VoxelMesh<dim> mesh(comm, micro);
+    rve::VoxelMesh<dim> mesh(comm, micro, refinements_per_voxel);
     const auto          bc = rve::create_boundary_condition(bc_name);
     rve::CellProblem    problem(physics,
                              *bc,

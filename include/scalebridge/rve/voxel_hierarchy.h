@@ -22,6 +22,8 @@ namespace scalebridge::rve
    * are grouped by node: entry (node, component, column) sits at
    * local_node * n_components * n_columns + component * n_columns + column,
    * so that several right-hand sides share one ghost exchange and one gather.
+   * The ghost nodes include the coarse nodes that owned nodes of the next
+   * finer level interpolate from (see LevelMatrices::prolongation()).
    */
   class GridLevel
   {
@@ -38,16 +40,6 @@ namespace scalebridge::rve
     std::vector<dealii::types::global_dof_index> global_node;
     /// Owned and ghost nodes (one vector entry per node).
     std::shared_ptr<const dealii::Utilities::MPI::Partitioner> nodes;
-
-    /**
-     * Prolongation from the next coarser level, row by row for the owned
-     * nodes of this level: the local indices (on the coarse level) of the
-     * 1, 2, 4 or 8 coarse nodes a node interpolates from, and the weights.
-     * Empty on the coarsest level.
-     */
-    std::vector<unsigned int> prolongation_start;
-    std::vector<unsigned int> prolongation_node;
-    std::vector<float>        prolongation_weight;
 
     /// Number of locally owned nodes.
     unsigned int
