@@ -45,6 +45,8 @@ JSON keys written:
   shear_modulus_voigt_Pa, shear_modulus_reuss_Pa (and _hill_)
   curves   columns x, mu_eV, thermodynamic_factor (= d ln a / d ln x),
            ocv_V (= -(mu - mu_ref)/e, or the card's OCV table),
+           ocv_equilibrium_V (the same from the common-tangent free
+           energy: the voltage plateau of a phase-separating host),
            chemical_diffusivity_m2_per_s (= D_tr * Theta)
   uncertainty   first-order standard deviations of the scalar results and a
                 Monte Carlo check, when the card has an uncertainty block
@@ -65,7 +67,7 @@ stderr, exit code 2, nothing written.
   double
   parse_number(const std::string &option, const std::string &text)
   {
-    std::size_t end = 0;
+    std::size_t end   = 0;
     double      value = 0;
     try
       {
@@ -191,7 +193,9 @@ main(int argc, char **argv)
               spec.title   = card.name + ": open-circuit voltage";
               spec.x_label = "site fraction x";
               spec.y_label = "OCV [V]";
-              spec.curves  = {{"x", "ocv_V", "U(x)"}};
+              spec.curves
+                = {{"x", "ocv_V", "homogeneous U(x)"},
+                   {"x", "ocv_equilibrium_V", "equilibrium (common tangent)"}};
               if (io::plot_png(png, spec))
                 std::cout << ", " << png.string();
             }

@@ -1,6 +1,7 @@
 #include <scalebridge/atomistic/material_card.h>
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/json_validation.h>
 
@@ -23,14 +24,6 @@ namespace scalebridge::atomistic
     const auto positive     = [](double x) { return x > 0; };
     const auto non_negative = [](double x) { return x >= 0; };
 
-    std::string
-    format(double value)
-    {
-      std::ostringstream out;
-      out.precision(6);
-      out << value;
-      return out.str();
-    }
 
     /// Stiffness from the named constants of a symmetry class, Voigt [input
     /// units]; the keys allowed for that class are returned in @p keys.
@@ -79,7 +72,8 @@ namespace scalebridge::atomistic
                     elastic.fail("C66",
                                  "contradicts hexagonal symmetry: must equal "
                                  "(C11 - C12)/2 = "
-                                   + format(C[5][5]) + " (got " + format(C66)
+                                   + format_number(C[5][5], 6) + " (got "
+                                   + format_number(C66, 6)
                                    + "); omit it or state another symmetry");
                 }
               return C;
@@ -140,7 +134,7 @@ namespace scalebridge::atomistic
           if (relative_asymmetry(C) > 1e-8)
             elastic.fail("matrix",
                          "must be symmetric (C_IJ = C_JI); relative asymmetry "
-                           + format(relative_asymmetry(C)));
+                           + format_number(relative_asymmetry(C), 6));
           const SymmetryClass actual = detect_symmetry(C, symmetry_tolerance);
           if (!has_symmetry(actual, result.symmetry))
             elastic.fail("matrix",
@@ -161,7 +155,7 @@ namespace scalebridge::atomistic
         elastic.fail(elastic.has("matrix") ? "matrix" : "symmetry",
                      "the stiffness is not positive definite (Born stability "
                      "violated: smallest eigenvalue of the Mandel matrix "
-                       + format(lambda_min / unit) + " "
+                       + format_number(lambda_min / unit, 6) + " "
                        + elastic.json().at("units").get<std::string>() + ")");
 
       if (elastic.has("euler_angles_deg"))
@@ -208,7 +202,8 @@ namespace scalebridge::atomistic
       if (eigenvalues[2] < -1e-12 * scale)
         transport.fail(key,
                        "must be positive semi-definite (smallest eigenvalue "
-                         + format(eigenvalues[2]) + " " + units + ")");
+                         + format_number(eigenvalues[2], 6) + " " + units
+                         + ")");
       return unit * sigma;
     }
 

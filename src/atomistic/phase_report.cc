@@ -271,10 +271,14 @@ namespace scalebridge::atomistic
     else
       missing("Butler-Volmer kinetics", "kinetics");
 
-    // Curves versus site fraction.
+    // Curves versus site fraction. With a free-energy model the equilibrium
+    // OCV of the common-tangent construction (the voltage plateau of a
+    // phase-separating host) is given next to the homogeneous one.
     if (phase.has_thermodynamics())
       {
-        json x, mu, theta, ocv, d_chem;
+        const auto equilibrium
+          = card.thermodynamics->model ? phase.particle_free_energy() : nullptr;
+        json x, mu, theta, ocv, ocv_equilibrium, d_chem;
         for (unsigned i = 1; i <= options.curve_points; ++i)
           {
             const double xi = double(i) / (options.curve_points + 1);
@@ -282,6 +286,11 @@ namespace scalebridge::atomistic
             mu.push_back(phase.chemical_potential(xi));
             theta.push_back(phase.thermodynamic_factor(xi));
             ocv.push_back(phase.open_circuit_voltage(xi));
+            if (equilibrium)
+              ocv_equilibrium.push_back(
+                thermo::open_circuit_voltage_from_ion_energy(
+                  equilibrium->chemical_potential(xi, temperature),
+                  card.thermodynamics->reference_potential_eV));
             if (phase.has_diffusion())
               d_chem.push_back(phase.chemical_diffusivity(xi));
           }
@@ -291,6 +300,8 @@ namespace scalebridge::atomistic
                        {"mu_eV", mu},
                        {"thermodynamic_factor", theta},
                        {"ocv_V", ocv},
+                       {"ocv_equilibrium_V",
+                        equilibrium ? ocv_equilibrium : json(nullptr)},
                        {"chemical_diffusivity_m2_per_s",
                         phase.has_diffusion() ? d_chem : json(nullptr)}};
       }
@@ -312,6 +323,7 @@ namespace scalebridge::atomistic
                             "mu_eV",
                             "thermodynamic_factor",
                             "ocv_V",
+                            "ocv_equilibrium_V",
                             "chemical_diffusivity_m2_per_s"})
       if (curves.contains(key) && curves.at(key).is_array())
         names.push_back(key);
@@ -334,8 +346,9 @@ namespace scalebridge::atomistic
     const auto line = [&](const std::string &label) -> std::ostream & {
       return out << "  " << std::left << std::setw(26) << label;
     };
-    out << r.at("material").get<std::string>() << " at "
-        << r.at("temperature_K").get<double>() << " K\n";
+    out << r.at("material").get<std::string>() << " at " << std::setprecision(6)
+        << r.at("temperature_K").get<double>() << std::setprecision(4)
+        << " K\n";
     if (!r.at("tracer_diffusivity_m2_per_s").is_null())
       line("tracer diffusivity")
         << r.at("tracer_diffusivity_m2_per_s").get<double>()
@@ -381,12 +394,17 @@ namespace scalebridge::atomistic
           << c["ocv_V"][9 * c["x"].size() / 10].get<double>() << " V\n";
       }
     if (r.contains("uncertainty"))
-      for (const auto &[key, value] : r["uncertainty"]["results"].items())
-        line("+/- " + key)
-          << value["standard_deviation_first_order"].get<double>()
-          << " (first order), "
-          << value.value("monte_carlo_standard_deviation", nan)
-          << " (Monte Carlo)\n";
+      {
+        out << "  standard deviations (first order / Monte Carlo):\n";
+        for (const auto &[key, value] : r["uncertainty"]["results"].items())
+          {
+            const double first = value["standard_deviation_first_order"];
+            if (first == 0)
+              continue; // not affected by the uncertain parameters
+            out << "    " << std::left << std::setw(36) << key << first << " / "
+                << value.value("monte_carlo_standard_deviation", nan) << "\n";
+          }
+      }
     for (const auto &reason : r.at("not_derived"))
       line("not derived") << reason.get<std::string>() << "\n";
     return out.str();

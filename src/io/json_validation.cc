@@ -1,4 +1,5 @@
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_validation.h>
 
 #include <algorithm>
@@ -18,14 +19,6 @@ namespace scalebridge::io
       return result;
     }
 
-    std::string
-    format(double value)
-    {
-      std::ostringstream out;
-      out.precision(10);
-      out << value;
-      return out.str();
-    }
   } // namespace
 
   JsonObjectReader::JsonObjectReader(const nlohmann::json &object,
@@ -88,7 +81,7 @@ namespace scalebridge::io
     if (!std::isfinite(x) || (allowed && !allowed(x)))
       fail(key,
            "must be " + (allowed_text.empty() ? "finite" : allowed_text)
-             + " (got " + format(x) + ")");
+             + " (got " + format_number(x, 10) + ")");
     return x;
   }
 

@@ -1,4 +1,5 @@
 #include <scalebridge/base/constants.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/kinetics/butler_volmer.h>
 
 #include <cmath>
@@ -11,29 +12,7 @@ namespace scalebridge::kinetics
 {
   namespace
   {
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(17);
-      out << value;
-      return out.str();
-    }
 
-    void
-    require(const bool condition, const std::string &message)
-    {
-      if (!condition)
-        throw std::invalid_argument(message);
-    }
-
-    void
-    check_temperature(const double temperature, const char *where)
-    {
-      require(temperature > 0.0 && std::isfinite(temperature),
-              std::string(where) + ": temperature " + format(temperature)
-                + " K must be positive and finite");
-    }
 
     void
     check_parameters(const ButlerVolmer &bv, const char *where)
@@ -41,14 +20,14 @@ namespace scalebridge::kinetics
       require(bv.exchange_current_density > 0.0
                 && std::isfinite(bv.exchange_current_density),
               std::string(where) + ": exchange current density "
-                + format(bv.exchange_current_density)
+                + format_number(bv.exchange_current_density)
                 + " A/m^2 must be positive and finite");
       require(bv.symmetry_factor > 0.0 && bv.symmetry_factor < 1.0,
               std::string(where) + ": symmetry factor "
-                + format(bv.symmetry_factor) + " must lie in (0,1)");
+                + format_number(bv.symmetry_factor) + " must lie in (0,1)");
       require(bv.electrons > 0.0 && std::isfinite(bv.electrons),
-              std::string(where) + ": electron number " + format(bv.electrons)
-                + " must be positive");
+              std::string(where) + ": electron number "
+                + format_number(bv.electrons) + " must be positive");
     }
 
     /// n F / (R T) [1/V]: the overpotential in units of the thermal voltage.
@@ -177,11 +156,12 @@ namespace scalebridge::kinetics
   {
     check_temperature(temperature, "exchange_current_density");
     require(prefactor_A_per_m2 > 0.0 && std::isfinite(prefactor_A_per_m2),
-            "exchange_current_density: prefactor " + format(prefactor_A_per_m2)
+            "exchange_current_density: prefactor "
+              + format_number(prefactor_A_per_m2)
               + " A/m^2 must be positive and finite");
     require(activation_energy_eV >= 0.0 && std::isfinite(activation_energy_eV),
             "exchange_current_density: activation energy "
-              + format(activation_energy_eV) + " eV must be >= 0");
+              + format_number(activation_energy_eV) + " eV must be >= 0");
     return prefactor_A_per_m2
            * std::exp(-activation_energy_eV
                       / (constants::boltzmann_eV * temperature));

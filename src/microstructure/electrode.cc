@@ -1,3 +1,4 @@
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/microstructure/electrode.h>
 
 #include <algorithm>
@@ -11,14 +12,6 @@ namespace scalebridge::microstructure
 {
   namespace
   {
-    std::string
-    format(double x)
-    {
-      std::ostringstream s;
-      s.precision(6);
-      s << x;
-      return s.str();
-    }
 
     void
     check_options(unsigned int dimension, const ElectrodeOptions &o)
@@ -35,12 +28,12 @@ namespace scalebridge::microstructure
           "Phase fractions",
           "the electrode needs active in (0,1), carbon-binder in [0,1) and a "
           "positive pore fraction 1 - active - binder; got active "
-            + format(o.active_fraction) + ", carbon-binder "
-            + format(o.binder_fraction));
+            + format_number(o.active_fraction, 6) + ", carbon-binder "
+            + format_number(o.binder_fraction, 6));
       if (!(o.particle_overlap >= 0. && o.particle_overlap < 1.))
         internal::generator_error("Particle overlap",
                                   "must lie in [0,1), got "
-                                    + format(o.particle_overlap));
+                                    + format_number(o.particle_overlap, 6));
       if (o.active_phase == o.binder_phase || o.active_phase == o.pore_phase
           || o.binder_phase == o.pore_phase)
         throw InputError(generator_error_source,
@@ -94,9 +87,9 @@ namespace scalebridge::microstructure
         if (!found)
           internal::generator_error(
             "Phase fractions",
-            "the active fraction " + format(options.active_fraction)
+            "the active fraction " + format_number(options.active_fraction, 6)
               + " cannot be reached: no free place for another particle at "
-              + format(double(active) / double(total))
+              + format_number(double(active) / double(total), 6)
               + "; increase the particle overlap or lower the fraction");
         added.clear();
         internal::for_each_voxel_in_sphere(m, sphere, [&](std::size_t v) {
@@ -171,10 +164,11 @@ namespace scalebridge::microstructure
         if (candidates.size() < n_binder)
           internal::generator_error(
             "Phase fractions",
-            "the carbon-binder fraction " + format(options.binder_fraction)
+            "the carbon-binder fraction "
+              + format_number(options.binder_fraction, 6)
               + " exceeds the pore space within two particle radii of the "
                 "particles ("
-              + format(double(candidates.size()) / double(total))
+              + format_number(double(candidates.size()) / double(total), 6)
               + "); lower it or raise the active fraction");
         std::nth_element(candidates.begin(),
                          candidates.begin() + (n_binder - 1),

@@ -1,4 +1,5 @@
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/microstructure/generators.h>
 
 #include <algorithm>
@@ -168,14 +169,6 @@ namespace scalebridge::microstructure
 
   namespace
   {
-    std::string
-    format(double x)
-    {
-      std::ostringstream s;
-      s.precision(6);
-      s << x;
-      return s.str();
-    }
 
     void
     check_dimension(unsigned int dimension)
@@ -209,13 +202,13 @@ namespace scalebridge::microstructure
         if (!(f > 0. && f < 1.))
           internal::generator_error("Phase fractions",
                                     "every fraction must lie in (0,1), got "
-                                      + format(f));
+                                      + format_number(f, 6));
         sum += f;
       }
     if (std::abs(sum - 1.) > 1e-6)
       internal::generator_error("Phase fractions",
                                 "the fractions must sum to 1, got "
-                                  + format(sum));
+                                  + format_number(sum, 6));
 
     Microstructure     result(dimension, n_voxels, size, 0);
     const unsigned int n_layers = result.n_voxels()[normal];
@@ -234,8 +227,8 @@ namespace scalebridge::microstructure
         internal::generator_error(
           "Phase fractions",
           "phase " + std::to_string(p) + " (fraction "
-            + format(phase_fractions[p]) + ") gets no voxel layer with "
-            + std::to_string(n_layers)
+            + format_number(phase_fractions[p], 6)
+            + ") gets no voxel layer with " + std::to_string(n_layers)
             + " voxels across the layers; use more voxels");
 
     const std::array<unsigned, 3> &n = result.n_voxels();
@@ -274,7 +267,7 @@ namespace scalebridge::microstructure
     if (!(volume_fraction > 0. && volume_fraction < 1.))
       internal::generator_error("Volume fraction",
                                 "must lie in (0,1), got "
-                                  + format(volume_fraction));
+                                  + format_number(volume_fraction, 6));
     Microstructure result(dimension, n_voxels, size, matrix);
     const double   r
       = radius_for_volume_fraction(dimension, size, volume_fraction);
@@ -286,9 +279,9 @@ namespace scalebridge::microstructure
         internal::generator_error(
           "Volume fraction",
           "a centred " + std::string(dimension == 3 ? "sphere" : "disc")
-            + " of volume fraction " + format(volume_fraction)
-            + " does not fit into the cell; at most " + format(touching)
-            + " (touching the faces) is allowed");
+            + " of volume fraction " + format_number(volume_fraction, 6)
+            + " does not fit into the cell; at most "
+            + format_number(touching, 6) + " (touching the faces) is allowed");
       }
     Sphere sphere;
     sphere.radius = r;
@@ -337,21 +330,22 @@ namespace scalebridge::microstructure
     const double f = options.volume_fraction;
     if (!(f > 0. && f < 1.))
       internal::generator_error("Volume fraction",
-                                "must lie in (0,1), got " + format(f));
+                                "must lie in (0,1), got "
+                                  + format_number(f, 6));
     if (!(options.minimum_gap >= 0.))
       internal::generator_error("Minimum gap",
                                 "must be >= 0, got "
-                                  + format(options.minimum_gap));
+                                  + format_number(options.minimum_gap, 6));
     // No arrangement of equal spheres (discs) is denser than these; random
     // sequential addition stops far below, but this fails fast.
     const double densest
       = dimension == 3 ? M_PI / std::sqrt(18.) : M_PI / std::sqrt(12.);
     if (options.distribution == RadiusDistribution::monodisperse && f > densest)
       internal::generator_error("Volume fraction",
-                                format(f)
+                                format_number(f, 6)
                                   + " exceeds the densest packing of equal "
                                   + (dimension == 3 ? "spheres (" : "discs (")
-                                  + format(densest) + ")");
+                                  + format_number(densest, 6) + ")");
 
     const double cell = internal::cell_volume(dimension, size);
     const double largest
@@ -379,10 +373,10 @@ namespace scalebridge::microstructure
       }
     if (todo.empty())
       internal::generator_error("Volume fraction",
-                                format(f)
+                                format_number(f, 6)
                                   + " is less than half the volume of one "
                                     "sphere of radius "
-                                  + format(options.radius)
+                                  + format_number(options.radius, 6)
                                   + "; reduce the radius");
     // Largest first: small spheres still find room in the gaps of big ones.
     std::stable_sort(todo.begin(),
@@ -410,13 +404,13 @@ namespace scalebridge::microstructure
         if (!done)
           internal::generator_error(
             "Volume fraction",
-            "random sequential addition cannot reach " + format(f) + ": sphere "
-              + std::to_string(s + 1) + " of " + std::to_string(todo.size())
-              + " found no free place in "
+            "random sequential addition cannot reach " + format_number(f, 6)
+              + ": sphere " + std::to_string(s + 1) + " of "
+              + std::to_string(todo.size()) + " found no free place in "
               + std::to_string(options.max_attempts_per_sphere)
               + " attempts at fraction "
-              + format(
-                geometric_volume_fraction(dimension, size, placed.spheres()))
+              + format_number(
+                geometric_volume_fraction(dimension, size, placed.spheres()), 6)
               + " (equal "
               + (dimension == 3 ? "spheres jam near 0.38"
                                 : "discs jam near 0.55")

@@ -1,4 +1,5 @@
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/microstructure/electrode.h>
 #include <scalebridge/microstructure/generators.h>
 #include <scalebridge/microstructure/image_io.h>
@@ -17,14 +18,6 @@ namespace scalebridge::microstructure
   {
     const std::string subsection = "Microstructure/";
 
-    std::string
-    format(double x)
-    {
-      std::ostringstream s;
-      s.precision(6);
-      s << x;
-      return s.str();
-    }
 
     std::string
     join(const std::vector<std::string> &words, const std::string &separator)
@@ -267,7 +260,7 @@ namespace scalebridge::microstructure
              + "'; allowed: " + join(names, ", "));
     if (!(volume_fraction > 0. && volume_fraction < 1.))
       fail("Volume fraction",
-           "must lie in (0,1), got " + format(volume_fraction));
+           "must lie in (0,1), got " + format_number(volume_fraction, 6));
     if (voxels_per_side < 1)
       fail("Voxels per side", "must be >= 1");
     for (const unsigned n : voxels_per_direction)
@@ -276,13 +269,13 @@ namespace scalebridge::microstructure
     for (const double l : physical_size)
       if (!(l > 0.))
         fail("Physical size",
-             "every edge length must be > 0, got " + format(l));
+             "every edge length must be > 0, got " + format_number(l, 6));
     if (laminate_normal != "x" && laminate_normal != "y"
         && laminate_normal != "z")
       fail("Laminate normal",
            "must be x, y or z, got '" + laminate_normal + "'");
     if (!(radius > 0.))
-      fail("Radius", "must be > 0, got " + format(radius));
+      fail("Radius", "must be > 0, got " + format_number(radius, 6));
     if (radius_distribution != "monodisperse" && radius_distribution != "normal"
         && radius_distribution != "lognormal")
       fail("Radius distribution",
@@ -294,7 +287,7 @@ namespace scalebridge::microstructure
       fail("Minimum gap", "must be >= 0");
     if (!(particle_overlap >= 0. && particle_overlap < 1.))
       fail("Particle overlap",
-           "must lie in [0,1), got " + format(particle_overlap));
+           "must lie in [0,1), got " + format_number(particle_overlap, 6));
 
     double sum = 0.;
     for (const double f : phase_fractions)
@@ -308,10 +301,11 @@ namespace scalebridge::microstructure
         for (const double f : phase_fractions)
           if (!(f > 0. && f < 1.))
             fail("Phase fractions",
-                 "every laminate fraction must lie in (0,1), got " + format(f));
+                 "every laminate fraction must lie in (0,1), got "
+                   + format_number(f, 6));
         if (std::abs(sum - 1.) > 1e-6)
           fail("Phase fractions",
-               "the fractions must sum to 1, got " + format(sum));
+               "the fractions must sum to 1, got " + format_number(sum, 6));
       }
     if (generator == "electrode")
       {
@@ -329,7 +323,7 @@ namespace scalebridge::microstructure
             "active and pore fractions must lie in (0,1) and carbon-binder in [0,1)");
         if (std::abs(sum - 1.) > 1e-6)
           fail("Phase fractions",
-               "the fractions must sum to 1, got " + format(sum));
+               "the fractions must sum to 1, got " + format_number(sum, 6));
       }
     if ((generator == "raw file" || generator == "vtk file") && file.empty())
       fail("File", "must name an image for Generator = " + generator);

@@ -1,3 +1,4 @@
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/thermo/free_energy.h>
 
 #include <algorithm>
@@ -9,14 +10,6 @@ namespace scalebridge::thermo
 {
   namespace
   {
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(17);
-      out << value;
-      return out.str();
-    }
 
     /// Inside a gap the model is not evaluated, so x is checked here.
     void
@@ -24,7 +17,7 @@ namespace scalebridge::thermo
     {
       if (!(x > 0.0 && x < 1.0))
         throw std::invalid_argument("ConvexifiedFreeEnergy: site fraction x = "
-                                    + format(x)
+                                    + format_number(x)
                                     + " must lie strictly inside (0,1)");
     }
   } // namespace
@@ -36,7 +29,7 @@ namespace scalebridge::thermo
   {
     if (!(T > 0.0) || !std::isfinite(T))
       throw std::invalid_argument("ConvexifiedFreeEnergy: temperature "
-                                  + format(T)
+                                  + format_number(T)
                                   + " K must be positive and finite");
     for (const auto &[x_low, x_high] : common_tangents(base, T))
       {
@@ -64,8 +57,8 @@ namespace scalebridge::thermo
     // (e.g. 25 + 273.15); anything else would need another convexification.
     if (!(std::abs(T - temperature) <= 1e-12 * temperature))
       throw std::invalid_argument("ConvexifiedFreeEnergy: built for T = "
-                                  + format(temperature)
-                                  + " K, evaluated at T = " + format(T)
+                                  + format_number(temperature)
+                                  + " K, evaluated at T = " + format_number(T)
                                   + " K; construct one per temperature");
   }
 

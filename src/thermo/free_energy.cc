@@ -1,4 +1,5 @@
 #include <scalebridge/base/constants.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/thermo/free_energy.h>
 
 #include <cmath>
@@ -11,14 +12,6 @@ namespace scalebridge::thermo
   {
     /// Full-precision text of a number for error messages (std::to_string
     /// would print 1e-20 as 0.000000).
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(17);
-      out << value;
-      return out.str();
-    }
 
     /// Site fractions must lie strictly inside (0,1): the ideal entropy and
     /// its derivatives are singular at the end members.
@@ -27,18 +20,10 @@ namespace scalebridge::thermo
     {
       if (!(x > 0.0 && x < 1.0))
         throw std::invalid_argument(std::string(where)
-                                    + ": site fraction x = " + format(x)
+                                    + ": site fraction x = " + format_number(x)
                                     + " must lie strictly inside (0,1)");
     }
 
-    void
-    check_temperature(const double temperature, const char *where)
-    {
-      if (!(temperature > 0.0) || !std::isfinite(temperature))
-        throw std::invalid_argument(std::string(where) + ": temperature "
-                                    + format(temperature)
-                                    + " K must be positive and finite");
-    }
 
     void
     check_finite(const double value, const char *what)
@@ -149,7 +134,7 @@ namespace scalebridge::thermo
     check_finite(C_eV, "LandauFreeEnergy: C");
     // Without a positive quartic term the expansion has no stable minimum.
     if (!(A_eV > 0.0) || !std::isfinite(A_eV))
-      throw std::invalid_argument("LandauFreeEnergy: A = " + format(A_eV)
+      throw std::invalid_argument("LandauFreeEnergy: A = " + format_number(A_eV)
                                   + " eV must be positive and finite");
   }
 

@@ -12,6 +12,7 @@
 // root that safeguarded Newton iterations find from any start inside the
 // bracket.
 
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/thermo/free_energy.h>
 
 #include <algorithm>
@@ -32,23 +33,6 @@ namespace scalebridge::thermo
     /// reported as an error rather than silently clamped.
     constexpr double edge = 1e-14;
 
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(17);
-      out << value;
-      return out.str();
-    }
-
-    void
-    check_temperature(const double temperature, const char *where)
-    {
-      if (!(temperature > 0.0) || !std::isfinite(temperature))
-        throw std::invalid_argument(std::string(where) + ": temperature "
-                                    + format(temperature)
-                                    + " K must be positive and finite");
-    }
 
     /// s = ln(x / (1-x)): the branch inversions run in s, where mu of an
     /// ideal-entropy model is nearly linear and x stays inside (0,1).
@@ -402,7 +386,7 @@ namespace scalebridge::thermo
       const auto beyond_edge = [&]() {
         return std::domain_error(
           "common_tangent: a tangent point of the " + model.name()
-          + " model at T = " + format(temperature)
+          + " model at T = " + format_number(temperature)
           + " K lies closer than 1e-14 to x = 0 or 1 (or outside (0,1)); "
             "such a binodal cannot be represented");
       };
@@ -435,7 +419,8 @@ namespace scalebridge::thermo
             }
           throw std::runtime_error(
             "common_tangent: inconsistent stable branches for the "
-            + model.name() + " model at T = " + format(temperature) + " K");
+            + model.name() + " model at T = " + format_number(temperature)
+            + " K");
         }
 
       double     s_a = 0.5 * (branch_a.s_low + branch_a.s_high);
@@ -540,7 +525,7 @@ namespace scalebridge::thermo
       check_temperature(temperature, "common_tangent");
       if (!(tolerance > 0.0) || !std::isfinite(tolerance))
         throw std::invalid_argument("common_tangent: tolerance "
-                                    + format(tolerance)
+                                    + format_number(tolerance)
                                     + " must be positive and finite");
       const Samples s         = sample(model, temperature);
       const auto    intervals = unstable_intervals(model, temperature, s);

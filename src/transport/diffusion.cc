@@ -1,4 +1,5 @@
 #include <scalebridge/base/constants.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/transport/diffusion.h>
 
 #include <cmath>
@@ -10,29 +11,8 @@ namespace scalebridge::transport
 {
   namespace
   {
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(17);
-      out << value;
-      return out.str();
-    }
 
-    void
-    require(const bool condition, const std::string &message)
-    {
-      if (!condition)
-        throw std::invalid_argument(message);
-    }
 
-    void
-    check_temperature(const double temperature, const char *where)
-    {
-      require(temperature > 0.0 && std::isfinite(temperature),
-              std::string(where) + ": temperature " + format(temperature)
-                + " K must be positive and finite");
-    }
   } // namespace
 
   double
@@ -41,16 +21,16 @@ namespace scalebridge::transport
     require(p.attempt_frequency_Hz > 0.0
               && std::isfinite(p.attempt_frequency_Hz),
             "diffusivity_prefactor: attempt frequency "
-              + format(p.attempt_frequency_Hz) + " Hz must be positive");
+              + format_number(p.attempt_frequency_Hz) + " Hz must be positive");
     require(p.jump_distance_m > 0.0 && std::isfinite(p.jump_distance_m),
-            "diffusivity_prefactor: jump distance " + format(p.jump_distance_m)
-              + " m must be positive");
+            "diffusivity_prefactor: jump distance "
+              + format_number(p.jump_distance_m) + " m must be positive");
     require(p.coordination >= 1.0 && std::isfinite(p.coordination),
-            "diffusivity_prefactor: coordination " + format(p.coordination)
-              + " must be >= 1");
+            "diffusivity_prefactor: coordination "
+              + format_number(p.coordination) + " must be >= 1");
     require(p.correlation_factor > 0.0 && p.correlation_factor <= 1.0,
             "diffusivity_prefactor: correlation factor "
-              + format(p.correlation_factor) + " must lie in (0,1]");
+              + format_number(p.correlation_factor) + " must lie in (0,1]");
     return p.coordination * p.correlation_factor * p.jump_distance_m
            * p.jump_distance_m * p.attempt_frequency_Hz / 6.0;
   }
@@ -60,8 +40,8 @@ namespace scalebridge::transport
   {
     check_temperature(temperature, "tracer_diffusivity");
     require(p.barrier_eV >= 0.0 && std::isfinite(p.barrier_eV),
-            "tracer_diffusivity: migration barrier " + format(p.barrier_eV)
-              + " eV must be >= 0");
+            "tracer_diffusivity: migration barrier "
+              + format_number(p.barrier_eV) + " eV must be >= 0");
     return diffusivity_prefactor(p)
            * std::exp(-p.barrier_eV / (constants::boltzmann_eV * temperature));
   }
@@ -72,7 +52,7 @@ namespace scalebridge::transport
   {
     require(tracer_diffusivity >= 0.0 && std::isfinite(tracer_diffusivity),
             "chemical_diffusivity: tracer diffusivity "
-              + format(tracer_diffusivity) + " m^2/s must be >= 0");
+              + format_number(tracer_diffusivity) + " m^2/s must be >= 0");
     // Theta < 0 (inside the spinodal) is passed through: the negative
     // D_chem is the physics of uphill diffusion, not an input error.
     require(std::isfinite(thermodynamic_factor),
@@ -100,7 +80,7 @@ namespace scalebridge::transport
       {
         check_temperature(temperatures[i], "fit_arrhenius");
         require(diffusivities[i] > 0.0 && std::isfinite(diffusivities[i]),
-                "fit_arrhenius: diffusivity " + format(diffusivities[i])
+                "fit_arrhenius: diffusivity " + format_number(diffusivities[i])
                   + " m^2/s at point " + std::to_string(i)
                   + " must be positive and finite");
         u[i] = 1.0 / (constants::boltzmann_eV * temperatures[i]);
@@ -108,8 +88,9 @@ namespace scalebridge::transport
         if (weighted)
           {
             require(log_sigmas[i] > 0.0 && std::isfinite(log_sigmas[i]),
-                    "fit_arrhenius: standard deviation " + format(log_sigmas[i])
-                      + " at point " + std::to_string(i) + " must be positive");
+                    "fit_arrhenius: standard deviation "
+                      + format_number(log_sigmas[i]) + " at point "
+                      + std::to_string(i) + " must be positive");
             w[i] = 1.0 / (log_sigmas[i] * log_sigmas[i]);
           }
       }

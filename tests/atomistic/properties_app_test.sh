@@ -28,7 +28,7 @@ done
 grep -q '"coexistence": \[' "$work/lifepo4.json" \
   || fail "lifepo4: no coexistence reported"
 head -1 "$work/lifepo4.csv" \
-  | grep -q "^x,mu_eV,thermodynamic_factor,ocv_V,chemical_diffusivity_m2_per_s$" \
+  | grep -q "^x,mu_eV,thermodynamic_factor,ocv_V,ocv_equilibrium_V,chemical_diffusivity_m2_per_s$" \
   || fail "lifepo4: curves CSV missing or with other columns"
 
 # expect_error NAME EXPECTED_FRAGMENT ARGS...: exit code 2, one line on

@@ -33,15 +33,16 @@ namespace scalebridge::atomistic
    * "shear_modulus_voigt_Pa", "shear_modulus_reuss_Pa", "curves",
    * "not_derived"; a quantity whose card block is absent is null and the
    * reason is listed in "not_derived". "curves" holds equally long columns
-   * "x", "mu_eV", "thermodynamic_factor", "ocv_V",
+   * "x", "mu_eV", "thermodynamic_factor", "ocv_V", "ocv_equilibrium_V"
+   * (from the common-tangent free energy) and
    * "chemical_diffusivity_m2_per_s" (a column is null if it cannot be
    * derived). With an "uncertainty" block, "uncertainty" holds first-order
    * standard deviations of the scalar results and a seeded Monte Carlo check.
    */
   nlohmann::json
-  phase_report(const MaterialCard         &card,
-               double                      temperature,
-               const PhaseReportOptions   &options = PhaseReportOptions());
+  phase_report(const MaterialCard       &card,
+               double                    temperature,
+               const PhaseReportOptions &options = PhaseReportOptions());
 
   /// The curves of a report as a CSV table (only the derivable columns).
   io::CsvTable

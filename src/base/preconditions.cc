@@ -1,0 +1,32 @@
+#include <scalebridge/base/preconditions.h>
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace scalebridge
+{
+  std::string
+  format_number(const double value, const int significant_digits)
+  {
+    std::ostringstream out;
+    out.precision(significant_digits);
+    out << value;
+    return out.str();
+  }
+
+  void
+  require(const bool condition, const std::string &message)
+  {
+    if (!condition)
+      throw std::invalid_argument(message);
+  }
+
+  void
+  check_temperature(const double temperature, const char *where)
+  {
+    require(temperature > 0.0 && std::isfinite(temperature),
+            std::string(where) + ": temperature " + format_number(temperature)
+              + " K must be positive and finite");
+  }
+} // namespace scalebridge
