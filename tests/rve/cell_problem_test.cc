@@ -435,11 +435,12 @@ TEST(CellProblem, CentredSphereIsCubicAndWithinHashinShtrikman)
       EXPECT_NEAR(Ce(i + 3, i + 3), Ce(3, 3), exact * scale);
       for (unsigned j = 0; j < 3; ++j)
         {
-          if (i != j)
-            EXPECT_NEAR(Ce(i, j), Ce(0, 1), exact * scale);
           EXPECT_NEAR(Ce(i, j + 3), 0., exact * scale);
           if (i != j)
-            EXPECT_NEAR(Ce(i + 3, j + 3), 0., exact * scale);
+            {
+              EXPECT_NEAR(Ce(i, j), Ce(0, 1), exact * scale);
+              EXPECT_NEAR(Ce(i + 3, j + 3), 0., exact * scale);
+            }
         }
     }
   EXPECT_LT(res.asymmetry, exact);
@@ -525,7 +526,9 @@ TEST(CellProblem, CheckerboardConductivityConvergesToGeometricMean)
     {
       EXPECT_GT(value[i], exact_value);
       if (i > 0)
-        EXPECT_LT(value[i] - exact_value, 0.8 * (value[i - 1] - exact_value));
+        {
+          EXPECT_LT(value[i] - exact_value, 0.8 * (value[i - 1] - exact_value));
+        }
     }
   // Orders observed from the values alone agree, and the extrapolation
   // sigma_128 - (sigma_64 - sigma_128) / (2^p - 1) lands on the exact value
