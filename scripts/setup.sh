@@ -15,7 +15,7 @@ packages=(
   libdeal.ii-dev petsc-dev libopenmpi-dev openmpi-bin
   libboost-serialization-dev nlohmann-json3-dev
   libgtest-dev googletest
-  gnuplot-nox
+  gnuplot-nox jq
 )
 
 missing=()

@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <sstream>
-#include <stdexcept>
 
 namespace scalebridge
 {
@@ -16,17 +15,11 @@ namespace scalebridge
   }
 
   void
-  require(const bool condition, const std::string &message)
-  {
-    if (!condition)
-      throw std::invalid_argument(message);
-  }
-
-  void
   check_temperature(const double temperature, const char *where)
   {
-    require(temperature > 0.0 && std::isfinite(temperature),
-            std::string(where) + ": temperature " + format_number(temperature)
-              + " K must be positive and finite");
+    require(temperature > 0.0 && std::isfinite(temperature), [&] {
+      return std::string(where) + ": temperature " + format_number(temperature)
+             + " K must be positive and finite";
+    });
   }
 } // namespace scalebridge

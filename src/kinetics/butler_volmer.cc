@@ -19,15 +19,19 @@ namespace scalebridge::kinetics
     {
       require(bv.exchange_current_density > 0.0
                 && std::isfinite(bv.exchange_current_density),
-              std::string(where) + ": exchange current density "
-                + format_number(bv.exchange_current_density)
-                + " A/m^2 must be positive and finite");
-      require(bv.symmetry_factor > 0.0 && bv.symmetry_factor < 1.0,
-              std::string(where) + ": symmetry factor "
-                + format_number(bv.symmetry_factor) + " must lie in (0,1)");
-      require(bv.electrons > 0.0 && std::isfinite(bv.electrons),
-              std::string(where) + ": electron number "
-                + format_number(bv.electrons) + " must be positive");
+              [&] {
+                return std::string(where) + ": exchange current density "
+                       + format_number(bv.exchange_current_density)
+                       + " A/m^2 must be positive and finite";
+              });
+      require(bv.symmetry_factor > 0.0 && bv.symmetry_factor < 1.0, [&] {
+        return std::string(where) + ": symmetry factor "
+               + format_number(bv.symmetry_factor) + " must lie in (0,1)";
+      });
+      require(bv.electrons > 0.0 && std::isfinite(bv.electrons), [&] {
+        return std::string(where) + ": electron number "
+               + format_number(bv.electrons) + " must be positive";
+      });
     }
 
     /// n F / (R T) [1/V]: the overpotential in units of the thermal voltage.
@@ -64,8 +68,9 @@ namespace scalebridge::kinetics
   {
     check_parameters(*this, "ButlerVolmer::current");
     check_temperature(temperature, "ButlerVolmer::current");
-    require(std::isfinite(eta),
-            "ButlerVolmer::current: overpotential must be finite");
+    require(std::isfinite(eta), [&] {
+      return std::string("ButlerVolmer::current: overpotential must be finite");
+    });
     const double xi = eta * inverse_thermal_voltage(*this, temperature);
     // A cathodic step is an anodic one with alpha and 1 - alpha swapped.
     if (xi >= 0.0)
@@ -81,8 +86,10 @@ namespace scalebridge::kinetics
   {
     check_parameters(*this, "ButlerVolmer::current_derivative");
     check_temperature(temperature, "ButlerVolmer::current_derivative");
-    require(std::isfinite(eta),
-            "ButlerVolmer::current_derivative: overpotential must be finite");
+    require(std::isfinite(eta), [&] {
+      return std::string(
+        "ButlerVolmer::current_derivative: overpotential must be finite");
+    });
     const double f     = inverse_thermal_voltage(*this, temperature);
     const double xi    = eta * f;
     const double alpha = symmetry_factor;
@@ -99,8 +106,10 @@ namespace scalebridge::kinetics
   {
     check_parameters(*this, "ButlerVolmer::overpotential");
     check_temperature(temperature, "ButlerVolmer::overpotential");
-    require(std::isfinite(current_density),
-            "ButlerVolmer::overpotential: current density must be finite");
+    require(std::isfinite(current_density), [&] {
+      return std::string(
+        "ButlerVolmer::overpotential: current density must be finite");
+    });
     if (current_density == 0.0)
       return 0.0;
 
@@ -155,13 +164,16 @@ namespace scalebridge::kinetics
                            const double temperature)
   {
     check_temperature(temperature, "exchange_current_density");
-    require(prefactor_A_per_m2 > 0.0 && std::isfinite(prefactor_A_per_m2),
-            "exchange_current_density: prefactor "
-              + format_number(prefactor_A_per_m2)
-              + " A/m^2 must be positive and finite");
+    require(prefactor_A_per_m2 > 0.0 && std::isfinite(prefactor_A_per_m2), [&] {
+      return "exchange_current_density: prefactor "
+             + format_number(prefactor_A_per_m2)
+             + " A/m^2 must be positive and finite";
+    });
     require(activation_energy_eV >= 0.0 && std::isfinite(activation_energy_eV),
-            "exchange_current_density: activation energy "
-              + format_number(activation_energy_eV) + " eV must be >= 0");
+            [&] {
+              return "exchange_current_density: activation energy "
+                     + format_number(activation_energy_eV) + " eV must be >= 0";
+            });
     return prefactor_A_per_m2
            * std::exp(-activation_energy_eV
                       / (constants::boltzmann_eV * temperature));

@@ -20,17 +20,23 @@ namespace scalebridge::transport
   {
     require(p.attempt_frequency_Hz > 0.0
               && std::isfinite(p.attempt_frequency_Hz),
-            "diffusivity_prefactor: attempt frequency "
-              + format_number(p.attempt_frequency_Hz) + " Hz must be positive");
-    require(p.jump_distance_m > 0.0 && std::isfinite(p.jump_distance_m),
-            "diffusivity_prefactor: jump distance "
-              + format_number(p.jump_distance_m) + " m must be positive");
-    require(p.coordination >= 1.0 && std::isfinite(p.coordination),
-            "diffusivity_prefactor: coordination "
-              + format_number(p.coordination) + " must be >= 1");
-    require(p.correlation_factor > 0.0 && p.correlation_factor <= 1.0,
-            "diffusivity_prefactor: correlation factor "
-              + format_number(p.correlation_factor) + " must lie in (0,1]");
+            [&] {
+              return "diffusivity_prefactor: attempt frequency "
+                     + format_number(p.attempt_frequency_Hz)
+                     + " Hz must be positive";
+            });
+    require(p.jump_distance_m > 0.0 && std::isfinite(p.jump_distance_m), [&] {
+      return "diffusivity_prefactor: jump distance "
+             + format_number(p.jump_distance_m) + " m must be positive";
+    });
+    require(p.coordination >= 1.0 && std::isfinite(p.coordination), [&] {
+      return "diffusivity_prefactor: coordination "
+             + format_number(p.coordination) + " must be >= 1";
+    });
+    require(p.correlation_factor > 0.0 && p.correlation_factor <= 1.0, [&] {
+      return "diffusivity_prefactor: correlation factor "
+             + format_number(p.correlation_factor) + " must lie in (0,1]";
+    });
     return p.coordination * p.correlation_factor * p.jump_distance_m
            * p.jump_distance_m * p.attempt_frequency_Hz / 6.0;
   }
@@ -39,9 +45,10 @@ namespace scalebridge::transport
   tracer_diffusivity(const MigrationParameters &p, const double temperature)
   {
     check_temperature(temperature, "tracer_diffusivity");
-    require(p.barrier_eV >= 0.0 && std::isfinite(p.barrier_eV),
-            "tracer_diffusivity: migration barrier "
-              + format_number(p.barrier_eV) + " eV must be >= 0");
+    require(p.barrier_eV >= 0.0 && std::isfinite(p.barrier_eV), [&] {
+      return "tracer_diffusivity: migration barrier "
+             + format_number(p.barrier_eV) + " eV must be >= 0";
+    });
     return diffusivity_prefactor(p)
            * std::exp(-p.barrier_eV / (constants::boltzmann_eV * temperature));
   }
@@ -51,12 +58,17 @@ namespace scalebridge::transport
                        const double thermodynamic_factor)
   {
     require(tracer_diffusivity >= 0.0 && std::isfinite(tracer_diffusivity),
-            "chemical_diffusivity: tracer diffusivity "
-              + format_number(tracer_diffusivity) + " m^2/s must be >= 0");
+            [&] {
+              return "chemical_diffusivity: tracer diffusivity "
+                     + format_number(tracer_diffusivity)
+                     + " m^2/s must be >= 0";
+            });
     // Theta < 0 (inside the spinodal) is passed through: the negative
     // D_chem is the physics of uphill diffusion, not an input error.
-    require(std::isfinite(thermodynamic_factor),
-            "chemical_diffusivity: thermodynamic factor must be finite");
+    require(std::isfinite(thermodynamic_factor), [&] {
+      return std::string(
+        "chemical_diffusivity: thermodynamic factor must be finite");
+    });
     return tracer_diffusivity * thermodynamic_factor;
   }
 
@@ -66,31 +78,37 @@ namespace scalebridge::transport
                 const std::vector<double> &log_sigmas)
   {
     const size_t n = temperatures.size();
-    require(diffusivities.size() == n,
-            "fit_arrhenius: " + std::to_string(n) + " temperatures but "
-              + std::to_string(diffusivities.size()) + " diffusivities");
+    require(diffusivities.size() == n, [&] {
+      return std::string(
+        "fit_arrhenius: " + std::to_string(n) + " temperatures but "
+        + std::to_string(diffusivities.size()) + " diffusivities");
+    });
     const bool weighted = !log_sigmas.empty();
-    require(!weighted || log_sigmas.size() == n,
-            "fit_arrhenius: " + std::to_string(log_sigmas.size())
-              + " standard deviations for " + std::to_string(n) + " points");
+    require(!weighted || log_sigmas.size() == n, [&] {
+      return std::string("fit_arrhenius: " + std::to_string(log_sigmas.size())
+                         + " standard deviations for " + std::to_string(n)
+                         + " points");
+    });
 
     // Regression ln D = ln D0 - E_m u with u = 1 / kB T [1/eV].
     std::vector<double> u(n), y(n), w(n, 1.0);
     for (size_t i = 0; i < n; ++i)
       {
         check_temperature(temperatures[i], "fit_arrhenius");
-        require(diffusivities[i] > 0.0 && std::isfinite(diffusivities[i]),
-                "fit_arrhenius: diffusivity " + format_number(diffusivities[i])
-                  + " m^2/s at point " + std::to_string(i)
-                  + " must be positive and finite");
+        require(diffusivities[i] > 0.0 && std::isfinite(diffusivities[i]), [&] {
+          return "fit_arrhenius: diffusivity " + format_number(diffusivities[i])
+                 + " m^2/s at point " + std::to_string(i)
+                 + " must be positive and finite";
+        });
         u[i] = 1.0 / (constants::boltzmann_eV * temperatures[i]);
         y[i] = std::log(diffusivities[i]);
         if (weighted)
           {
-            require(log_sigmas[i] > 0.0 && std::isfinite(log_sigmas[i]),
-                    "fit_arrhenius: standard deviation "
-                      + format_number(log_sigmas[i]) + " at point "
-                      + std::to_string(i) + " must be positive");
+            require(log_sigmas[i] > 0.0 && std::isfinite(log_sigmas[i]), [&] {
+              return "fit_arrhenius: standard deviation "
+                     + format_number(log_sigmas[i]) + " at point "
+                     + std::to_string(i) + " must be positive";
+            });
             w[i] = 1.0 / (log_sigmas[i] * log_sigmas[i]);
           }
       }
@@ -114,8 +132,10 @@ namespace scalebridge::transport
       }
     // Distinct temperatures give Suu of order W * (spread of u)^2; equal
     // ones leave only round-off.
-    require(n >= 2 && Suu > 1e-20 * W * u_mean * u_mean,
-            "fit_arrhenius: needs at least two distinct temperatures");
+    require(n >= 2 && Suu > 1e-20 * W * u_mean * u_mean, [&] {
+      return std::string(
+        "fit_arrhenius: needs at least two distinct temperatures");
+    });
 
     ArrheniusFit fit;
     fit.n_points           = static_cast<unsigned int>(n);

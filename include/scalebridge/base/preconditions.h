@@ -1,6 +1,7 @@
 #ifndef scalebridge_base_preconditions_h
 #define scalebridge_base_preconditions_h
 
+#include <stdexcept>
 #include <string>
 
 namespace scalebridge
@@ -12,9 +13,18 @@ namespace scalebridge
   std::string
   format_number(double value, int significant_digits = 17);
 
-  /// Throws std::invalid_argument(@p message) unless @p condition holds.
-  void
-  require(bool condition, const std::string &message);
+  /**
+   * Throws std::invalid_argument(message()) unless @p condition holds. The
+   * message is a callable so that it is composed only on failure: these
+   * checks sit in functions that solvers call millions of times.
+   */
+  template <typename MessageFunction>
+  inline void
+  require(const bool condition, MessageFunction &&message)
+  {
+    if (!condition)
+      throw std::invalid_argument(message());
+  }
 
   /// Throws std::invalid_argument naming @p where unless 0 < T < infinity.
   void

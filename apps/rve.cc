@@ -1,0 +1,81 @@
+// scalebridge-rve: effective stiffness and conductivity tensors of a voxel
+// microstructure from periodic, kubc and tubc cell problems.
+
+#include <deal.II/base/mpi.h>
+
+#include <scalebridge/io/json_file.h>
+#include <scalebridge/io/parameter_app.h>
+#include <scalebridge/rve/homogenization.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+namespace
+{
+  const char *description =
+    R"(Homogenises a periodic voxel microstructure: effective stiffness (6 unit
+strains in 3D, 3 in 2D plane strain) and conductivity (3 or 2 unit gradients)
+from cell problems with periodic, kinematic (kubc) or minimal-kinematic
+traction (tubc) boundary conditions, the Hill-Mandel residual of every load
+case, Voigt and Reuss bounds, and the transport efficiency and tortuosity
+factor of chosen phase groups. Phases without an elastic block carry no load
+and phases that do not conduct are removed from that physics; clusters of
+cells that are not face-connected to a load path are removed too (see
+include/scalebridge/rve/active_domain.h).
+
+Writes <Output/Directory>/effective_tensors.json (and fields_<condition>.pvtu
+with 'Write fields'). Tensors: Mandel inside, Voigt (engineering shear) in
+stiffness_voigt_Pa; 2D results are the in-plane blocks (11, 22, 12).
+Bad input: one line on stderr naming the file and entry, exit code 2, nothing
+written. Run with mpirun for several ranks; results do not depend on their
+number.)";
+
+  /// Swallows the progress lines of ranks other than 0.
+  class NullBuffer : public std::streambuf
+  {
+  protected:
+    int
+    overflow(int c) override
+    {
+      return c;
+    }
+  };
+} // namespace
+
+int
+main(int argc, char **argv)
+{
+  using namespace scalebridge;
+  rve::RveParameters parameters;
+  io::ParameterApp   app;
+  app.name        = "scalebridge-rve";
+  app.description = description;
+  app.declare
+    = [&](dealii::ParameterHandler &prm) { parameters.add_parameters(prm); };
+  app.run = [&](dealii::ParameterHandler &) {
+    const std::string source
+      = io::parse_command_line(std::vector<std::string>(argv + 1, argv + argc))
+          .parameter_file;
+    const bool root
+      = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+    NullBuffer    null_buffer;
+    std::ostream  null_stream(&null_buffer);
+    std::ostream &log = root ? std::cout : null_stream;
+
+    // Everything is read and checked before the first file is written.
+    const rve::RveInput input = rve::prepare_input(parameters, source);
+    log << "scalebridge-rve: " << source << ", " << parameters.dimension
+        << "D, " << input.laws.size() << " phases, "
+        << dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) << " ranks"
+        << std::endl;
+    const nlohmann::json result
+      = rve::run_homogenization(input, MPI_COMM_WORLD, log);
+    const std::filesystem::path file
+      = std::filesystem::path(parameters.directory) / "effective_tensors.json";
+    if (root)
+      io::write_json(file, result);
+    log << "wrote " << file.string() << std::endl;
+  };
+  return io::run_parameter_app(argc, argv, app);
+}

@@ -1,0 +1,189 @@
+#ifndef scalebridge_rve_cell_problem_h
+#define scalebridge_rve_cell_problem_h
+
+#include <deal.II/lac/full_matrix.h>
+
+#include <scalebridge/rve/active_domain.h>
+#include <scalebridge/rve/boundary_condition.h>
+#include <scalebridge/rve/level_matrices.h>
+#include <scalebridge/rve/level_operator.h>
+#include <scalebridge/rve/multi_vector.h>
+#include <scalebridge/rve/multigrid.h>
+#include <scalebridge/rve/null_space.h>
+#include <scalebridge/rve/voxel_element.h>
+#include <scalebridge/rve/voxel_hierarchy.h>
+
+#include <memory>
+#include <vector>
+
+namespace scalebridge::rve
+{
+  /// Linear solver settings of a cell problem.
+  struct SolverSettings
+  {
+    /// Stop a load case when ||r|| <= tolerance ||b||.
+    double            tolerance      = 1e-8;
+    unsigned int      max_iterations = 500;
+    MultigridSettings multigrid;
+  };
+
+  /// The homogenised response of one cell problem.
+  struct CellProblemResult
+  {
+    Physics     physics;
+    std::string boundary_condition;
+    /// Effective tensor in Mandel notation (elasticity) or the effective
+    /// conductivity: <sigma> = C <eps>.
+    dealii::FullMatrix<double> effective;
+    /// Per load case (columns): macro strain and volume-average stress.
+    dealii::FullMatrix<double> macro_strain;
+    dealii::FullMatrix<double> macro_stress;
+    /// Per load case: <sigma : eps> and the Hill-Mandel residual
+    /// |<sigma:eps> - <sigma>:<eps>| / max over load cases |<sigma:eps>|.
+    std::vector<double> energy;
+    std::vector<double> hill_mandel;
+    /// max |C_ij - C_ji| / max |C_ij|.
+    double asymmetry = 0;
+    /// Macro strains that cost no energy (tubc with zero-energy fields).
+    unsigned int n_zero_energy_directions = 0;
+
+    /** @name Solver statistics */
+    ///@{
+    std::vector<unsigned int> iterations;
+    bool                      converged = true;
+    /// Load cases that stopped at the round-off limit (see solve_block_cg).
+    unsigned int n_stagnated          = 0;
+    std::size_t  n_cells              = 0;
+    std::size_t  n_active_cells       = 0;
+    std::size_t  n_removed_cells      = 0;
+    std::size_t  n_dofs               = 0;
+    unsigned int n_levels             = 0;
+    std::size_t  n_coarse_dofs        = 0;
+    unsigned int null_space_dimension = 0;
+    double       setup_time           = 0;
+    double       solve_time           = 0;
+    ///@}
+
+    double
+    max_hill_mandel() const;
+    unsigned int
+    max_iterations() const;
+  };
+
+  /**
+   * One cell problem: one physics, one boundary condition, all its load
+   * cases. The constructor sets up the active domain, the Galerkin level
+   * matrices, the multigrid preconditioner and the null-space projection
+   * once; solve() then runs all load cases through one block CG, reusing
+   * that setup, and post-processes volume averages, the effective tensor and
+   * the Hill-Mandel residuals.
+   *
+   * The structure follows deal.II's step-40 (setup, assemble, solve,
+   * post-process) with the matrix replaced by the voxel operators.
+   */
+  class CellProblem
+  {
+  public:
+    /**
+     * @param laws per phase: its law in the problem's dimension (Mandel
+     *             stiffness or conductivity); an empty matrix, or one that
+     *             is identically zero, means the phase does not take part
+     */
+    CellProblem(Physics                                        physics,
+                const BoundaryCondition                       &bc,
+                const VoxelHierarchy                          &hierarchy,
+                const std::vector<uint8_t>                    &cell_phase,
+                const std::vector<dealii::FullMatrix<double>> &laws,
+                const SolverSettings                          &settings);
+
+    ~CellProblem();
+
+    /// Solves all load cases and post-processes.
+    const CellProblemResult &
+    solve();
+
+    const CellProblemResult &
+    result() const
+    {
+      return result_;
+    }
+
+    const ActiveDomain &
+    domain() const
+    {
+      return *domain_;
+    }
+
+    const BoundaryCondition &
+    boundary_condition() const
+    {
+      return *bc;
+    }
+
+    /// The computed fields on the finest level: the fluctuation (periodic,
+    /// kubc) or the total field (tubc), one column per load case, with
+    /// ghost values of all nodes of owned cells.
+    const MultiVector<double> &
+    solution() const
+    {
+      return x;
+    }
+
+    /// Whether solution() is a fluctuation added to E x.
+    bool
+    solution_is_fluctuation() const
+    {
+      return bc->strain_driven();
+    }
+
+    /// Load case columns (strain or stress space).
+    const dealii::FullMatrix<double> &
+    load_cases() const
+    {
+      return loads;
+    }
+
+    /**
+     * Per owned fine cell (in the order of GridLevel::owned_cells), per load
+     * case, per strain component: the stress (flux) at the cell centre of
+     * the total field; zero for inactive cells. Layout
+     * (cell * k + load case) * n_strains + component.
+     */
+    std::vector<double>
+    cell_stresses() const;
+
+    Physics
+    physics() const
+    {
+      return physics_;
+    }
+
+  private:
+    /// Total nodal values of an active owned cell for load case j.
+    void
+    cell_values(unsigned int            owned_cell,
+                unsigned int            j,
+                dealii::Vector<double> &u) const;
+
+    Physics                                 physics_;
+    const BoundaryCondition                *bc;
+    const VoxelHierarchy                   *hierarchy;
+    const std::vector<uint8_t>             *cell_phase;
+    SolverSettings                          settings;
+    unsigned int                            n_comp;
+    std::unique_ptr<ActiveDomain>           domain_;
+    std::unique_ptr<VoxelElement>           element;
+    std::vector<dealii::FullMatrix<double>> laws;
+    std::unique_ptr<LevelMatrices>          matrices;
+    std::unique_ptr<LevelOperator<double>>  fine_operator;
+    std::unique_ptr<Multigrid>              multigrid;
+    std::unique_ptr<NullSpaceProjection>    projection;
+    ProblemContext                          context;
+    dealii::FullMatrix<double>              loads;
+    std::vector<dealii::Vector<double>>     affine;
+    MultiVector<double>                     x;
+    CellProblemResult                       result_;
+  };
+} // namespace scalebridge::rve
+
+#endif

@@ -1,0 +1,320 @@
+#include <deal.II/base/mpi.h>
+
+#include <scalebridge/rve/block_cg.h>
+#include <scalebridge/rve/cell_problem.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace scalebridge::rve
+{
+  namespace
+  {
+    double
+    now()
+    {
+      return std::chrono::duration<double>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+    }
+  } // namespace
+
+  double
+  CellProblemResult::max_hill_mandel() const
+  {
+    return hill_mandel.empty()
+             ? 0.
+             : *std::max_element(hill_mandel.begin(), hill_mandel.end());
+  }
+
+  unsigned int
+  CellProblemResult::max_iterations() const
+  {
+    return iterations.empty()
+             ? 0
+             : *std::max_element(iterations.begin(), iterations.end());
+  }
+
+  CellProblem::CellProblem(
+    const Physics                                  physics,
+    const BoundaryCondition                       &bc,
+    const VoxelHierarchy                          &hierarchy,
+    const std::vector<uint8_t>                    &cell_phase,
+    const std::vector<dealii::FullMatrix<double>> &phase_laws,
+    const SolverSettings                          &settings)
+    : physics_(physics)
+    , bc(&bc)
+    , hierarchy(&hierarchy)
+    , cell_phase(&cell_phase)
+    , settings(settings)
+  {
+    const double        start = now();
+    const GridLevel    &fine  = hierarchy.finest();
+    const GridGeometry &grid  = fine.geometry;
+    if (grid.periodic != bc.periodic_grid())
+      throw std::logic_error("CellProblem: the hierarchy's periodicity does "
+                             "not match the boundary condition");
+    n_comp = n_components(physics, grid.dim);
+
+    std::vector<bool> participates(phase_laws.size(), false);
+    laws.resize(phase_laws.size());
+    for (unsigned p = 0; p < phase_laws.size(); ++p)
+      if (phase_laws[p].m() > 0 && phase_laws[p].frobenius_norm() > 0)
+        {
+          participates[p] = true;
+          laws[p]         = phase_laws[p];
+        }
+
+    domain_  = std::make_unique<ActiveDomain>(physics,
+                                             grid,
+                                             cell_phase,
+                                             participates,
+                                             bc.anchoring(),
+                                             bc.has_rigid_modes());
+    element  = std::make_unique<VoxelElement>(physics, grid.dim, grid.h);
+    matrices = std::make_unique<LevelMatrices>(
+      physics,
+      hierarchy,
+      *domain_,
+      cell_phase,
+      laws,
+      settings.multigrid.operator_dependent_interpolation);
+
+    std::vector<std::vector<unsigned int>> constrained(hierarchy.n_levels());
+    for (unsigned l = 0; l < hierarchy.n_levels(); ++l)
+      constrained[l] = bc.constrained_unknowns(hierarchy.level(l), n_comp);
+    fine_operator = std::make_unique<LevelOperator<double>>(
+      fine, *matrices, hierarchy.n_levels() - 1, n_comp, constrained.back());
+    multigrid = std::make_unique<Multigrid>(
+      hierarchy, *matrices, n_comp, constrained, settings.multigrid);
+    projection = std::make_unique<NullSpaceProjection>(*domain_, fine, n_comp);
+
+    context.physics        = physics;
+    context.domain         = domain_.get();
+    context.fine           = &fine;
+    context.element        = element.get();
+    context.phase_matrices = nullptr;
+    context.cell_phase     = &cell_phase;
+    loads                  = bc.load_cases(context);
+    for (unsigned m = 0; m < element->n_strains(); ++m)
+      affine.push_back(element->affine_field(m));
+
+    result_.physics              = physics;
+    result_.boundary_condition   = bc.name();
+    result_.n_cells              = grid.n_total_cells();
+    result_.n_active_cells       = domain_->n_active_cells();
+    result_.n_removed_cells      = domain_->n_removed_cells();
+    result_.n_dofs               = grid.n_total_nodes() * n_comp;
+    result_.n_levels             = hierarchy.n_levels();
+    result_.n_coarse_dofs        = multigrid->n_coarse_unknowns();
+    result_.null_space_dimension = projection->dimension();
+    result_.setup_time
+      = dealii::Utilities::MPI::max(now() - start,
+                                    hierarchy.get_communicator());
+  }
+
+  CellProblem::~CellProblem() = default;
+
+  void
+  CellProblem::cell_values(const unsigned int      c,
+                           const unsigned int      j,
+                           dealii::Vector<double> &u) const
+  {
+    const GridLevel   &fine = hierarchy->finest();
+    const unsigned int nv   = fine.geometry.vertices_per_cell();
+    const unsigned int k    = loads.n();
+    u                       = 0;
+    if (bc->strain_driven())
+      for (unsigned m = 0; m < loads.m(); ++m)
+        u.add(loads(m, j), affine[m]);
+    for (unsigned v = 0; v < nv; ++v)
+      for (unsigned comp = 0; comp < n_comp; ++comp)
+        u[v * n_comp + comp] += x.data.local_element(
+          (std::size_t(fine.cell_nodes[c * nv + v]) * n_comp + comp) * k + j);
+  }
+
+  const CellProblemResult &
+  CellProblem::solve()
+  {
+    const double       start = now();
+    const GridLevel   &fine  = hierarchy->finest();
+    const MPI_Comm     comm  = hierarchy->get_communicator();
+    const unsigned int ns    = element->n_strains();
+    const unsigned int k     = loads.n();
+    const unsigned int nd    = element->n_dofs();
+
+    std::vector<dealii::FullMatrix<double>> phase_K(laws.size());
+    for (unsigned p = 0; p < laws.size(); ++p)
+      phase_K[p] = matrices->phase_matrix(p);
+    context.phase_matrices = &phase_K;
+
+    result_.effective.reinit(ns, ns);
+    result_.n_zero_energy_directions = ns - k;
+    if (k == 0)
+      {
+        result_.solve_time = 0;
+        return result_;
+      }
+
+    MultiVector<double> rhs;
+    x.reinit(fine, n_comp, k);
+    rhs.reinit(fine, n_comp, k);
+    // A right-hand side that has cancelled to round-off of the cell loads
+    // (e.g. a laminate stretched along its layers) is solved exactly by
+    // zero; do not chase the round-off.
+    const BoundaryCondition::LoadScales scales
+      = bc->assemble_rhs(context, loads, rhs);
+    std::vector<double> floor = scales.load;
+    for (double &f : floor)
+      f *= 1e-13;
+    const auto project = [this](MultiVector<double> &v) { (*projection)(v); };
+    const BlockCGResult cg = solve_block_cg<double>(*fine_operator,
+                                                    *multigrid,
+                                                    project,
+                                                    x,
+                                                    rhs,
+                                                    settings.tolerance,
+                                                    settings.max_iterations,
+                                                    floor,
+                                                    scales.affine_energy);
+    result_.iterations     = cg.iterations;
+    result_.converged      = cg.converged;
+    result_.n_stagnated    = cg.stagnated;
+    // Energies <sigma : eps> = (1/|Y|) sum_cells u_e^T K u_e without a cell
+    // loop: with u = E x + u~ and b = -A(E x) this is a(E x, E x) - 2 (b, u~)
+    // + (u~, A u~); with tractions it is (u, A u).
+    MultiVector<double> Ax;
+    Ax.reinit_like(x);
+    fine_operator->vmult(Ax, x);
+    const std::vector<double> xAx = x.dot(Ax);
+    const std::vector<double> bx  = rhs.dot(x);
+    const double              vol = fine.geometry.volume();
+    result_.energy.assign(k, 0.);
+    for (unsigned j = 0; j < k; ++j)
+      result_.energy[j]
+        = (bc->strain_driven() ? scales.affine_energy[j] - 2 * bx[j] + xAx[j]
+                               : xAx[j])
+          / vol;
+
+    // Volume-average stress: per phase, sum the cell values, then apply
+    // D_p int B once (inactive cells carry nothing).
+    x.data.update_ghost_values();
+    const unsigned int               nv = fine.geometry.vertices_per_cell();
+    std::vector<std::vector<double>> sum_u(laws.size(),
+                                           std::vector<double>(k * nd, 0.));
+    std::vector<double>              count(laws.size(), 0.);
+    for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
+      {
+        const std::size_t cell = fine.owned_cells[c];
+        if (!domain_->active(cell))
+          continue;
+        const unsigned p = (*cell_phase)[cell];
+        count[p] += 1;
+        double *su = sum_u[p].data();
+        for (unsigned v = 0; v < nv; ++v)
+          {
+            const double *xv
+              = x.data.begin()
+                + std::size_t(fine.cell_nodes[c * nv + v]) * n_comp * k;
+            for (unsigned comp = 0; comp < n_comp; ++comp)
+              for (unsigned j = 0; j < k; ++j)
+                su[j * nd + v * n_comp + comp] += xv[comp * k + j];
+          }
+      }
+    std::vector<double>    sums(k * ns, 0.);
+    dealii::Vector<double> u(nd), strain(ns), stress(ns);
+    const auto            &G = element->strain_integral();
+    for (unsigned p = 0; p < laws.size(); ++p)
+      {
+        if (count[p] == 0)
+          continue;
+        for (unsigned j = 0; j < k; ++j)
+          {
+            for (unsigned i = 0; i < nd; ++i)
+              u[i] = sum_u[p][j * nd + i];
+            if (bc->strain_driven())
+              for (unsigned m = 0; m < loads.m(); ++m)
+                u.add(count[p] * loads(m, j), affine[m]);
+            G.vmult(strain, u);
+            laws[p].vmult(stress, strain);
+            for (unsigned m = 0; m < ns; ++m)
+              sums[j * ns + m] += stress[m];
+          }
+      }
+    dealii::Utilities::MPI::sum(sums, comm, sums);
+    result_.macro_stress.reinit(ns, k);
+    for (unsigned j = 0; j < k; ++j)
+      for (unsigned m = 0; m < ns; ++m)
+        result_.macro_stress(m, j) = sums[j * ns + m] / vol;
+    result_.macro_strain = bc->macro_strains(context, loads, x);
+
+    // C = <sigma> (Q^T <eps>)^-1 Q^T: the strain-driven case has Q = <eps>
+    // = I; the stress-driven one inverts the compliance on the admissible
+    // stresses Q.
+    dealii::FullMatrix<double> A(k, k), Ainv(k, k), SA(ns, k);
+    loads.Tmmult(A, result_.macro_strain);
+    Ainv.invert(A);
+    result_.macro_stress.mmult(SA, Ainv);
+    SA.mTmult(result_.effective, loads);
+
+    // Hill-Mandel residual relative to the largest energy of the load
+    // cases, so that a load case that costs (almost) no energy, such as a
+    // stretch across a void layer, does not divide round-off by zero.
+    double energy_scale = 0;
+    for (const double e : result_.energy)
+      energy_scale = std::max(energy_scale, std::abs(e));
+    result_.hill_mandel.assign(k, 0.);
+    for (unsigned j = 0; j < k; ++j)
+      {
+        double product = 0;
+        for (unsigned m = 0; m < ns; ++m)
+          product += result_.macro_stress(m, j) * result_.macro_strain(m, j);
+        result_.hill_mandel[j]
+          = energy_scale > 0
+              ? std::abs(result_.energy[j] - product) / energy_scale
+              : 0.;
+      }
+    double max_entry = 0, max_diff = 0;
+    for (unsigned a = 0; a < ns; ++a)
+      for (unsigned b = 0; b < ns; ++b)
+        {
+          max_entry = std::max(max_entry, std::abs(result_.effective(a, b)));
+          max_diff  = std::max(max_diff,
+                              std::abs(result_.effective(a, b)
+                                       - result_.effective(b, a)));
+        }
+    result_.asymmetry  = max_entry > 0 ? max_diff / max_entry : 0.;
+    result_.solve_time = dealii::Utilities::MPI::max(now() - start, comm);
+    return result_;
+  }
+
+  std::vector<double>
+  CellProblem::cell_stresses() const
+  {
+    const GridLevel    &fine = hierarchy->finest();
+    const unsigned int  ns   = element->n_strains();
+    const unsigned int  k    = loads.n();
+    const unsigned int  nd   = element->n_dofs();
+    std::vector<double> out(fine.owned_cells.size() * k * ns, 0.);
+    if (k == 0 || x.n_columns() != k)
+      return out;
+    dealii::Vector<double> u(nd), strain(ns), stress(ns);
+    for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
+      {
+        const std::size_t cell = fine.owned_cells[c];
+        if (!domain_->active(cell))
+          continue;
+        const unsigned p = (*cell_phase)[cell];
+        for (unsigned j = 0; j < k; ++j)
+          {
+            cell_values(c, j, u);
+            element->centre_strain().vmult(strain, u);
+            laws[p].vmult(stress, strain);
+            for (unsigned m = 0; m < ns; ++m)
+              out[(std::size_t(c) * k + j) * ns + m] = stress[m];
+          }
+      }
+    return out;
+  }
+} // namespace scalebridge::rve

@@ -1,0 +1,431 @@
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/utilities.h>
+
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/microstructure/connectivity.h>
+#include <scalebridge/microstructure/report.h>
+#include <scalebridge/rve/field_output.h>
+#include <scalebridge/rve/homogenization.h>
+#include <scalebridge/rve/voxel_mesh.h>
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <memory>
+#include <sstream>
+
+namespace scalebridge::rve
+{
+  namespace
+  {
+    double
+    now()
+    {
+      return std::chrono::duration<double>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+    }
+
+    nlohmann::json
+    to_json(const dealii::FullMatrix<double> &M)
+    {
+      nlohmann::json rows = nlohmann::json::array();
+      for (unsigned i = 0; i < M.m(); ++i)
+        {
+          nlohmann::json row = nlohmann::json::array();
+          for (unsigned j = 0; j < M.n(); ++j)
+            row.push_back(M(i, j));
+          rows.push_back(row);
+        }
+      return rows;
+    }
+
+    std::string
+    direction_name(const unsigned d)
+    {
+      return std::string(1, "xyz"[d]);
+    }
+
+    std::string
+    phases_text(const std::vector<microstructure::PhaseId> &phases)
+    {
+      std::string s;
+      for (const auto p : phases)
+        s += (s.empty() ? "" : ", ") + std::to_string(p);
+      return s;
+    }
+
+    std::string
+    format(const double value, const int precision = 3)
+    {
+      std::ostringstream s;
+      s << std::setprecision(precision) << value;
+      return s.str();
+    }
+
+    /// Percolation of a group under a boundary condition: wrapping for
+    /// periodic cells, face-to-face spanning otherwise.
+    std::array<bool, 3>
+    percolates(const microstructure::Microstructure       &micro,
+               const std::vector<microstructure::PhaseId> &phases,
+               const std::string                          &bc)
+    {
+      const auto p = microstructure::percolation(micro, phases);
+      return bc == "periodic" ? p.wraps : p.spans;
+    }
+
+    /// One solved cell problem and how it is reported.
+    struct Solved
+    {
+      std::string                  label;
+      std::unique_ptr<CellProblem> problem;
+    };
+
+    nlohmann::json
+    solver_json(const CellProblemResult &r)
+    {
+      nlohmann::json j;
+      j["dofs"]                      = r.n_dofs;
+      j["cells"]                     = r.n_cells;
+      j["active_cells"]              = r.n_active_cells;
+      j["removed_cells"]             = r.n_removed_cells;
+      j["levels"]                    = r.n_levels;
+      j["coarse_dofs"]               = r.n_coarse_dofs;
+      j["null_space_dimension"]      = r.null_space_dimension;
+      j["zero_energy_directions"]    = r.n_zero_energy_directions;
+      j["iterations_per_load_case"]  = r.iterations;
+      j["stopped_at_round_off"]      = r.n_stagnated;
+      j["hill_mandel_per_load_case"] = r.hill_mandel;
+      j["relative_asymmetry"]        = r.asymmetry;
+      j["setup_time_s"]              = r.setup_time;
+      j["solve_time_s"]              = r.solve_time;
+      return j;
+    }
+
+    template <int dim>
+    nlohmann::json
+    solve_condition(const RveInput       &input,
+                    const VoxelMesh<dim> &mesh,
+                    const std::string    &bc_name,
+                    const nlohmann::json &shared,
+                    std::ostream         &log)
+    {
+      const double         start = now();
+      const RveParameters &prm   = input.parameters;
+      const auto           bc    = create_boundary_condition(bc_name);
+      const auto          &h     = mesh.hierarchy(bc->periodic_grid());
+      const auto           fractions
+        = input.microstructure.volume_fractions(input.laws.size());
+
+      auto report = [&](const std::string &label, const CellProblemResult &r) {
+        log << "[" << bc_name << "] " << label << ": " << r.n_dofs << " dofs, "
+            << r.n_active_cells << " of " << r.n_cells << " cells active";
+        if (r.n_removed_cells > 0)
+          log << " (" << r.n_removed_cells << " removed: not connected to a "
+              << "load path)";
+        log << ", " << r.n_levels << " levels, " << r.iterations.size()
+            << " load cases, " << r.max_iterations()
+            << " iterations, Hill-Mandel " << format(r.max_hill_mandel(), 2);
+        if (r.n_stagnated > 0)
+          log << ", " << r.n_stagnated
+              << " load cases stopped at the round-off limit";
+        if (r.n_zero_energy_directions > 0)
+          log << ", " << r.n_zero_energy_directions
+              << " macro strains cost no energy";
+        if (!prm.deterministic)
+          log << " [setup " << format(r.setup_time) << " s, solve "
+              << format(r.solve_time) << " s]";
+        log << std::endl;
+        if (!r.converged)
+          throw std::runtime_error(
+            bc_name + " " + label + ": CG did not reach the tolerance in "
+            + std::to_string(prm.max_iterations) + " iterations");
+      };
+
+      const SolverSettings settings = prm.solver_settings();
+      std::vector<Solved>  solved;
+      auto                 solve = [&](const std::string                             &label,
+                       const Physics                                  physics,
+                       const std::vector<dealii::FullMatrix<double>> &laws) {
+        log << "[" << bc_name << "] " << label << ": setting up" << std::endl;
+        auto problem = std::make_unique<CellProblem>(
+          physics, *bc, h, mesh.cell_phase(), laws, settings);
+        report(label, problem->solve());
+        solved.push_back({label, std::move(problem)});
+        return solved.back().problem.get();
+      };
+
+      nlohmann::json block        = shared;
+      block["boundary_condition"] = bc_name;
+      double         hill_mandel  = 0;
+      nlohmann::json dofs, iterations, solver;
+
+      if (prm.elasticity)
+        {
+          const auto *p                = solve("elasticity",
+                                Physics::elasticity,
+                                input.laws.laws(Physics::elasticity, dim));
+          const auto &r                = p->result();
+          block["stiffness_mandel_Pa"] = to_json(r.effective);
+          block["stiffness_voigt_Pa"]
+            = to_json(stiffness_mandel_to_voigt(r.effective));
+          hill_mandel              = std::max(hill_mandel, r.max_hill_mandel());
+          dofs["elasticity"]       = r.n_dofs;
+          iterations["elasticity"] = r.max_iterations();
+          solver["elasticity"]     = solver_json(r);
+        }
+      if (prm.conduction)
+        {
+          const auto *p                 = solve("conduction",
+                                Physics::conduction,
+                                input.laws.laws(Physics::conduction, dim));
+          const auto &r                 = p->result();
+          block["conductivity"]         = to_json(r.effective);
+          block["conductivity_carrier"] = prm.carrier;
+          hill_mandel              = std::max(hill_mandel, r.max_hill_mandel());
+          dofs["conduction"]       = r.n_dofs;
+          iterations["conduction"] = r.max_iterations();
+          solver["conduction"]     = solver_json(r);
+        }
+
+      nlohmann::json efficiency = nlohmann::json::object();
+      const auto     required   = prm.required_direction_indices();
+      for (const auto &group : input.groups)
+        {
+          std::vector<dealii::FullMatrix<double>> unit(input.laws.size());
+          double                                  fraction = 0;
+          for (const auto p : group.phases)
+            {
+              unit[p].reinit(dim, dim);
+              for (unsigned d = 0; d < dim; ++d)
+                unit[p](d, d) = 1.;
+              fraction += p < fractions.size() ? fractions[p] : 0.;
+            }
+          const std::string label = "transport efficiency " + group.name;
+          const auto       *p     = solve(label, Physics::conduction, unit);
+          const auto       &r     = p->result();
+          const auto        perc
+            = percolates(input.microstructure, group.phases, bc_name);
+          nlohmann::json g;
+          g["phases"]                = group.phases;
+          g["volume_fraction"]       = fraction;
+          g["tensor"]                = to_json(r.effective);
+          nlohmann::json tortuosity  = nlohmann::json::array();
+          nlohmann::json percolation = nlohmann::json::array();
+          for (unsigned d = 0; d < dim; ++d)
+            {
+              const double eta = r.effective(d, d);
+              if (eta > 0)
+                tortuosity.push_back(fraction / eta);
+              else
+                tortuosity.push_back(nullptr);
+              percolation.push_back(perc[d]);
+            }
+          g["tortuosity_factor"] = tortuosity;
+          g["percolates"]        = percolation;
+          efficiency[group.name] = g;
+          hill_mandel            = std::max(hill_mandel, r.max_hill_mandel());
+          iterations[group.name] = r.max_iterations();
+          solver[label]          = solver_json(r);
+          log << "[" << bc_name << "] " << label << ": tortuosity factor";
+          for (unsigned d = 0; d < dim; ++d)
+            log << " " << direction_name(d) << " "
+                << (r.effective(d, d) > 0
+                      ? format(fraction / r.effective(d, d), 4)
+                      : std::string("inf"));
+          log << std::endl;
+          (void)required;
+        }
+      if (!input.groups.empty())
+        block["transport_efficiency"] = efficiency;
+
+      if (prm.write_fields)
+        {
+          std::vector<LabelledProblem> labelled;
+          for (const auto &s : solved)
+            {
+              std::string label = s.label;
+              for (auto &c : label)
+                if (c == ' ')
+                  c = '_';
+              labelled.push_back({label, s.problem.get()});
+            }
+          write_fields(mesh, labelled, prm.directory, "fields_" + bc_name);
+          log << "[" << bc_name << "] wrote " << prm.directory << "/fields_"
+              << bc_name << ".pvtu" << std::endl;
+        }
+
+      block["hill_mandel_relative_residual"] = hill_mandel;
+      block["dofs"]                          = dofs;
+      block["iterations"]                    = iterations;
+      block["solver"]                        = solver;
+      block["wall_time_s"]
+        = dealii::Utilities::MPI::max(now() - start, mesh.get_communicator());
+      return block;
+    }
+
+    template <int dim>
+    nlohmann::json
+    run(const RveInput &input, MPI_Comm comm, std::ostream &log)
+    {
+      const RveParameters &prm   = input.parameters;
+      const auto          &micro = input.microstructure;
+      const unsigned       n_ph  = input.laws.size();
+
+      const auto summary
+        = microstructure::summarize(micro,
+                                    prm.microstructure.target_fractions());
+      log << microstructure::to_text(summary);
+
+      VoxelMesh<dim> mesh(comm, micro, prm.refinements_per_voxel);
+      const auto     fractions = micro.volume_fractions(n_ph);
+
+      nlohmann::json shared;
+      shared["dimension"]   = dim;
+      nlohmann::json voxels = nlohmann::json::array();
+      for (unsigned d = 0; d < dim; ++d)
+        voxels.push_back(micro.n_voxels()[d]);
+      shared["voxels"]                = voxels;
+      shared["refinements_per_voxel"] = prm.refinements_per_voxel;
+      shared["volume_fractions"]      = fractions;
+
+      nlohmann::json bounds;
+      if (prm.elasticity)
+        {
+          const auto b
+            = voigt_reuss_bounds(input.laws.laws(Physics::elasticity, dim),
+                                 fractions,
+                                 n_strains(Physics::elasticity, dim));
+          bounds["stiffness_mandel_Pa"]
+            = {{"voigt", to_json(b.voigt)}, {"reuss", to_json(b.reuss)}};
+          bounds["stiffness_voigt_Pa"]
+            = {{"voigt", to_json(stiffness_mandel_to_voigt(b.voigt))},
+               {"reuss", to_json(stiffness_mandel_to_voigt(b.reuss))}};
+        }
+      if (prm.conduction)
+        {
+          const auto b
+            = voigt_reuss_bounds(input.laws.laws(Physics::conduction, dim),
+                                 fractions,
+                                 dim);
+          bounds["conductivity"]
+            = {{"voigt", to_json(b.voigt)}, {"reuss", to_json(b.reuss)}};
+        }
+      shared["bounds"] = bounds;
+
+      nlohmann::json result = shared;
+      nlohmann::json phases = nlohmann::json::array();
+      for (unsigned p = 0; p < n_ph; ++p)
+        phases.push_back(
+          {{"id", p},
+           {"name", input.laws.names[p]},
+           {"card", input.laws.sources[p]},
+           {"volume_fraction", fractions[p]},
+           {"carries_load", input.laws.participates(Physics::elasticity, p)},
+           {"conducts", input.laws.participates(Physics::conduction, p)}});
+      result["phases"]         = phases;
+      result["microstructure"] = microstructure::to_json(summary);
+      const auto conditions    = prm.boundary_condition_list();
+      if (conditions.size() == 1)
+        {
+          const auto block
+            = solve_condition(input, mesh, conditions[0], shared, log);
+          for (const auto &[key, value] : block.items())
+            result[key] = value;
+        }
+      else
+        {
+          result["boundary_condition"]  = prm.boundary_conditions;
+          result["boundary_conditions"] = conditions;
+          for (const auto &bc : conditions)
+            result[bc] = solve_condition(input, mesh, bc, shared, log);
+        }
+      return result;
+    }
+  } // namespace
+
+  RveInput
+  prepare_input(const RveParameters &parameters, const std::string &source)
+  {
+    parameters.check(source);
+    RveInput input;
+    input.source     = source;
+    input.parameters = parameters;
+    input.microstructure
+      = parameters.microstructure.build(parameters.dimension, source);
+    input.laws   = read_phase_laws(parameters.phase_cards,
+                                 parameters.temperature,
+                                 parameters.carrier,
+                                 source);
+    input.groups = parse_transport_groups(parameters.groups,
+                                          source,
+                                          "Transport efficiency/Groups");
+
+    const auto    &micro = input.microstructure;
+    const unsigned n_ph  = input.laws.size();
+    if (micro.n_phases() > n_ph)
+      throw InputError(source,
+                       "Materials/Phase cards",
+                       "the microstructure has phase ids up to "
+                         + std::to_string(micro.n_phases() - 1) + " but only "
+                         + std::to_string(n_ph) + " cards are given");
+    const auto fractions = micro.volume_fractions(n_ph);
+    for (const Physics physics : {Physics::elasticity, Physics::conduction})
+      {
+        const bool on  = physics == Physics::elasticity ? parameters.elasticity
+                                                        : parameters.conduction;
+        bool       any = false;
+        for (unsigned p = 0; p < n_ph; ++p)
+          any
+            = any || (fractions[p] > 0 && input.laws.participates(physics, p));
+        if (on && !any)
+          throw InputError(
+            source,
+            physics == Physics::elasticity ? "Physics/Elasticity"
+                                           : "Physics/Conduction",
+            physics == Physics::elasticity
+              ? "no phase present in the microstructure has an elastic block; "
+                "switch elasticity off or give a load-carrying card"
+              : "no phase present in the microstructure conducts (carrier "
+                  + parameters.carrier + "); switch conduction off");
+      }
+
+    for (const auto &group : input.groups)
+      {
+        for (const auto p : group.phases)
+          if (p >= n_ph)
+            throw InputError(source,
+                             "Transport efficiency/Groups",
+                             "group '" + group.name + "' names phase "
+                               + std::to_string(p) + " but only "
+                               + std::to_string(n_ph) + " cards are given");
+        for (const auto &bc : parameters.boundary_condition_list())
+          {
+            const auto perc = percolates(micro, group.phases, bc);
+            for (const unsigned d : parameters.required_direction_indices())
+              if (d < parameters.dimension && !perc[d])
+                throw InputError(
+                  source,
+                  "Transport efficiency/Groups",
+                  "group '" + group.name + "' (phases "
+                    + phases_text(group.phases) + ") does not percolate in "
+                    + direction_name(d) + " ("
+                    + (bc == "periodic"
+                         ? "no face-connected cluster wraps around the periodic cell"
+                         : "no face-connected cluster joins the two faces")
+                    + "), so its tortuosity factor is undefined; drop "
+                    + direction_name(d)
+                    + " from 'Transport efficiency/Required directions' or the group");
+          }
+      }
+    return input;
+  }
+
+  nlohmann::json
+  run_homogenization(const RveInput &input, MPI_Comm comm, std::ostream &log)
+  {
+    if (input.parameters.dimension == 2)
+      return run<2>(input, comm, log);
+    return run<3>(input, comm, log);
+  }
+} // namespace scalebridge::rve

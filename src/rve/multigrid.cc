@@ -1,0 +1,427 @@
+#include <deal.II/base/mpi.h>
+#include <deal.II/lac/lapack_full_matrix.h>
+#include <deal.II/lac/tridiagonal_matrix.h>
+
+#include <scalebridge/rve/block_cg.h>
+#include <scalebridge/rve/multigrid.h>
+
+#include <cmath>
+
+namespace scalebridge::rve
+{
+  struct Multigrid::Workspace
+  {
+    std::vector<MultiVector<float>> x, b, r, d;
+  };
+
+  namespace
+  {
+    /// A reproducible pseudo-random number in [-1, 1] from an integer.
+    double
+    hash_value(const std::size_t i)
+    {
+      std::uint64_t z = i + 0x9E3779B97F4A7C15ull;
+      z               = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+      z               = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+      z               = z ^ (z >> 31);
+      return double(z >> 11) / double(1ull << 53) * 2. - 1.;
+    }
+
+    /// Jacobi preconditioner for the inner coarse CG.
+    struct Jacobi
+    {
+      const LevelOperator<float> *op;
+      void
+      vmult(MultiVector<float> &dst, const MultiVector<float> &src) const
+      {
+        const unsigned k  = src.n_columns();
+        const auto    &id = op->inverse_diagonal();
+        for (unsigned i = 0, u = 0; i < src.locally_owned_size(); i += k, ++u)
+          for (unsigned r = 0; r < k; ++r)
+            dst.data.local_element(i + r)
+              = id[u] * src.data.local_element(i + r);
+      }
+    };
+  } // namespace
+
+  Multigrid::Multigrid(
+    const VoxelHierarchy                         &hierarchy,
+    const LevelMatrices                          &matrices,
+    const unsigned int                            n_components,
+    const std::vector<std::vector<unsigned int>> &constrained,
+    const MultigridSettings                      &settings)
+    : hierarchy(&hierarchy)
+    , matrices(&matrices)
+    , n_comp(n_components)
+    , settings(settings)
+  {
+    const unsigned int n_lev = hierarchy.n_levels();
+    for (unsigned l = 0; l < n_lev; ++l)
+      operators.push_back(std::make_unique<LevelOperator<float>>(
+        hierarchy.level(l), matrices, l, n_comp, constrained[l]));
+
+    max_eigenvalues.assign(n_lev, 0.);
+    for (unsigned l = 1; l < n_lev; ++l)
+      max_eigenvalues[l] = estimate_max_eigenvalue(l);
+
+    // Coarsest level: a dense pseudo-inverse, replicated on all ranks.
+    const GridLevel &coarse = hierarchy.level(0);
+    coarse_size             = coarse.global_node.size() * n_comp;
+    dense_coarse            = coarse_size <= settings.max_dense_coarse_unknowns;
+    const auto range        = coarse.nodes->local_range();
+    for (unsigned i = 0; i < coarse.n_owned_nodes() * n_comp; ++i)
+      coarse_global.push_back(range.first * n_comp + i);
+    if (dense_coarse)
+      {
+        const unsigned int        n  = coarse_size;
+        const unsigned int        nd = matrices.n_dofs_per_cell();
+        const unsigned int        nv = coarse.geometry.vertices_per_cell();
+        std::vector<double>       A(std::size_t(n) * n, 0.);
+        const auto               &ids  = matrices.cell_matrix(0);
+        const auto               &pool = matrices.matrices(0);
+        std::vector<unsigned int> g(nd);
+        for (unsigned c = 0; c < ids.size(); ++c)
+          {
+            if (ids[c] == LevelMatrices::inactive)
+              continue;
+            for (unsigned v = 0; v < nv; ++v)
+              for (unsigned comp = 0; comp < n_comp; ++comp)
+                g[v * n_comp + comp]
+                  = coarse.nodes->local_to_global(coarse.cell_nodes[c * nv + v])
+                      * n_comp
+                    + comp;
+            const double *K = pool.data() + std::size_t(ids[c]) * nd * nd;
+            for (unsigned i = 0; i < nd; ++i)
+              for (unsigned j = 0; j < nd; ++j)
+                A[std::size_t(g[i]) * n + g[j]] += K[i * nd + j];
+          }
+        std::vector<int> fixed(n, 0);
+        for (const auto i : operators[0]->constrained_unknowns())
+          fixed[coarse_global[i]] = 1;
+        const MPI_Comm comm = hierarchy.get_communicator();
+        MPI_Allreduce(
+          MPI_IN_PLACE, A.data(), int(A.size()), MPI_DOUBLE, MPI_SUM, comm);
+        MPI_Allreduce(MPI_IN_PLACE, fixed.data(), n, MPI_INT, MPI_MAX, comm);
+
+        double max_diag = 0;
+        for (unsigned i = 0; i < n; ++i)
+          max_diag = std::max(max_diag, A[std::size_t(i) * n + i]);
+        dealii::LAPACKFullMatrix<double> lapack(n, n);
+        for (unsigned i = 0; i < n; ++i)
+          for (unsigned j = 0; j < n; ++j)
+            lapack(i, j)
+              = (fixed[i] || fixed[j])
+                  ? (i == j ? max_diag : 0.)
+                  : 0.5
+                      * (A[std::size_t(i) * n + j] + A[std::size_t(j) * n + i]);
+        dealii::Vector<double>     lambda;
+        dealii::FullMatrix<double> V;
+        lapack.compute_eigenvalues_symmetric(
+          -1e-3 * max_diag - 1., 1e3 * n * max_diag + 1., 0., lambda, V);
+        double lambda_max = 0;
+        for (unsigned i = 0; i < lambda.size(); ++i)
+          lambda_max = std::max(lambda_max, lambda[i]);
+        coarse_inverse.reinit(n, n);
+        for (unsigned t = 0; t < lambda.size(); ++t)
+          if (lambda[t] > 1e-10 * lambda_max)
+            for (unsigned i = 0; i < n; ++i)
+              for (unsigned j = 0; j < n; ++j)
+                coarse_inverse(i, j) += V(i, t) * V(j, t) / lambda[t];
+        for (unsigned i = 0; i < n; ++i)
+          if (fixed[i])
+            for (unsigned j = 0; j < n; ++j)
+              coarse_inverse(i, j) = coarse_inverse(j, i) = 0.;
+      }
+  }
+
+  Multigrid::~Multigrid() = default;
+
+  std::size_t
+  Multigrid::memory_consumption() const
+  {
+    std::size_t bytes = coarse_inverse.memory_consumption();
+    for (const auto &op : operators)
+      bytes
+        += op->n_active_cells()
+             * (sizeof(unsigned)
+                * (1 + op->level().geometry.vertices_per_cell()))
+           + op->inverse_diagonal().size() * (sizeof(float) + sizeof(double));
+    for (const auto &[k, w] : workspaces)
+      for (unsigned l = 0; l < w->x.size(); ++l)
+        bytes += 4 * w->x[l].data.memory_consumption();
+    return bytes;
+  }
+
+  Multigrid::Workspace &
+  Multigrid::workspace(const unsigned int n_columns) const
+  {
+    auto &w = workspaces[n_columns];
+    if (!w)
+      {
+        w                    = std::make_unique<Workspace>();
+        const unsigned int n = operators.size();
+        w->x.resize(n);
+        w->b.resize(n);
+        w->r.resize(n);
+        w->d.resize(n);
+        for (unsigned l = 0; l < n; ++l)
+          {
+            w->x[l].reinit(hierarchy->level(l), n_comp, n_columns);
+            w->b[l].reinit(hierarchy->level(l), n_comp, n_columns);
+            w->r[l].reinit(hierarchy->level(l), n_comp, n_columns);
+            w->d[l].reinit(hierarchy->level(l), n_comp, n_columns);
+          }
+      }
+    return *w;
+  }
+
+  void
+  Multigrid::set_constrained_to_zero(const unsigned int  level,
+                                     MultiVector<float> &v) const
+  {
+    const unsigned k = v.n_columns();
+    for (const auto i : operators[level]->constrained_unknowns())
+      for (unsigned r = 0; r < k; ++r)
+        v.data.local_element(std::size_t(i) * k + r) = 0;
+  }
+
+  double
+  Multigrid::estimate_max_eigenvalue(const unsigned int level) const
+  {
+    const LevelOperator<float> &A = *operators[level];
+    const GridLevel            &g = hierarchy->level(level);
+    MultiVector<float>          y, b, x, r, z, p, q;
+    y.reinit(g, n_comp, 1);
+    const auto range = g.nodes->local_range();
+    for (unsigned i = 0; i < y.locally_owned_size(); ++i)
+      y.data.local_element(i) = hash_value(range.first * n_comp + i);
+    b.reinit_like(y);
+    A.vmult(b, y);
+    x.reinit_like(y);
+    r.reinit_like(y);
+    z.reinit_like(y);
+    p.reinit_like(y);
+    q.reinit_like(y);
+    // Lanczos through CG on D^-1 A (cf. deal.II's PreconditionChebyshev).
+    r.data         = b.data;
+    const auto &id = A.inverse_diagonal();
+    auto        precondition
+      = [&](MultiVector<float> &out, const MultiVector<float> &in) {
+          for (unsigned i = 0; i < in.locally_owned_size(); ++i)
+            out.data.local_element(i) = id[i] * in.data.local_element(i);
+        };
+    precondition(z, r);
+    p.data                 = z.data;
+    double              rz = r.dot(z)[0];
+    std::vector<double> diag, offdiag;
+    double              alpha_old = 0, beta_old = 0;
+    for (unsigned it = 0; it < settings.eigenvalue_iterations; ++it)
+      {
+        A.vmult(q, p);
+        const double pq = p.dot(q)[0];
+        if (!(pq > 0) || !(rz > 0))
+          break;
+        const double alpha = rz / pq;
+        diag.push_back(1. / alpha + (it > 0 ? beta_old / alpha_old : 0.));
+        if (it > 0)
+          offdiag.push_back(std::sqrt(beta_old) / alpha_old);
+        r.add({-alpha}, q);
+        precondition(z, r);
+        const double rz_new = r.dot(z)[0];
+        const double beta   = rz_new / rz;
+        p.sadd({beta}, z);
+        rz        = rz_new;
+        alpha_old = alpha;
+        beta_old  = beta;
+      }
+    if (diag.empty())
+      return 1.;
+    dealii::TridiagonalMatrix<double> T(diag.size(), true);
+    for (unsigned i = 0; i < diag.size(); ++i)
+      {
+        T(i, i) = diag[i];
+        if (i + 1 < diag.size())
+          T(i, i + 1) = offdiag[i];
+      }
+    T.compute_eigenvalues();
+    return T.eigenvalue(diag.size() - 1);
+  }
+
+  void
+  Multigrid::smooth(const unsigned int        level,
+                    MultiVector<float>       &x,
+                    const MultiVector<float> &b,
+                    const bool                zero_initial_guess,
+                    Workspace                &w) const
+  {
+    const LevelOperator<float> &A  = *operators[level];
+    const auto                 &id = A.inverse_diagonal();
+    MultiVector<float>         &r  = w.r[level];
+    MultiVector<float>         &d  = w.d[level];
+    const unsigned int          k  = b.n_columns();
+    const unsigned int          n  = b.locally_owned_size();
+
+    const double upper = 1.2 * max_eigenvalues[level];
+    const double lower = upper / settings.smoothing_range;
+    const double theta = 0.5 * (upper + lower);
+    const double delta = 0.5 * (upper - lower);
+    const double sigma = theta / delta;
+    double       rho   = 1. / sigma;
+
+    float       *xp = x.data.begin();
+    float       *dp = d.data.begin();
+    float       *rp = r.data.begin();
+    const float *bp = b.data.begin();
+    for (unsigned int step = 0; step < settings.smoothing_degree; ++step)
+      {
+        if (step == 0 && zero_initial_guess)
+          {
+            const float f = 1. / theta;
+            for (unsigned i = 0, u = 0; i < n; i += k, ++u)
+              {
+                const float s = f * id[u];
+                for (unsigned r = 0; r < k; ++r)
+                  {
+                    dp[i + r] = s * bp[i + r];
+                    xp[i + r] = dp[i + r];
+                  }
+              }
+            continue;
+          }
+        A.vmult(r, x);
+        if (step == 0)
+          {
+            const float f = 1. / theta;
+            for (unsigned i = 0, u = 0; i < n; i += k, ++u)
+              {
+                const float s = f * id[u];
+                for (unsigned r = 0; r < k; ++r)
+                  {
+                    dp[i + r] = s * (bp[i + r] - rp[i + r]);
+                    xp[i + r] += dp[i + r];
+                  }
+              }
+            continue;
+          }
+        const double rho_new = 1. / (2. * sigma - rho);
+        const float  f1      = rho_new * rho;
+        const float  f2      = 2. * rho_new / delta;
+        rho                  = rho_new;
+        for (unsigned i = 0, u = 0; i < n; i += k, ++u)
+          {
+            const float s = f2 * id[u];
+            for (unsigned r = 0; r < k; ++r)
+              {
+                dp[i + r] = f1 * dp[i + r] + s * (bp[i + r] - rp[i + r]);
+                xp[i + r] += dp[i + r];
+              }
+          }
+      }
+  }
+
+  void
+  Multigrid::coarse_solve(MultiVector<float>       &x,
+                          const MultiVector<float> &b) const
+  {
+    const unsigned int k = b.n_columns();
+    if (!dense_coarse)
+      {
+        x.data = 0;
+        Jacobi jacobi{operators[0].get()};
+        solve_block_cg<float>(
+          *operators[0], jacobi, NoProjection(), x, b, 1e-3, 1000);
+        return;
+      }
+    const unsigned int  n = coarse_size;
+    std::vector<double> full(std::size_t(n) * k, 0.),
+      sol(std::size_t(n) * k, 0.);
+    for (unsigned i = 0; i < coarse_global.size(); ++i)
+      for (unsigned r = 0; r < k; ++r)
+        full[std::size_t(coarse_global[i]) * k + r]
+          = b.data.local_element(std::size_t(i) * k + r);
+    MPI_Allreduce(MPI_IN_PLACE,
+                  full.data(),
+                  int(full.size()),
+                  MPI_DOUBLE,
+                  MPI_SUM,
+                  hierarchy->get_communicator());
+    for (unsigned i = 0; i < coarse_global.size(); ++i)
+      {
+        const unsigned gi = coarse_global[i];
+        for (unsigned r = 0; r < k; ++r)
+          {
+            double s = 0;
+            for (unsigned j = 0; j < n; ++j)
+              s += coarse_inverse(gi, j) * full[std::size_t(j) * k + r];
+            x.data.local_element(std::size_t(i) * k + r) = s;
+          }
+      }
+  }
+
+  void
+  Multigrid::v_cycle(const unsigned int level, Workspace &w) const
+  {
+    if (level == 0)
+      {
+        coarse_solve(w.x[0], w.b[0]);
+        return;
+      }
+    MultiVector<float> &x = w.x[level];
+    MultiVector<float> &b = w.b[level];
+    MultiVector<float> &r = w.r[level];
+    smooth(level, x, b, true, w);
+    operators[level]->vmult(r, x);
+    r.data.sadd(-1.f, 1.f, b.data);
+
+    // Restriction (transpose of the prolongation) to the coarse right-hand
+    // side; components have their own weights.
+    const GridLevel    &g  = hierarchy->level(level);
+    const auto         &P  = matrices->prolongation(level);
+    MultiVector<float> &bc = w.b[level - 1];
+    const unsigned int  k  = r.n_columns();
+    const unsigned int  B  = r.block();
+    bc.data                = 0;
+    for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
+      for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
+        {
+          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          float       *c = bc.data.begin() + std::size_t(P.coarse_node[e]) * B;
+          const float *f = r.data.begin() + std::size_t(n) * B;
+          for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
+            for (unsigned col = 0; col < k; ++col, ++q)
+              c[q] += wgt[comp] * f[q];
+        }
+    bc.data.compress(dealii::VectorOperation::add);
+    set_constrained_to_zero(level - 1, bc);
+
+    v_cycle(level - 1, w);
+
+    MultiVector<float> &xc = w.x[level - 1];
+    xc.data.update_ghost_values();
+    for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
+      for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
+        {
+          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          const float *c = xc.data.begin() + std::size_t(P.coarse_node[e]) * B;
+          float       *f = x.data.begin() + std::size_t(n) * B;
+          for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
+            for (unsigned col = 0; col < k; ++col, ++q)
+              f[q] += wgt[comp] * c[q];
+        }
+    xc.data.zero_out_ghost_values();
+    set_constrained_to_zero(level, x);
+    smooth(level, x, b, false, w);
+  }
+
+  void
+  Multigrid::vmult(MultiVector<double>       &dst,
+                   const MultiVector<double> &src) const
+  {
+    Workspace         &w    = workspace(src.n_columns());
+    const unsigned int fine = operators.size() - 1;
+    w.b[fine].copy_from(src);
+    set_constrained_to_zero(fine, w.b[fine]);
+    v_cycle(fine, w);
+    dst.copy_from(w.x[fine]);
+  }
+} // namespace scalebridge::rve

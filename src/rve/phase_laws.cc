@@ -1,0 +1,120 @@
+#include <scalebridge/atomistic/material_card.h>
+#include <scalebridge/atomistic/phase_properties.h>
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/rve/phase_laws.h>
+
+#include <cmath>
+#include <filesystem>
+
+namespace scalebridge::rve
+{
+  std::vector<dealii::FullMatrix<double>>
+  PhaseLaws::laws(const Physics physics, const unsigned int dim) const
+  {
+    const auto &all = physics == Physics::elasticity ? stiffness : conductivity;
+    std::vector<dealii::FullMatrix<double>> result(all.size());
+    for (unsigned p = 0; p < all.size(); ++p)
+      if (participates(physics, p))
+        result[p] = reduce_to_dimension(physics, dim, all[p]);
+    return result;
+  }
+
+  bool
+  PhaseLaws::participates(const Physics physics, const unsigned int p) const
+  {
+    const auto &all = physics == Physics::elasticity ? stiffness : conductivity;
+    return p < all.size() && all[p].m() > 0 && all[p].frobenius_norm() > 0;
+  }
+
+  PhaseLaws
+  read_phase_laws(const std::vector<std::string> &cards,
+                  const double                    temperature,
+                  const std::string              &carrier,
+                  const std::string              &prm_source)
+  {
+    PhaseLaws laws;
+    for (const auto &path : cards)
+      {
+        if (!std::filesystem::is_regular_file(path))
+          throw InputError(prm_source,
+                           "Materials/Phase cards",
+                           "material card '" + path + "' does not exist");
+        const atomistic::MaterialCard card
+          = atomistic::read_material_card(path);
+        const atomistic::PhaseProperties phase(card, temperature);
+        laws.names.push_back(phase.name());
+        laws.sources.push_back(path);
+        dealii::FullMatrix<double> C, k;
+        if (phase.has_stiffness())
+          {
+            C.reinit(6, 6);
+            for (unsigned i = 0; i < 6; ++i)
+              for (unsigned j = 0; j < 6; ++j)
+                C(i, j) = phase.stiffness_mandel()[i][j];
+          }
+        if (card.transport)
+          {
+            const dealii::Tensor<2, 3> *t = nullptr;
+            if (carrier == "electronic")
+              {
+                if (card.transport->electronic_conductivity)
+                  t = &*card.transport->electronic_conductivity;
+              }
+            else
+              t = &phase.conductivity();
+            if (t)
+              {
+                k.reinit(3, 3);
+                for (unsigned i = 0; i < 3; ++i)
+                  for (unsigned j = 0; j < 3; ++j)
+                    k(i, j) = (*t)[i][j];
+              }
+          }
+        laws.stiffness.push_back(C);
+        laws.conductivity.push_back(k);
+      }
+    return laws;
+  }
+
+  Bounds
+  voigt_reuss_bounds(const std::vector<dealii::FullMatrix<double>> &laws,
+                     const std::vector<double>                     &fractions,
+                     const unsigned int                             n)
+  {
+    Bounds b;
+    b.voigt.reinit(n, n);
+    b.reuss.reinit(n, n);
+    dealii::FullMatrix<double> compliance(n, n), inverse(n, n);
+    bool                       singular = false;
+    for (unsigned p = 0; p < laws.size() && p < fractions.size(); ++p)
+      {
+        if (fractions[p] == 0)
+          continue;
+        if (laws[p].m() == 0 || laws[p].frobenius_norm() == 0)
+          {
+            singular = true;
+            continue;
+          }
+        b.voigt.add(fractions[p], laws[p]);
+        inverse.invert(laws[p]);
+        compliance.add(fractions[p], inverse);
+      }
+    if (!singular)
+      b.reuss.invert(compliance);
+    return b;
+  }
+
+  dealii::FullMatrix<double>
+  stiffness_mandel_to_voigt(const dealii::FullMatrix<double> &mandel)
+  {
+    const unsigned             n = mandel.m();
+    dealii::FullMatrix<double> voigt(n, n);
+    auto                       w = [n](const unsigned i) {
+      return (n == 6 ? i >= 3 : i >= 2) ? std::sqrt(2.) : 1.;
+    };
+    for (unsigned i = 0; i < n; ++i)
+      for (unsigned j = 0; j < n; ++j)
+        voigt(i, j) = mandel(i, j) / (w(i) * w(j));
+    return voigt;
+  }
+} // namespace scalebridge::rve
