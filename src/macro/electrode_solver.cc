@@ -1203,10 +1203,10 @@ namespace scalebridge::macro
                   {
                     const double c = particles[s * n_p + k];
                     const double d = particle_update[s * n_p + k];
-                    if (d < -0.5 * c)
-                      lambda = std::min(lambda, -0.5 * c / d);
-                    else if (d > 0.5 * (c_max - c))
-                      lambda = std::min(lambda, 0.5 * (c_max - c) / d);
+                    if (d < -0.9 * c)
+                      lambda = std::min(lambda, -0.9 * c / d);
+                    else if (d > 0.9 * (c_max - c))
+                      lambda = std::min(lambda, 0.9 * (c_max - c) / d);
                   }
               }
             // Potentials move by at most 8 RT/F per iteration: Butler-Volmer's

@@ -61,3 +61,29 @@ TEST(ConvexifiedPotential, FlatAcrossTheBinodalMonotoneAndC1)
       EXPECT_LT(std::abs(mu.value(x, d) - exact), 3e-3) << x;
     }
 }
+
+TEST(ConvexifiedPotential, DerivativeMatchesFiniteDifferences)
+{
+  const double T     = 298.15;
+  auto         model = std::make_shared<thermo::RegularSolution>(0.115, -3.42);
+  const auto   binodal = *thermo::common_tangent(*model, T);
+  const ConvexifiedPotential mu(model, T, binodal, 0.003);
+  const double               r = mu.rounding();
+  for (const double x : {0.001,
+                         binodal.first - 0.9 * r,
+                         binodal.first - 0.1 * r,
+                         binodal.first + 0.5 * r,
+                         0.4,
+                         binodal.second - 0.5 * r,
+                         binodal.second + 0.3 * r,
+                         binodal.second + 0.99 * r,
+                         0.999})
+    {
+      double       d, dummy;
+      const double h = 1e-8;
+      mu.value(x, d);
+      const double fd
+        = (mu.value(x + h, dummy) - mu.value(x - h, dummy)) / (2 * h);
+      EXPECT_NEAR(d, fd, 1e-5 * std::max(1.0, std::abs(d))) << x;
+    }
+}
