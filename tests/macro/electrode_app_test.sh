@@ -66,5 +66,34 @@ grep -q "set C-rate" "$work/default.prm" || fail "--help has no C-rate"
   || fail "the --help file does not run"
 [[ -f "$work/default/summary.json" ]] || fail "default run wrote no summary"
 
+# Effective transport from an RVE result (Type = all layout: one block per
+# boundary condition), with a phase-separating card: the LiFePO4 half cell.
+python3 - "$work/effective_tensors.json" <<'PY'
+import json, sys
+def group(t, v):
+    return {"phases": [0], "volume_fraction": v, "tensor": t,
+            "tortuosity_factor": [v / t[i][i] for i in range(3)],
+            "percolates": [True, True, True]}
+block = {"transport_efficiency": {
+    "electrolyte": group([[0.15, 0.004, 0], [0.004, 0.17, 0], [0, 0, 0.17]], 0.35),
+    "solid": group([[0.42, 0, 0], [0, 0.43, 0], [0, 0, 0.44]], 0.65)}}
+json.dump({"periodic": block, "kubc": block, "tubc": block},
+          open(sys.argv[1], "w"))
+PY
+(cd "$source" && "$app" inputs/electrode/lifepo4_half_cell.prm \
+   --set "Output/Directory=$work/lfp" \
+   --set "Positive electrode/Effective transport/Strategy=rve" \
+   --set "Positive electrode/Effective transport/RVE file=$work/effective_tensors.json" \
+   --set "Mesh/Cells in positive electrode=10" --set "Mesh/Particle cells=10" \
+   --set "Operating conditions/Protocol=Discharge at C/2 for 1200 s" \
+   --set "Output/Plot=false") > "$work/lfp.log" 2>&1 \
+  || { fail "LiFePO4 half cell with RVE tensors: exit code $?"; cat "$work/lfp.log"; }
+grep -q "rve: .*effective_tensors.json \[periodic\], B_e,xx = 0.15" "$work/lfp.log" \
+  || fail "the RVE tensors were not used"
+grep -q "common-tangent convexified" "$work/lfp.log" \
+  || fail "the phase-separating card was not convexified"
+awk -F, 'NR > 2 { if ($2 < 3.3 || $2 > 3.42) bad = 1 } END { exit bad }' \
+  "$work/lfp/voltage.csv" || fail "LiFePO4 voltage off the 3.42 V plateau"
+
 [[ $failures -eq 0 ]] && echo "all checks passed"
 exit $failures
