@@ -16,7 +16,6 @@
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/la_parallel_vector.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
-#include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/vector.h>
 
 #include <scalebridge/macro/cell_model.h>
@@ -35,24 +34,36 @@ namespace scalebridge::macro
 {
   /**
    * The porous-electrode (Doyle-Fuller-Newman, P2D) solver on a mesh of
-   * dimension @p dim (x through the thickness; y, z in-plane).
+   * dimension @p dim (x through the thickness; y, z in-plane), full cell or
+   * half cell (Butler-Volmer at the lithium foil at x = 0).
    *
    * Macro unknowns (ce, phi_e, phi_s) are Q1 finite elements (phi_s only in
    * the electrodes; elsewhere constrained to zero). A spherical particle
-   * sits at every electrode node; the reaction and the capacity term are
-   * integrated by the nodal (lumped) rule, so that each particle couples to
-   * the three macro values at its own node only. In Newton's method each
-   * particle is eliminated exactly (two tridiagonal solves per particle and
-   * iteration), leaving a global system of 3 unknowns per node with the
-   * exact Jacobian; particle updates are recovered afterwards. The global
-   * system is solved by a sparse direct PETSc solver (options prefix
-   * macro_).
+   * (ParticleModel: vertex-centred finite volumes) sits at every electrode
+   * node; reaction and capacity terms are integrated by the nodal (lumped)
+   * rule, so that each particle couples to the three macro values at its own
+   * node only. In Newton's method each particle is eliminated exactly (two
+   * tridiagonal solves per particle and iteration, static condensation),
+   * leaving a global system of 3 unknowns per node with the exact Jacobian;
+   * particle updates are recovered afterwards. Because every discrete
+   * balance is linear in the unknowns and solved exactly, lithium is
+   * conserved to round-off at every Newton iterate.
    *
-   * Time stepping is variable-step BDF2 (started by one backward-Euler step)
-   * with a predictor-corrector estimate of the local error; steps land on
-   * the profile times and the ends of protocol steps, and a voltage (or
-   * current) limit crossed inside a step is located by re-solving the step
-   * with secant-updated lengths until the limit is met to 1e-6 V.
+   * The global system goes to a sparse direct PETSc solver (options prefix
+   * macro_): PETSc's LU on one process (KLU, which pivots, if a pivot
+   * vanishes), the gathered matrix factored on every process up to 1e5
+   * unknowns, MUMPS beyond.
+   *
+   * Time stepping is variable-step BDF2 (started by one backward-Euler step,
+   * restarted with consistent potentials at every change of control) with a
+   * predictor-corrector estimate of the local error; steps land on the
+   * profile times and the ends of protocol steps, and a voltage (or current)
+   * limit crossed inside a step is located by re-solving the step with
+   * secant-updated lengths until the limit is met to 1e-6 V.
+   *
+   * Effective transport comes only through the EffectivePropertiesProvider
+   * of the CellModel: once per region if it is constant, once per cell and
+   * time step (from the converged state) if it depends on the state.
    *
    * In 1D the problem is small: each MPI process solves it whole (on
    * MPI_COMM_SELF), so results cannot depend on the number of processes. In
@@ -175,8 +186,6 @@ namespace scalebridge::macro
     accept_step();
     void
     restart_history();
-    void
-    record_point(ElectrodeResults &results) const;
     void
     output_results(const std::string &directory,
                    unsigned int       index,
