@@ -98,7 +98,9 @@ namespace scalebridge::macro
                                     : "1.0e-13*exp(18550/R*(1/298.15 - 1/T))")
     , exchange_current_density(negative
                                  ? "2.0e-5*sqrt(ce)*sqrt(cs)*sqrt(cmax - cs)"
-                                 : "6.0e-7*sqrt(ce)*sqrt(cs)*sqrt(cmax - cs)")
+                                   "*exp(37480/R*(1/298.15 - 1/T))"
+                                 : "6.0e-7*sqrt(ce)*sqrt(cs)*sqrt(cmax - cs)"
+                                   "*exp(39570/R*(1/298.15 - 1/T))")
     , symmetry_factor("0.5")
   {
   }
