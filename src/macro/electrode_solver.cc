@@ -704,12 +704,13 @@ namespace scalebridge::macro
           local_matrix(i, i) = scale;
           local_rhs(i)       = 0;
         }
-    PetscInt indices[3 * GeometryInfo<3>::vertices_per_cell];
+    PetscInt indices[3 * GeometryInfo<3>::vertices_per_cell] = {};
     AssertIndexRange(n, 3 * GeometryInfo<3>::vertices_per_cell + 1);
     for (unsigned int i = 0; i < n; ++i)
       indices[i] = dofs[i];
-    MatSetValues(
+    const PetscErrorCode ierr = MatSetValues(
       matrix, n, indices, n, indices, &local_matrix(0, 0), ADD_VALUES);
+    AssertThrow(ierr == 0, ExcPETScError(ierr));
     for (unsigned int i = 0; i < n; ++i)
       residual(dofs[i]) += local_rhs(i);
   }
