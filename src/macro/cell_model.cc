@@ -1,5 +1,6 @@
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/macro/cell_model.h>
 
 #include <algorithm>
@@ -10,14 +11,6 @@ namespace scalebridge::macro
 {
   namespace
   {
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(6);
-      out << value;
-      return out.str();
-    }
 
     std::vector<double>
     parse_times(const std::string &text,
@@ -138,17 +131,17 @@ namespace scalebridge::macro
     if (!(p.operating.lower_cutoff < ocv))
       throw InputError(source,
                        "Operating conditions/Lower voltage cut-off",
-                       format(p.operating.lower_cutoff)
+                       format_number(p.operating.lower_cutoff, 6)
                          + " V is not below the initial open-circuit "
                            "voltage "
-                         + format(ocv) + " V");
+                         + format_number(ocv, 6) + " V");
     if (!(p.operating.upper_cutoff > ocv))
       throw InputError(source,
                        "Operating conditions/Upper voltage cut-off",
-                       format(p.operating.upper_cutoff)
+                       format_number(p.operating.upper_cutoff, 6)
                          + " V is not above the initial open-circuit "
                            "voltage "
-                         + format(ocv) + " V");
+                         + format_number(ocv, 6) + " V");
 
     const std::string &text = p.operating.protocol;
     if (text.find_first_not_of(" \t\n") == std::string::npos)

@@ -1,4 +1,5 @@
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/json_validation.h>
 #include <scalebridge/macro/effective_properties.h>
@@ -36,14 +37,6 @@ namespace scalebridge::macro
       return t;
     }
 
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(4);
-      out << value;
-      return out.str();
-    }
 
     /// eps^b for the electrolyte and (1-eps)^b_s for the solid.
     class Bruggeman : public TransportEfficiency
@@ -71,10 +64,12 @@ namespace scalebridge::macro
       std::string
       describe() const override
       {
-        return "bruggeman: B_e = " + format(porosity) + "^" + format(exponent)
-               + " = " + format(std::pow(porosity, exponent)) + ", B_s = "
-               + format(1 - porosity) + "^" + format(solid_exponent) + " = "
-               + format(std::pow(1 - porosity, solid_exponent));
+        return "bruggeman: B_e = " + format_number(porosity, 4) + "^"
+               + format_number(exponent, 4) + " = "
+               + format_number(std::pow(porosity, exponent), 4)
+               + ", B_s = " + format_number(1 - porosity, 4) + "^"
+               + format_number(solid_exponent, 4) + " = "
+               + format_number(std::pow(1 - porosity, solid_exponent), 4);
       }
 
     private:
@@ -220,7 +215,7 @@ namespace scalebridge::macro
       if (!(t[0][0] > 0))
         g.fail("tensor",
                "has no positive through-thickness component (got "
-                 + format(t[0][0]) + ")");
+                 + format_number(t[0][0], 4) + ")");
       return t;
     }
   } // namespace
@@ -261,8 +256,9 @@ namespace scalebridge::macro
                                   : isotropic(1);
         return std::make_unique<ConstantTensors>(
           t,
-          "constant: B_e,xx = " + format(t.electrolyte[0][0])
-            + (has_solid ? ", B_s,xx = " + format(t.solid[0][0]) : ""));
+          "constant: B_e,xx = " + format_number(t.electrolyte[0][0], 4)
+            + (has_solid ? ", B_s,xx = " + format_number(t.solid[0][0], 4)
+                         : ""));
       }
     if (parameters.strategy == "rve")
       {
@@ -309,17 +305,18 @@ namespace scalebridge::macro
             && std::abs(electrolyte_fraction - porosity) > 0.05)
           throw InputError(source,
                            section + "/Porosity",
-                           "is " + format(porosity)
+                           "is " + format_number(porosity, 4)
                              + " but the electrolyte group of "
                              + parameters.rve_file + " fills "
-                             + format(electrolyte_fraction)
+                             + format_number(electrolyte_fraction, 4)
                              + " of the RVE; set the porosity to the RVE's");
         return std::make_unique<ConstantTensors>(
           t,
           "rve: " + parameters.rve_file
             + (path.empty() ? "" : " [" + path + "]")
-            + ", B_e,xx = " + format(t.electrolyte[0][0])
-            + (has_solid ? ", B_s,xx = " + format(t.solid[0][0]) : ""));
+            + ", B_e,xx = " + format_number(t.electrolyte[0][0], 4)
+            + (has_solid ? ", B_s,xx = " + format_number(t.solid[0][0], 4)
+                         : ""));
       }
     throw InputError(source,
                      prefix + "Strategy",

@@ -2,6 +2,7 @@
 #include <scalebridge/atomistic/phase_properties.h>
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/macro/convexified_potential.h>
 #include <scalebridge/macro/electrode_material.h>
 
@@ -13,14 +14,6 @@ namespace scalebridge::macro
 {
   namespace
   {
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out.precision(6);
-      out << value;
-      return out.str();
-    }
 
     /// A number, or "card" (then @p from_card is asked).
     double
@@ -86,8 +79,9 @@ namespace scalebridge::macro
     if (!(c_max > 0))
       throw InputError(source,
                        key + "Maximum concentration",
-                       "must be positive (got " + format(c_max) + ")");
-    text << "c_max = " << format(c_max) << " mol/m^3"
+                       "must be positive (got " + format_number(c_max, 6)
+                         + ")");
+    text << "c_max = " << format_number(c_max, 6) << " mol/m^3"
          << (is_card_spec(p.maximum_concentration) ? " (card)" : "") << '\n';
 
     // Solid conductivity: the isotropic part of the card's tensor.
@@ -109,7 +103,8 @@ namespace scalebridge::macro
     if (!(sigma > 0))
       throw InputError(source,
                        key + "Conductivity",
-                       "must be positive (got " + format(sigma) + ")");
+                       "must be positive (got " + format_number(sigma, 6)
+                         + ")");
 
     // Open-circuit potential.
     if (is_card_spec(p.open_circuit_potential))
@@ -148,11 +143,12 @@ namespace scalebridge::macro
                 text << "U(x): " << t.model->name()
                      << " free energy of the card, separates into two phases:"
                         " common-tangent convexified (binodal "
-                     << format(c.coexistence()->first) << " .. "
-                     << format(c.coexistence()->second) << ", plateau "
-                     << format(mu_ref - potential->plateau())
+                     << format_number(c.coexistence()->first, 6) << " .. "
+                     << format_number(c.coexistence()->second, 6)
+                     << ", plateau "
+                     << format_number(mu_ref - potential->plateau(), 6)
                      << " V, corners rounded over +-"
-                     << format(potential->rounding()) << ")";
+                     << format_number(potential->rounding(), 6) << ")";
               }
             else
               {
@@ -189,7 +185,8 @@ namespace scalebridge::macro
           throw InputError(p.material_card,
                            "diffusion",
                            "tracer diffusivity must be positive");
-        text << "particle transport: D_tr = " << format(tracer_diffusivity)
+        text << "particle transport: D_tr = "
+             << format_number(tracer_diffusivity, 6)
              << " m^2/s (card) times the thermodynamic factor of U(x)\n";
       }
     else
@@ -220,7 +217,8 @@ namespace scalebridge::macro
     if (!(alpha > 0 && alpha < 1))
       throw InputError(source,
                        key + "Symmetry factor",
-                       "must lie in (0,1) (got " + format(alpha) + ")");
+                       "must lie in (0,1) (got " + format_number(alpha, 6)
+                         + ")");
     if (is_card_spec(p.exchange_current_density))
       {
         const kinetics::ButlerVolmer bv
@@ -243,7 +241,7 @@ namespace scalebridge::macro
           d_cs            = j0 * ((1 - a) / x - a / (1 - x)) / cm;
           return j0;
         };
-        text << "j0 = " << format(i0)
+        text << "j0 = " << format_number(i0, 6)
              << " A/m^2 (card) (ce/ce0)^(1-a) (2x)^(1-a) (2(1-x))^a\n";
       }
     else
@@ -262,8 +260,8 @@ namespace scalebridge::macro
                            "must be positive at ce0 and x = 1/2");
         text << "j0(ce, cs) = " << p.exchange_current_density << " A/m^2\n";
       }
-    text << "alpha = " << format(alpha) << ", sigma = " << format(sigma)
-         << " S/m";
+    text << "alpha = " << format_number(alpha, 6)
+         << ", sigma = " << format_number(sigma, 6) << " S/m";
     description = text.str();
 
     // Every function must be finite at the initial stoichiometry.
@@ -273,7 +271,7 @@ namespace scalebridge::macro
       throw InputError(source,
                        key + "Open-circuit potential",
                        "is not finite at the initial stoichiometry "
-                         + format(p.initial_stoichiometry));
+                         + format_number(p.initial_stoichiometry, 6));
   }
 
   double

@@ -20,6 +20,7 @@
 
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/macro/bdf.h>
 #include <scalebridge/macro/electrode_solver.h>
 
@@ -69,13 +70,6 @@ namespace scalebridge::macro
         throw NewtonFailure(std::string("PETSc error in ") + what);
     }
 
-    std::string
-    format(const double value, const int precision = 6)
-    {
-      std::ostringstream out;
-      out << std::setprecision(precision) << value;
-      return out.str();
-    }
   } // namespace
 
   template <int dim>
@@ -1558,14 +1552,15 @@ namespace scalebridge::macro
         }
     };
     const auto progress = [&](const char *prefix) {
-      pcout << prefix << "t = " << std::setw(9) << format(current_time, 6)
-            << " s   V = " << std::fixed << std::setprecision(5) << last_V
+      pcout << prefix << "t = " << std::setw(9)
+            << format_number(current_time, 6) << " s   V = " << std::fixed
+            << std::setprecision(5) << last_V
             << " V   I = " << std::setprecision(3) << last_I << " A/m^2"
             << std::defaultfloat << "   steps " << statistics.accepted_steps
             << " (+" << statistics.rejected_steps << " rejected), Newton "
             << statistics.newton_iterations;
       if (!op.deterministic)
-        pcout << ", " << format(wall_timer.wall_time(), 3) << " s wall";
+        pcout << ", " << format_number(wall_timer.wall_time(), 3) << " s wall";
       pcout << std::endl;
     };
 
@@ -1592,7 +1587,7 @@ namespace scalebridge::macro
         if (!newton_solve(true))
           throw std::runtime_error(
             "no consistent potentials at the start of step '" + step.text
-            + "' (t = " + format(current_time) + " s)");
+            + "' (t = " + format_number(current_time, 6) + " s)");
         restart_history();
         if (model.effective_properties->depends_on_state())
           update_effective_properties();
@@ -1648,7 +1643,8 @@ namespace scalebridge::macro
                 h = 0.25 * h_try;
                 if (h < ts.minimum_step)
                   throw std::runtime_error(
-                    "Newton's method does not converge at t = " + format(t_n)
+                    "Newton's method does not converge at t = "
+                    + format_number(t_n, 6)
                     + " s even with the minimum time step");
                 continue;
               }
@@ -1657,8 +1653,8 @@ namespace scalebridge::macro
                 ++statistics.rejected_steps;
                 h = next_step_size(h_try, last_error, 2, growth);
                 if (h < ts.minimum_step)
-                  throw std::runtime_error(
-                    "time step below the minimum at t = " + format(t_n) + " s");
+                  throw std::runtime_error("time step below the minimum at t = "
+                                           + format_number(t_n, 6) + " s");
                 continue;
               }
             const double       error_accepted = last_error;

@@ -3,6 +3,7 @@
 #include <deal.II/base/point.h>
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/macro/material_function.h>
 #include <scalebridge/thermo/ocv_table.h>
 
@@ -139,13 +140,6 @@ namespace scalebridge::macro
       return text;
     }
 
-    std::string
-    format(const double value)
-    {
-      std::ostringstream out;
-      out << value;
-      return out.str();
-    }
   } // namespace
 
   MaterialFunction::MaterialFunction()
@@ -226,9 +220,10 @@ namespace scalebridge::macro
             source,
             key,
             "'" + trimmed + "' is not finite at the test point" + " (" + names
-              + ") = (" + format(probe[0])
-              + (variables.size() > 1 ? ", " + format(probe[1]) : "")
-              + (variables.size() > 2 ? ", " + format(probe[2]) : "") + ")");
+              + ") = (" + format_number(probe[0], 6)
+              + (variables.size() > 1 ? ", " + format_number(probe[1], 6) : "")
+              + (variables.size() > 2 ? ", " + format_number(probe[2], 6) : "")
+              + ")");
         for (unsigned int i = 0; i < variables.size(); ++i)
           uses[i] = mentions(trimmed, variables[i]);
         constant_
@@ -246,7 +241,7 @@ namespace scalebridge::macro
   {
     MaterialFunction f;
     f.constant_value = value;
-    f.text           = format(value);
+    f.text           = format_number(value, 6);
     return f;
   }
 

@@ -2,6 +2,7 @@
 #include <deal.II/base/utilities.h>
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/microstructure/connectivity.h>
 #include <scalebridge/microstructure/report.h>
 #include <scalebridge/rve/field_output.h>
@@ -55,13 +56,6 @@ namespace scalebridge::rve
       return s;
     }
 
-    std::string
-    format(const double value, const int precision = 3)
-    {
-      std::ostringstream s;
-      s << std::setprecision(precision) << value;
-      return s.str();
-    }
 
     /// Percolation of a group under a boundary condition: wrapping for
     /// periodic cells, face-to-face spanning otherwise.
@@ -125,7 +119,8 @@ namespace scalebridge::rve
               << "load path)";
         log << ", " << r.n_levels << " levels, " << r.iterations.size()
             << " load cases, " << r.max_iterations()
-            << " iterations, Hill-Mandel " << format(r.max_hill_mandel(), 2);
+            << " iterations, Hill-Mandel "
+            << format_number(r.max_hill_mandel(), 2);
         if (r.n_stagnated > 0)
           log << ", " << r.n_stagnated
               << " load cases stopped at the round-off limit";
@@ -133,8 +128,8 @@ namespace scalebridge::rve
           log << ", " << r.n_zero_energy_directions
               << " macro strains cost no energy";
         if (!prm.deterministic)
-          log << " [setup " << format(r.setup_time) << " s, solve "
-              << format(r.solve_time) << " s]";
+          log << " [setup " << format_number(r.setup_time, 3) << " s, solve "
+              << format_number(r.solve_time, 3) << " s]";
         log << std::endl;
         if (!r.converged)
           throw std::runtime_error(
@@ -231,7 +226,7 @@ namespace scalebridge::rve
           for (unsigned d = 0; d < dim; ++d)
             log << " " << direction_name(d) << " "
                 << (r.effective(d, d) > 0
-                      ? format(fraction / r.effective(d, d), 4)
+                      ? format_number(fraction / r.effective(d, d), 4)
                       : std::string("inf"));
           log << std::endl;
           (void)required;
