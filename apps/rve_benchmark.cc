@@ -38,6 +38,7 @@ Options:
                       (default 10); 0 makes phase 1 a pore (no stiffness,
                       no conductivity)
   --bc B              periodic (default), kubc or tubc
+  --degree P          element degree: 1 (Q1, default) or 2 (full Q2)
   --physics P         all (default), elasticity or conduction
   --tolerance T       relative residual (default 1e-8)
   --smoothing-degree D  Chebyshev degree (default 3)
@@ -125,7 +126,7 @@ main(int argc, char **argv)
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
   try
     {
-      unsigned    n = 64, degree = 3;
+      unsigned    n = 64, degree = 3, element_degree = 1;
       double      fraction = 0.2, contrast = 10, tolerance = 1e-8;
       std::string bc_name = "periodic", physics = "all", kind = "sphere";
       const std::vector<std::string> args(argv + 1, argv + argc);
@@ -155,12 +156,15 @@ main(int argc, char **argv)
             kind = v;
           else if (o == "--tolerance")
             tolerance = number(o, v);
+          else if (o == "--degree")
+            element_degree = static_cast<unsigned>(number(o, v));
           else if (o == "--smoothing-degree")
             degree = static_cast<unsigned>(number(o, v));
           else
             throw InputError("command line", o, "unknown option; see --help");
         }
       if (n < 2 || !(contrast >= 0)
+          || (element_degree != 1 && element_degree != 2)
           || (physics != "all" && physics != "elasticity"
               && physics != "conduction")
           || (kind != "sphere" && kind != "electrode"))
@@ -196,7 +200,7 @@ main(int argc, char **argv)
         }
       const double t_micro = now();
 
-      rve::VoxelMesh<3> mesh(comm, micro);
+      rve::VoxelMesh<3> mesh(comm, micro, 0, element_degree);
       const double      t_mesh      = now();
       const auto        bc          = rve::create_boundary_condition(bc_name);
       const auto       &h           = mesh.hierarchy(bc->periodic_grid());
@@ -212,6 +216,7 @@ main(int argc, char **argv)
       out["voxels_per_side"]    = n;
       out["ranks"]              = dealii::Utilities::MPI::n_mpi_processes(comm);
       out["boundary_condition"] = bc_name;
+      out["element_degree"]     = element_degree;
       if (kind == "sphere")
         {
           out["volume_fraction"] = micro.volume_fractions(2)[1];

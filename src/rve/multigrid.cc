@@ -74,8 +74,8 @@ namespace scalebridge::rve
     if (dense_coarse)
       {
         const unsigned int        n  = coarse_size;
-        const unsigned int        nd = matrices.n_dofs_per_cell();
-        const unsigned int        nv = coarse.geometry.vertices_per_cell();
+        const unsigned int        nd = matrices.n_dofs_per_cell(0);
+        const unsigned int        nv = coarse.geometry.nodes_per_cell();
         std::vector<double>       A(std::size_t(n) * n, 0.);
         const auto               &ids  = matrices.cell_matrix(0);
         const auto               &pool = matrices.matrices(0);
@@ -143,8 +143,7 @@ namespace scalebridge::rve
     for (const auto &op : operators)
       bytes
         += op->n_active_cells()
-             * (sizeof(unsigned)
-                * (1 + op->level().geometry.vertices_per_cell()))
+             * (sizeof(unsigned) * (1 + op->level().geometry.nodes_per_cell()))
            + op->inverse_diagonal().size() * (sizeof(float) + sizeof(double));
     for (const auto &[k, w] : workspaces)
       for (unsigned l = 0; l < w->x.size(); ++l)

@@ -179,8 +179,17 @@ namespace scalebridge::rve
     prm.enter_subsection("Discretization");
     prm.add_parameter("Refinements per voxel",
                       refinements_per_voxel,
-                      "Each voxel is split into 2^(dim r) Q1 cells.",
+                      "Each voxel is split into 2^(dim r) cells.",
                       Patterns::Integer(0, 3));
+    prm.add_parameter(
+      "Element degree",
+      element_degree,
+      "Polynomial degree of the elements on the cells: 1 (Q1: 8-node "
+      "hexahedra, 4-node quadrilaterals) or 2 (full tensor-product Q2, not "
+      "serendipity: 27-node hexahedra, 9-node quadrilaterals). Q2 has 2^dim "
+      "times the unknowns of Q1 on the same cells and is more accurate per "
+      "unknown wherever the fields are smooth inside the phases.",
+      Patterns::Integer(1, 2));
     prm.leave_subsection();
 
     prm.enter_subsection("Solver");

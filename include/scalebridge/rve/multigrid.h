@@ -36,10 +36,12 @@ namespace scalebridge::rve
   /**
    * Geometric multigrid on the voxel hierarchy, used as a preconditioner:
    * one V-cycle in single precision with Chebyshev-Jacobi smoothing,
-   * multilinear transfer, Galerkin coarse operators and a dense
+   * operator-dependent transfer, Galerkin coarse operators and a dense
    * pseudo-inverse on the coarsest level (which also takes care of the
-   * zero-energy modes the coarse operator may have). All load cases go
-   * through the V-cycle together.
+   * zero-energy modes the coarse operator may have). A Q2 finest level is
+   * smoothed the same way and restricted to Q1 on the same cells by nodal
+   * interpolation (a p-multigrid step). All load cases go through the
+   * V-cycle together.
    *
    * The eigenvalue estimates start from a vector built from global node
    * numbers, so the preconditioner, and with it the iteration counts, do not
