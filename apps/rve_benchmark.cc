@@ -42,6 +42,7 @@ Options:
   --physics P         all (default), elasticity or conduction
   --tolerance T       relative residual (default 1e-8)
   --smoothing-degree D  Chebyshev degree (default 3)
+  --cycle C           multigrid cycle: W (default) or V
   --help              this text
 
 Sphere laws: phase 0 isotropic E = 1 GPa, nu = 0.3, conductivity 1 S/m;
@@ -128,7 +129,8 @@ main(int argc, char **argv)
     {
       unsigned    n = 64, degree = 3, element_degree = 1;
       double      fraction = 0.2, contrast = 10, tolerance = 1e-8;
-      std::string bc_name = "periodic", physics = "all", kind = "sphere";
+      std::string bc_name = "periodic", physics = "all", kind = "sphere",
+                  cycle = "W";
       const std::vector<std::string> args(argv + 1, argv + argc);
       for (std::size_t i = 0; i < args.size(); ++i)
         {
@@ -158,6 +160,8 @@ main(int argc, char **argv)
             tolerance = number(o, v);
           else if (o == "--degree")
             element_degree = static_cast<unsigned>(number(o, v));
+          else if (o == "--cycle")
+            cycle = v;
           else if (o == "--smoothing-degree")
             degree = static_cast<unsigned>(number(o, v));
           else
@@ -165,6 +169,7 @@ main(int argc, char **argv)
         }
       if (n < 2 || !(contrast >= 0)
           || (element_degree != 1 && element_degree != 2)
+          || (cycle != "V" && cycle != "W")
           || (physics != "all" && physics != "elasticity"
               && physics != "conduction")
           || (kind != "sphere" && kind != "electrode"))
@@ -207,8 +212,9 @@ main(int argc, char **argv)
       const double      t_hierarchy = now();
 
       rve::SolverSettings settings;
-      settings.tolerance                  = tolerance;
-      settings.multigrid.smoothing_degree = degree;
+      settings.tolerance                    = tolerance;
+      settings.multigrid.smoothing_degree   = degree;
+      settings.multigrid.coarse_corrections = cycle == "W" ? 2 : 1;
 
       nlohmann::json out;
       out["microstructure"]     = kind;
@@ -217,6 +223,7 @@ main(int argc, char **argv)
       out["ranks"]              = dealii::Utilities::MPI::n_mpi_processes(comm);
       out["boundary_condition"] = bc_name;
       out["element_degree"]     = element_degree;
+      out["cycle"]              = cycle;
       if (kind == "sphere")
         {
           out["volume_fraction"] = micro.volume_fractions(2)[1];

@@ -204,7 +204,7 @@ namespace scalebridge::rve
     prm.add_parameter("Smoothing degree",
                       smoothing_degree,
                       "Degree of the Chebyshev smoother of the multigrid "
-                      "V-cycle.",
+                      "cycle.",
                       Patterns::Integer(1, 10));
     prm.add_parameter("Smoothing range",
                       smoothing_range,
