@@ -37,9 +37,10 @@ namespace scalebridge::rve
      * corrections of the V-cycle lose a little from level to level, as in
      * elasticity of stiff particles joined by thin necks and soft binder,
      * whose bending and rotation modes the operator-dependent interpolation
-     * does not reproduce: a 0.55/0.10/0.35 electrode takes 22, 33, 39, 44
-     * V-cycle iterations at 24^3, 48^3, 64^3, 96^3 voxels and 18, 23, 24, 23
-     * W-cycle iterations. Each level is visited twice as often as the next
+     * does not reproduce: a 0.55/0.10/0.35 electrode takes 22, 34, 40, 45
+     * V-cycle iterations at 24^3, 48^3, 64^3, 96^3 voxels and 19, 23, 25, 24
+     * W-cycle iterations (scalebridge-rve-benchmark --microstructure
+     * electrode). Each level is visited twice as often as the next
      * finer one, which in 3D has 8 times its unknowns, so a W-cycle costs
      * (4/3) / (8/7) = 1.17 V-cycles; it stays a symmetric preconditioner,
      * unlike a Krylov-accelerated (K-)cycle, whose nonlinearity cost

@@ -77,6 +77,8 @@ namespace scalebridge::rve
     unsigned int max_iterations   = 500;
     unsigned int smoothing_degree = 3;
     double       smoothing_range  = 15.;
+    /// "W" or "V"; see MultigridSettings::coarse_corrections.
+    std::string multigrid_cycle = "W";
     ///@}
 
     /** @name Output */
