@@ -38,9 +38,11 @@ Options:
                       (default 10); 0 makes phase 1 a pore (no stiffness,
                       no conductivity)
   --bc B              periodic (default), kubc or tubc
+  --degree P          element degree: 1 (Q1, default) or 2 (full Q2)
   --physics P         all (default), elasticity or conduction
   --tolerance T       relative residual (default 1e-8)
   --smoothing-degree D  Chebyshev degree (default 3)
+  --cycle C           multigrid cycle: W (default) or V
   --help              this text
 
 Sphere laws: phase 0 isotropic E = 1 GPa, nu = 0.3, conductivity 1 S/m;
@@ -125,9 +127,10 @@ main(int argc, char **argv)
   const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
   try
     {
-      unsigned    n = 64, degree = 3;
+      unsigned    n = 64, degree = 3, element_degree = 1;
       double      fraction = 0.2, contrast = 10, tolerance = 1e-8;
-      std::string bc_name = "periodic", physics = "all", kind = "sphere";
+      std::string bc_name = "periodic", physics = "all", kind = "sphere",
+                  cycle = "W";
       const std::vector<std::string> args(argv + 1, argv + argc);
       for (std::size_t i = 0; i < args.size(); ++i)
         {
@@ -155,12 +158,18 @@ main(int argc, char **argv)
             kind = v;
           else if (o == "--tolerance")
             tolerance = number(o, v);
+          else if (o == "--degree")
+            element_degree = static_cast<unsigned>(number(o, v));
+          else if (o == "--cycle")
+            cycle = v;
           else if (o == "--smoothing-degree")
             degree = static_cast<unsigned>(number(o, v));
           else
             throw InputError("command line", o, "unknown option; see --help");
         }
       if (n < 2 || !(contrast >= 0)
+          || (element_degree != 1 && element_degree != 2)
+          || (cycle != "V" && cycle != "W")
           || (physics != "all" && physics != "elasticity"
               && physics != "conduction")
           || (kind != "sphere" && kind != "electrode"))
@@ -196,15 +205,16 @@ main(int argc, char **argv)
         }
       const double t_micro = now();
 
-      rve::VoxelMesh<3> mesh(comm, micro);
+      rve::VoxelMesh<3> mesh(comm, micro, 0, element_degree);
       const double      t_mesh      = now();
       const auto        bc          = rve::create_boundary_condition(bc_name);
       const auto       &h           = mesh.hierarchy(bc->periodic_grid());
       const double      t_hierarchy = now();
 
       rve::SolverSettings settings;
-      settings.tolerance                  = tolerance;
-      settings.multigrid.smoothing_degree = degree;
+      settings.tolerance                    = tolerance;
+      settings.multigrid.smoothing_degree   = degree;
+      settings.multigrid.coarse_corrections = cycle == "W" ? 2 : 1;
 
       nlohmann::json out;
       out["microstructure"]     = kind;
@@ -212,6 +222,8 @@ main(int argc, char **argv)
       out["voxels_per_side"]    = n;
       out["ranks"]              = dealii::Utilities::MPI::n_mpi_processes(comm);
       out["boundary_condition"] = bc_name;
+      out["element_degree"]     = element_degree;
+      out["cycle"]              = cycle;
       if (kind == "sphere")
         {
           out["volume_fraction"] = micro.volume_fractions(2)[1];

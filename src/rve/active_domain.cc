@@ -53,6 +53,8 @@ namespace scalebridge::rve
     , grid_(grid)
     , n_comp(n_components(physics, grid.dim))
   {
+    for (unsigned a = 0; a <= grid.degree; ++a)
+      edge_weight.push_back(lagrange_integral(grid.degree, a));
     const unsigned    dim = grid.dim;
     const std::size_t nc  = grid.n_total_cells();
     if (cell_phase.size() != nc)
@@ -181,6 +183,7 @@ namespace scalebridge::rve
     double length = 0;
     for (unsigned d = 0; d < dim; ++d)
       length = std::max(length, grid.n_cells[d] * grid.h[d]);
+    // the node at lattice offset v of a cell
     auto position
       = [&](const std::size_t cell, const std::array<unsigned, 3> &v) {
           const auto x = grid.cell_coordinates(cell);
@@ -189,8 +192,8 @@ namespace scalebridge::rve
           const auto           &s = shift[cell];
           std::array<double, 3> p{{0, 0, 0}};
           for (unsigned d = 0; d < dim; ++d)
-            p[d] = (double(x[d]) + double(s[d]) * grid.n_cells[d] + v[d]
-                    - double(ref[d]))
+            p[d] = (double(x[d]) + double(s[d]) * grid.n_cells[d]
+                    + double(v[d]) / grid.degree - double(ref[d]))
                    * grid.h[d] / length;
           return p;
         };
@@ -208,40 +211,26 @@ namespace scalebridge::rve
     std::vector<int>     parent(clusters.size());
     std::iota(parent.begin(), parent.end(), 0);
 
-    const auto nn = grid.n_nodes();
+    std::vector<std::pair<int, std::array<double, 3>>> here;
     for (std::size_t node = 0; node < n_nodes; ++node)
       {
-        const auto x = grid.node_coordinates(node);
-        std::vector<std::pair<int, std::array<double, 3>>> here;
-        for (unsigned c = 0; c < (dim == 3 ? 2u : 1u); ++c)
-          for (unsigned b = 0; b < 2; ++b)
-            for (unsigned a = 0; a < 2; ++a)
-              {
-                std::array<int, 3> y{
-                  {int(x[0]) - int(a), int(x[1]) - int(b), int(x[2]) - int(c)}};
-                bool inside = true;
-                for (unsigned d = 0; d < dim; ++d)
-                  {
-                    if (grid.periodic)
-                      y[d] = (y[d] + grid.n_cells[d]) % grid.n_cells[d];
-                    else if (y[d] < 0 || y[d] >= int(grid.n_cells[d]))
-                      inside = false;
-                  }
-                if (!inside)
-                  continue;
-                const std::size_t cell = grid.cell_index(y[0], y[1], y[2]);
-                if (!active(cell))
-                  continue;
-                const int cl   = cell_component[cell];
-                bool      seen = false;
-                for (const auto &h : here)
-                  seen = seen || h.first == cl;
-                if (!seen)
-                  here.emplace_back(cl,
-                                    rigid_modes
-                                      ? position(cell, {{a, b, c}})
-                                      : std::array<double, 3>{{0, 0, 0}});
-              }
+        here.clear();
+        grid.for_each_cell_at_node(
+          grid.node_coordinates(node),
+          [&](const std::array<unsigned, 3> &y,
+              const std::array<unsigned, 3> &offset) {
+            const std::size_t cell = grid.cell_index(y[0], y[1], y[2]);
+            if (!active(cell))
+              return;
+            const int cl   = cell_component[cell];
+            bool      seen = false;
+            for (const auto &h : here)
+              seen = seen || h.first == cl;
+            if (!seen)
+              here.emplace_back(cl,
+                                rigid_modes ? position(cell, offset)
+                                            : std::array<double, 3>{{0, 0, 0}});
+          });
         if (here.empty())
           continue;
         node_component[node] = here[0].first;
@@ -255,7 +244,6 @@ namespace scalebridge::rve
               contacts.push_back({here});
           }
       }
-    (void)nn;
 
     // 4. Zero-energy modes: per group of touching clusters, the kernel of the
     // "equal displacement at shared nodes" constraints on their generators.
@@ -380,19 +368,26 @@ namespace scalebridge::rve
     if (grid_.periodic)
       return w;
     const unsigned dim = grid_.dim;
+    const unsigned p   = grid_.degree;
     const auto     x   = grid_.node_coordinates(node);
     for (unsigned d = 0; d < dim; ++d)
       {
-        if (x[d] != 0 && x[d] != grid_.n_cells[d])
+        if (x[d] != 0 && x[d] != p * grid_.n_cells[d])
           continue;
-        // faces of this boundary plane around the node, each |F| / 2^(dim-1)
+        // int of the node's shape function over the faces of this boundary
+        // plane: per direction in the plane, the 1D integrals over the
+        // adjacent cell edges (h / 2 each for a Q1 vertex)
         double area = 1;
         for (unsigned e = 0; e < dim; ++e)
           if (e != d)
             {
-              const unsigned n_adjacent
-                = (x[e] > 0 ? 1u : 0u) + (x[e] < grid_.n_cells[e] ? 1u : 0u);
-              area *= n_adjacent * grid_.h[e] / 2.;
+              double length = 0;
+              if (x[e] % p != 0)
+                length = edge_weight[x[e] % p];
+              else
+                length = (x[e] > 0 ? edge_weight[p] : 0.)
+                         + (x[e] < p * grid_.n_cells[e] ? edge_weight[0] : 0.);
+              area *= length * grid_.h[e];
             }
         w[d] += (x[d] == 0 ? -1. : 1.) * area;
       }

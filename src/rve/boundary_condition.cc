@@ -145,7 +145,7 @@ namespace scalebridge::rve
                    MultiVector<double>              &rhs) const override
       {
         const GridLevel   &fine  = *context.fine;
-        const unsigned int nv    = fine.geometry.vertices_per_cell();
+        const unsigned int nv    = fine.geometry.nodes_per_cell();
         const unsigned int ncomp = rhs.n_components();
         const unsigned int k     = loads.n();
         const unsigned int nd    = context.element->n_dofs();

@@ -17,8 +17,11 @@ namespace scalebridge::rve
 {
   namespace
   {
-    /// The kernel with all sizes known at compile time, so that the
-    /// accumulators of all columns stay in registers.
+    /// The kernel with all sizes known at compile time. Small matrices
+    /// (Q1) keep the accumulators of all columns in registers; the large Q2
+    /// matrices are multiplied in row blocks of one 64-byte vector, whose
+    /// accumulators for all columns stay in registers while the column loop
+    /// streams the matrix once.
     template <int ND, int NC, int KR, typename Number>
     inline __attribute__((always_inline)) void
     kernel(const unsigned int  n_cells,
@@ -30,28 +33,51 @@ namespace scalebridge::rve
     {
       constexpr int NV = ND / NC;
       constexpr int B  = NC * KR;
+      constexpr int LD = padded_cell_matrix_rows<Number>(ND);
+      constexpr int W  = simd_block<Number>;
       for (unsigned int c = 0; c < n_cells; ++c)
         {
           const unsigned int *nd = nodes + c * NV;
-          const Number       *K  = matrices + std::size_t(matrix[c]) * ND * ND;
+          const Number       *K  = matrices + std::size_t(matrix[c]) * LD * ND;
           Number              U[ND * KR];
-          Number              V[KR][ND];
+          Number              V[KR][LD];
           for (int v = 0; v < NV; ++v)
             for (int q = 0; q < B; ++q)
               U[v * B + q] = src[std::size_t(nd[v]) * B + q];
-          for (int r = 0; r < KR; ++r)
-            for (int i = 0; i < ND; ++i)
-              V[r][i] = 0;
-          for (int j = 0; j < ND; ++j)
+          if constexpr (LD == ND)
             {
-              const Number *Kj = K + j * ND;
               for (int r = 0; r < KR; ++r)
+                for (int i = 0; i < ND; ++i)
+                  V[r][i] = 0;
+              for (int j = 0; j < ND; ++j)
                 {
-                  const Number s = U[j * KR + r];
-                  for (int i = 0; i < ND; ++i)
-                    V[r][i] += Kj[i] * s;
+                  const Number *Kj = K + j * LD;
+                  for (int r = 0; r < KR; ++r)
+                    {
+                      const Number s = U[j * KR + r];
+                      for (int i = 0; i < ND; ++i)
+                        V[r][i] += Kj[i] * s;
+                    }
                 }
             }
+          else
+            for (int ib = 0; ib < LD; ib += W)
+              {
+                Number acc[KR][W] = {};
+                for (int j = 0; j < ND; ++j)
+                  {
+                    const Number *Kj = K + j * LD + ib;
+                    for (int r = 0; r < KR; ++r)
+                      {
+                        const Number s = U[j * KR + r];
+                        for (int i = 0; i < W; ++i)
+                          acc[r][i] += Kj[i] * s;
+                      }
+                  }
+                for (int r = 0; r < KR; ++r)
+                  for (int i = 0; i < W; ++i)
+                    V[r][ib + i] = acc[r][i];
+              }
           for (int v = 0; v < NV; ++v)
             for (int cc = 0; cc < NC; ++cc)
               for (int r = 0; r < KR; ++r)
@@ -72,6 +98,20 @@ namespace scalebridge::rve
   }
 
 #define SCALEBRIDGE_KERNELS(T)    \
+  SCALEBRIDGE_KERNEL(81, 3, 1, T) \
+  SCALEBRIDGE_KERNEL(81, 3, 2, T) \
+  SCALEBRIDGE_KERNEL(81, 3, 3, T) \
+  SCALEBRIDGE_KERNEL(81, 3, 4, T) \
+  SCALEBRIDGE_KERNEL(81, 3, 5, T) \
+  SCALEBRIDGE_KERNEL(81, 3, 6, T) \
+  SCALEBRIDGE_KERNEL(27, 1, 1, T) \
+  SCALEBRIDGE_KERNEL(27, 1, 2, T) \
+  SCALEBRIDGE_KERNEL(27, 1, 3, T) \
+  SCALEBRIDGE_KERNEL(18, 2, 1, T) \
+  SCALEBRIDGE_KERNEL(18, 2, 2, T) \
+  SCALEBRIDGE_KERNEL(18, 2, 3, T) \
+  SCALEBRIDGE_KERNEL(9, 1, 1, T)  \
+  SCALEBRIDGE_KERNEL(9, 1, 2, T)  \
   SCALEBRIDGE_KERNEL(24, 3, 1, T) \
   SCALEBRIDGE_KERNEL(24, 3, 2, T) \
   SCALEBRIDGE_KERNEL(24, 3, 3, T) \
@@ -118,6 +158,20 @@ namespace scalebridge::rve
     return;
     switch (key)
       {
+        SCALEBRIDGE_CASE(81, 3, 1)
+        SCALEBRIDGE_CASE(81, 3, 2)
+        SCALEBRIDGE_CASE(81, 3, 3)
+        SCALEBRIDGE_CASE(81, 3, 4)
+        SCALEBRIDGE_CASE(81, 3, 5)
+        SCALEBRIDGE_CASE(81, 3, 6)
+        SCALEBRIDGE_CASE(27, 1, 1)
+        SCALEBRIDGE_CASE(27, 1, 2)
+        SCALEBRIDGE_CASE(27, 1, 3)
+        SCALEBRIDGE_CASE(18, 2, 1)
+        SCALEBRIDGE_CASE(18, 2, 2)
+        SCALEBRIDGE_CASE(18, 2, 3)
+        SCALEBRIDGE_CASE(9, 1, 1)
+        SCALEBRIDGE_CASE(9, 1, 2)
         SCALEBRIDGE_CASE(24, 3, 1)
         SCALEBRIDGE_CASE(24, 3, 2)
         SCALEBRIDGE_CASE(24, 3, 3)

@@ -66,13 +66,14 @@ namespace scalebridge::rve
           laws[p]         = phase_laws[p];
         }
 
-    domain_  = std::make_unique<ActiveDomain>(physics,
+    domain_ = std::make_unique<ActiveDomain>(physics,
                                              grid,
                                              cell_phase,
                                              participates,
                                              bc.anchoring(),
                                              bc.has_rigid_modes());
-    element  = std::make_unique<VoxelElement>(physics, grid.dim, grid.h);
+    element
+      = std::make_unique<VoxelElement>(physics, grid.dim, grid.h, grid.degree);
     matrices = std::make_unique<LevelMatrices>(
       physics,
       hierarchy,
@@ -122,7 +123,7 @@ namespace scalebridge::rve
                            dealii::Vector<double> &u) const
   {
     const GridLevel   &fine = hierarchy->finest();
-    const unsigned int nv   = fine.geometry.vertices_per_cell();
+    const unsigned int nv   = fine.geometry.nodes_per_cell();
     const unsigned int k    = loads.n();
     u                       = 0;
     if (bc->strain_driven())
@@ -200,7 +201,7 @@ namespace scalebridge::rve
     // Volume-average stress: per phase, sum the cell values, then apply
     // D_p int B once (inactive cells carry nothing).
     x.data.update_ghost_values();
-    const unsigned int               nv = fine.geometry.vertices_per_cell();
+    const unsigned int               nv = fine.geometry.nodes_per_cell();
     std::vector<std::vector<double>> sum_u(laws.size(),
                                            std::vector<double>(k * nd, 0.));
     std::vector<double>              count(laws.size(), 0.);

@@ -3,6 +3,7 @@
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/fe_tools.h>
 #include <deal.II/lac/la_parallel_vector.h>
 #include <deal.II/numerics/data_component_interpretation.h>
 #include <deal.II/numerics/data_out.h>
@@ -51,11 +52,16 @@ namespace scalebridge::rve
     const MPI_Comm comm = mesh.get_communicator();
     const unsigned rank = dealii::Utilities::MPI::this_mpi_process(comm);
 
-    dealii::FE_Q<dim>       fe_scalar(1);
-    dealii::FESystem<dim>   fe_vector(dealii::FE_Q<dim>(1), dim);
+    // deal.II's FE_Q of the grid's degree: its cell dofs are numbered
+    // hierarchically, the grid's lexicographically.
+    const unsigned int      degree = mesh.grid(true).degree;
+    dealii::FE_Q<dim>       fe_scalar(degree);
+    dealii::FESystem<dim>   fe_vector(dealii::FE_Q<dim>(degree), dim);
     dealii::DoFHandler<dim> dof_scalar(tria), dof_vector(tria);
     dof_scalar.distribute_dofs(fe_scalar);
     dof_vector.distribute_dofs(fe_vector);
+    const std::vector<unsigned int> hierarchic
+      = dealii::FETools::lexicographic_to_hierarchic_numbering<dim>(degree);
 
     dealii::DataOut<dim> data_out;
     data_out.attach_triangulation(tria);
@@ -101,7 +107,7 @@ namespace scalebridge::rve
         if (k == 0)
           continue;
         const auto       &fine   = problem->domain().grid();
-        const unsigned    nv     = fine.vertices_per_cell();
+        const unsigned    nv     = fine.nodes_per_cell();
         const auto       &level  = mesh.hierarchy(fine.periodic).finest();
         const auto       &u      = problem->solution();
         const auto        names  = load_case_names(*problem);
@@ -112,6 +118,8 @@ namespace scalebridge::rve
 
         dealii::IndexSet relevant;
         dealii::DoFTools::extract_locally_relevant_dofs(dofs, relevant);
+        std::vector<dealii::types::global_dof_index> dof_indices(
+          dofs.get_fe().n_dofs_per_cell());
         for (unsigned j = 0; j < k; ++j)
           {
             nodal.push_back(std::make_unique<VectorType>(
@@ -121,13 +129,16 @@ namespace scalebridge::rve
               {
                 const typename dealii::DoFHandler<dim>::active_cell_iterator dc(
                   &tria, cell->level(), cell->index(), &dofs);
-                for (unsigned vtx = 0; vtx < nv; ++vtx)
+                dc->get_dof_indices(dof_indices);
+                for (unsigned node = 0; node < nv; ++node)
                   for (unsigned comp = 0; comp < ncomp; ++comp)
-                    v(dc->vertex_dof_index(vtx, comp)) = u.data.local_element(
-                      (std::size_t(level.cell_nodes[c * nv + vtx]) * ncomp
-                       + comp)
-                        * k
-                      + j);
+                    v(dof_indices[dofs.get_fe().component_to_system_index(
+                      comp, hierarchic[node])])
+                      = u.data.local_element(
+                        (std::size_t(level.cell_nodes[c * nv + node]) * ncomp
+                         + comp)
+                          * k
+                        + j);
               }
             v.update_ghost_values();
             const std::string name = label + "_" + names[j] + "_" + field;
@@ -178,7 +189,8 @@ namespace scalebridge::rve
     dealii::DataOutBase::VtkFlags flags;
     flags.compression_level = dealii::DataOutBase::VtkFlags::best_speed;
     data_out.set_flags(flags);
-    data_out.build_patches();
+    // one patch subdivision per degree: the patch points are the nodes
+    data_out.build_patches(degree);
     const std::string piece = basename + "_" + std::to_string(rank) + ".vtu";
     io::write_atomically(directory / piece,
                          [&](std::ostream &out) { data_out.write_vtu(out); });

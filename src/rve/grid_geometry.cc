@@ -16,17 +16,21 @@ namespace scalebridge::rve
   }
 
   std::size_t
-  GridGeometry::cell_vertex(const std::size_t cell, const unsigned int v) const
+  GridGeometry::cell_node(const std::size_t  cell,
+                          const unsigned int local) const
   {
     const auto c = cell_coordinates(cell);
-    return node_index(c[0] + (v & 1), c[1] + ((v >> 1) & 1), c[2] + (v >> 2));
+    const auto o = local_node_offset(local);
+    return node_index(degree * c[0] + o[0],
+                      degree * c[1] + o[1],
+                      degree * c[2] + o[2]);
   }
 
   bool
   GridGeometry::on_boundary(const std::array<unsigned, 3> &node) const
   {
     for (unsigned int d = 0; d < dim; ++d)
-      if (node[d] == 0 || node[d] == n_cells[d])
+      if (node[d] == 0 || node[d] == degree * n_cells[d])
         return true;
     return false;
   }
@@ -44,6 +48,11 @@ namespace scalebridge::rve
   GridGeometry::coarsened() const
   {
     GridGeometry coarse = *this;
+    if (degree > 1)
+      {
+        coarse.degree = 1;
+        return coarse;
+      }
     for (unsigned int d = 0; d < dim; ++d)
       {
         coarse.n_cells[d] = n_cells[d] / 2;
@@ -55,6 +64,8 @@ namespace scalebridge::rve
   bool
   GridGeometry::can_coarsen(const unsigned int min_cells) const
   {
+    if (degree > 1)
+      return true;
     for (unsigned int d = 0; d < dim; ++d)
       if (n_cells[d] % 2 != 0 || n_cells[d] / 2 < min_cells)
         return false;

@@ -272,7 +272,10 @@ namespace scalebridge::rve
                                     prm.microstructure.target_fractions());
       log << microstructure::to_text(summary);
 
-      VoxelMesh<dim> mesh(comm, micro, prm.refinements_per_voxel);
+      VoxelMesh<dim> mesh(comm,
+                          micro,
+                          prm.refinements_per_voxel,
+                          prm.element_degree);
       const auto     fractions = micro.volume_fractions(n_ph);
 
       nlohmann::json shared;
@@ -282,6 +285,7 @@ namespace scalebridge::rve
         voxels.push_back(micro.n_voxels()[d]);
       shared["voxels"]                = voxels;
       shared["refinements_per_voxel"] = prm.refinements_per_voxel;
+      shared["element_degree"]        = prm.element_degree;
       shared["volume_fractions"]      = fractions;
 
       nlohmann::json bounds;

@@ -57,6 +57,31 @@ namespace scalebridge::rve
       return result;
     }
 
+    /// The prolongation rows of the owned nodes of @p fine, with the
+    /// weights of a node given by @p weights_of(node).
+    template <typename WeightsOf>
+    LevelMatrices::Prolongation
+    prolongation_rows(const GridLevel &fine,
+                      const GridLevel &coarse,
+                      const unsigned   n_comp,
+                      const WeightsOf &weights_of)
+    {
+      LevelMatrices::Prolongation P;
+      P.start.push_back(0);
+      for (const auto n : fine.owned_nodes)
+        {
+          const NodeWeights nw = weights_of(n);
+          for (unsigned t = 0; t < nw.count; ++t)
+            {
+              P.coarse_node.push_back(coarse.local_node(nw.parent[t]));
+              for (unsigned comp = 0; comp < n_comp; ++comp)
+                P.weight.push_back(static_cast<float>(nw.w[t][comp]));
+            }
+          P.start.push_back(P.coarse_node.size());
+        }
+      return P;
+    }
+
     /// x + o on the node lattice (wrapping on periodic grids); false if
     /// outside a non-periodic grid.
     bool
@@ -89,7 +114,7 @@ namespace scalebridge::rve
   {
     std::size_t n = 0;
     for (unsigned l = 0; l < pool.size(); ++l)
-      n += pool[l].size() / (std::size_t(n_dofs) * n_dofs) - n_pure[l];
+      n += pool[l].size() / (std::size_t(n_dofs[l]) * n_dofs[l]) - n_pure[l];
     return n;
   }
 
@@ -106,14 +131,21 @@ namespace scalebridge::rve
     const unsigned int n_ph  = laws.size();
     const unsigned int nv    = 1u << dim;
     n_comp                   = n_components(physics, dim);
-    n_dofs                   = nv * n_comp;
-    const unsigned int nd2   = n_dofs * n_dofs;
+    // Levels 0 .. n_q1 - 1 are Q1; a Q2 finest level sits on top of the Q1
+    // level with the same cells.
+    const bool         q2_top = hierarchy.finest().geometry.degree > 1;
+    const unsigned int n_q1   = n_lev - (q2_top ? 1 : 0);
+    const unsigned int nd     = nv * n_comp;
+    const unsigned int nd2    = nd * nd;
 
-    // Phase matrices at every level's cell size.
+    // Phase matrices at every level's cell size and degree.
     std::vector<std::vector<dealii::FullMatrix<double>>> pure(n_lev);
+    n_dofs.resize(n_lev);
     for (unsigned l = 0; l < n_lev; ++l)
       {
-        const VoxelElement element(physics, dim, hierarchy.level(l).geometry.h);
+        const GridGeometry &g = hierarchy.level(l).geometry;
+        const VoxelElement  element(physics, dim, g.h, g.degree);
+        n_dofs[l] = element.n_dofs();
         pure[l].resize(n_ph);
         for (unsigned p = 0; p < n_ph; ++p)
           if (laws[p].m() > 0)
@@ -126,11 +158,11 @@ namespace scalebridge::rve
     // cells around nodes whose interpolation weights are needed), and the
     // nodes whose weights are needed (all nodes of the children of needed
     // coarse cells and of the coarse cells of owned nodes).
-    std::vector<std::vector<char>> needed(n_lev), weighted(n_lev);
+    std::vector<std::vector<char>> needed(n_q1), weighted(n_q1);
     needed[0].assign(hierarchy.level(0).geometry.n_total_cells(), 0);
     for (const auto c : hierarchy.level(0).owned_cells)
       needed[0][c] = 1;
-    for (unsigned l = 1; l < n_lev; ++l)
+    for (unsigned l = 1; l < n_q1; ++l)
       {
         const GridLevel    &fine = hierarchy.level(l);
         const GridGeometry &g    = fine.geometry;
@@ -190,10 +222,12 @@ namespace scalebridge::rve
     std::vector<std::vector<double>> custom(n_lev);
     {
       const GridGeometry &g = hierarchy.finest().geometry;
-      kind[n_lev - 1].assign(g.n_total_cells(), kind_inactive);
+      kind[n_q1 - 1].assign(g.n_total_cells(), kind_inactive);
       for (std::size_t c = 0; c < g.n_total_cells(); ++c)
         if (domain.active(c))
-          kind[n_lev - 1][c] = cell_phase[c];
+          kind[n_q1 - 1][c] = cell_phase[c];
+      if (q2_top)
+        kind[n_lev - 1] = kind[n_q1 - 1];
     }
     auto matrix_of = [&](const unsigned l, const int k) -> const double * {
       if (k < int(n_ph))
@@ -203,7 +237,7 @@ namespace scalebridge::rve
 
     prolongation_.resize(n_lev);
     std::vector<double> K(nd2), w(nv * nv * n_comp);
-    for (unsigned l = n_lev - 1; l >= 1; --l)
+    for (unsigned l = n_q1 - 1; l >= 1; --l)
       {
         const GridLevel    &fine   = hierarchy.level(l);
         const GridLevel    &coarse = hierarchy.level(l - 1);
@@ -336,7 +370,7 @@ namespace scalebridge::rve
                               off[d] = int((u >> d) & 1) - int((v >> d) & 1);
                             a[(off[0] + 1) + 3 * (off[1] + 1)
                               + 9 * (off[2] + 1)]
-                              += Kc[i * n_dofs + u * n_comp + comp];
+                              += Kc[i * nd + u * n_comp + comp];
                           }
                       }
                     // Collapse onto the odd directions.
@@ -464,7 +498,7 @@ namespace scalebridge::rve
               }
             std::array<std::size_t, 8> corner;
             for (unsigned V = 0; V < nv; ++V)
-              corner[V] = gc.cell_vertex(C, V);
+              corner[V] = gc.cell_node(C, V);
             std::fill(K.begin(), K.end(), 0.);
             for (unsigned ch = 0; ch < nv; ++ch)
               {
@@ -502,19 +536,26 @@ namespace scalebridge::rve
           }
 
         // 3. The prolongation rows of the owned fine nodes.
-        Prolongation &P = prolongation_[l];
-        P.start.push_back(0);
-        for (const auto n : fine.owned_nodes)
-          {
-            const NodeWeights &nw = weights[index[n]];
-            for (unsigned t = 0; t < nw.count; ++t)
-              {
-                P.coarse_node.push_back(coarse.local_node(nw.parent[t]));
-                for (unsigned comp = 0; comp < n_comp; ++comp)
-                  P.weight.push_back(static_cast<float>(nw.w[t][comp]));
-              }
-            P.start.push_back(P.coarse_node.size());
-          }
+        prolongation_[l]
+          = prolongation_rows(fine, coarse, n_comp, [&](const std::size_t n) {
+              return weights[index[n]];
+            });
+      }
+
+    // Q2 -> Q1 on the same cells: Q1 is a subspace of Q2, the prolongation
+    // is the nodal interpolation (multilinear on the node lattice) and the
+    // Galerkin product P^T A_Q2 P is the Q1 matrix of the same cells, which
+    // the levels below already start from.
+    if (q2_top)
+      {
+        const GridLevel &fine   = hierarchy.level(n_lev - 1);
+        const GridLevel &coarse = hierarchy.level(n_q1 - 1);
+        prolongation_[n_lev - 1]
+          = prolongation_rows(fine, coarse, n_comp, [&](const std::size_t n) {
+              return geometric_weights(coarse.geometry,
+                                       fine.geometry.node_coordinates(n),
+                                       n_comp);
+            });
       }
 
     // Per level: the phase matrices first, then the custom matrices of
@@ -524,6 +565,7 @@ namespace scalebridge::rve
     n_pure.assign(n_lev, 0);
     for (unsigned l = 0; l < n_lev; ++l)
       {
+        const std::size_t     nd2 = std::size_t(n_dofs[l]) * n_dofs[l];
         std::vector<unsigned> phase_slot(n_ph, inactive);
         for (unsigned p = 0; p < n_ph; ++p)
           if (pure[l][p].m() > 0)

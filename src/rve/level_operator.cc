@@ -14,9 +14,9 @@ namespace scalebridge::rve
     const std::vector<unsigned int> &constrained)
     : grid_level(&level)
     , n_comp(n_components)
-    , n_dofs(level_matrices.n_dofs_per_cell())
+    , n_dofs(level_matrices.n_dofs_per_cell(level_index))
   {
-    const unsigned int nv  = level.geometry.vertices_per_cell();
+    const unsigned int nv  = level.geometry.nodes_per_cell();
     const auto        &ids = level_matrices.cell_matrix(level_index);
     for (unsigned int c = 0; c < ids.size(); ++c)
       if (ids[c] != LevelMatrices::inactive)
@@ -26,13 +26,14 @@ namespace scalebridge::rve
           for (unsigned v = 0; v < nv; ++v)
             cell_nodes.push_back(level.cell_nodes[c * nv + v]);
         }
-    const auto &pool = level_matrices.matrices(level_index);
-    matrices.resize(pool.size());
-    const unsigned int nd2 = n_dofs * n_dofs;
+    const auto        &pool = level_matrices.matrices(level_index);
+    const unsigned int nd2  = n_dofs * n_dofs;
+    const unsigned int ld   = padded_cell_matrix_rows<Number>(n_dofs);
+    matrices.resize(pool.size() / nd2 * ld * n_dofs);
     for (std::size_t m = 0; m < pool.size() / nd2; ++m)
       for (unsigned i = 0; i < n_dofs; ++i)
         for (unsigned j = 0; j < n_dofs; ++j)
-          matrices[m * nd2 + j * n_dofs + i]
+          matrices[m * ld * n_dofs + j * ld + i]
             = static_cast<Number>(pool[m * nd2 + i * n_dofs + j]);
 
     // Diagonal, summed over the cells of all ranks.

@@ -9,9 +9,11 @@
 
 namespace scalebridge::rve
 {
+  /// Per level: solution, right-hand side, residual and Chebyshev update of
+  /// the cycle, and the first coarse correction of a W-cycle.
   struct Multigrid::Workspace
   {
-    std::vector<MultiVector<float>> x, b, r, d;
+    std::vector<MultiVector<float>> x, b, r, d, e;
   };
 
   namespace
@@ -74,8 +76,8 @@ namespace scalebridge::rve
     if (dense_coarse)
       {
         const unsigned int        n  = coarse_size;
-        const unsigned int        nd = matrices.n_dofs_per_cell();
-        const unsigned int        nv = coarse.geometry.vertices_per_cell();
+        const unsigned int        nd = matrices.n_dofs_per_cell(0);
+        const unsigned int        nv = coarse.geometry.nodes_per_cell();
         std::vector<double>       A(std::size_t(n) * n, 0.);
         const auto               &ids  = matrices.cell_matrix(0);
         const auto               &pool = matrices.matrices(0);
@@ -143,12 +145,12 @@ namespace scalebridge::rve
     for (const auto &op : operators)
       bytes
         += op->n_active_cells()
-             * (sizeof(unsigned)
-                * (1 + op->level().geometry.vertices_per_cell()))
+             * (sizeof(unsigned) * (1 + op->level().geometry.nodes_per_cell()))
            + op->inverse_diagonal().size() * (sizeof(float) + sizeof(double));
     for (const auto &[k, w] : workspaces)
       for (unsigned l = 0; l < w->x.size(); ++l)
-        bytes += 4 * w->x[l].data.memory_consumption();
+        bytes += w->x[l].data.memory_consumption()
+                 * (settings.coarse_corrections > 1 ? 5 : 4);
     return bytes;
   }
 
@@ -164,12 +166,15 @@ namespace scalebridge::rve
         w->b.resize(n);
         w->r.resize(n);
         w->d.resize(n);
+        w->e.resize(n);
         for (unsigned l = 0; l < n; ++l)
           {
             w->x[l].reinit(hierarchy->level(l), n_comp, n_columns);
             w->b[l].reinit(hierarchy->level(l), n_comp, n_columns);
             w->r[l].reinit(hierarchy->level(l), n_comp, n_columns);
             w->d[l].reinit(hierarchy->level(l), n_comp, n_columns);
+            if (settings.coarse_corrections > 1 && l > 0 && l + 1 < n)
+              w->e[l].reinit(hierarchy->level(l), n_comp, n_columns);
           }
       }
     return *w;
@@ -395,8 +400,20 @@ namespace scalebridge::rve
     set_constrained_to_zero(level - 1, bc);
 
     v_cycle(level - 1, w);
-
     MultiVector<float> &xc = w.x[level - 1];
+    // Further corrections xc += cycle(bc - A xc) (W-cycle); the coarsest
+    // level is solved exactly by the first.
+    for (unsigned int i = 1; i < settings.coarse_corrections && level > 1; ++i)
+      {
+        MultiVector<float> &e  = w.e[level - 1];
+        MultiVector<float> &rc = w.r[level - 1];
+        e.data                 = xc.data;
+        operators[level - 1]->vmult(rc, xc);
+        bc.data -= rc.data;
+        v_cycle(level - 1, w);
+        xc.data += e.data;
+      }
+
     xc.data.update_ghost_values();
     for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
       for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)

@@ -179,14 +179,28 @@ namespace scalebridge::rve
     prm.enter_subsection("Discretization");
     prm.add_parameter("Refinements per voxel",
                       refinements_per_voxel,
-                      "Each voxel is split into 2^(dim r) Q1 cells.",
+                      "Each voxel is split into 2^(dim r) cells.",
                       Patterns::Integer(0, 3));
+    prm.add_parameter(
+      "Element degree",
+      element_degree,
+      "Polynomial degree of the elements on the cells: 1 (Q1: 8-node "
+      "hexahedra, 4-node quadrilaterals) or 2 (full tensor-product Q2, not "
+      "serendipity: 27-node hexahedra, 9-node quadrilaterals). Q2 has 2^dim "
+      "times the unknowns of Q1 on the same cells and is more accurate per "
+      "unknown wherever the fields are smooth inside the phases.",
+      Patterns::Integer(1, 2));
     prm.leave_subsection();
 
     prm.enter_subsection("Solver");
     prm.add_parameter("Tolerance",
                       tolerance,
-                      "CG stops a load case at ||r|| <= Tolerance ||b||.",
+                      "Relative accuracy asked of the effective tensor: CG "
+                      "stops a load case when the energy norm of its "
+                      "preconditioned residual is below Tolerance times "
+                      "that of the load and, for fluctuation problems, "
+                      "below Tolerance times the energy of the total field "
+                      "over that of its affine part.",
                       Patterns::Double(1e-14, 1e-2));
     prm.add_parameter("Max iterations",
                       max_iterations,
@@ -195,13 +209,20 @@ namespace scalebridge::rve
     prm.add_parameter("Smoothing degree",
                       smoothing_degree,
                       "Degree of the Chebyshev smoother of the multigrid "
-                      "V-cycle.",
+                      "cycle.",
                       Patterns::Integer(1, 10));
     prm.add_parameter("Smoothing range",
                       smoothing_range,
                       "Ratio of the largest to the smallest eigenvalue the "
                       "Chebyshev smoother damps.",
                       Patterns::Double(1.5));
+    prm.add_parameter("Multigrid cycle",
+                      multigrid_cycle,
+                      "W: each coarse level is cycled twice per visit (about "
+                      "1.2 times the work of a V-cycle per iteration, and "
+                      "flat iteration counts for stiff particles joined by "
+                      "soft binder); V: once.",
+                      Patterns::Selection("W|V"));
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
@@ -268,10 +289,11 @@ namespace scalebridge::rve
   RveParameters::solver_settings() const
   {
     SolverSettings s;
-    s.tolerance                  = tolerance;
-    s.max_iterations             = max_iterations;
-    s.multigrid.smoothing_degree = smoothing_degree;
-    s.multigrid.smoothing_range  = smoothing_range;
+    s.tolerance                    = tolerance;
+    s.max_iterations               = max_iterations;
+    s.multigrid.smoothing_degree   = smoothing_degree;
+    s.multigrid.smoothing_range    = smoothing_range;
+    s.multigrid.coarse_corrections = multigrid_cycle == "W" ? 2 : 1;
     return s;
   }
 } // namespace scalebridge::rve

@@ -1,3 +1,5 @@
+#include <deal.II/base/quadrature_lib.h>
+
 #include <scalebridge/rve/voxel_element.h>
 
 #include <cmath>
@@ -48,58 +50,113 @@ namespace scalebridge::rve
     return law;
   }
 
+  double
+  lagrange_value(const unsigned int degree,
+                 const unsigned int a,
+                 const double       x)
+  {
+    double value = 1;
+    for (unsigned b = 0; b <= degree; ++b)
+      if (b != a)
+        value *= (x * degree - b) / (double(a) - double(b));
+    return value;
+  }
+
+  double
+  lagrange_derivative(const unsigned int degree,
+                      const unsigned int a,
+                      const double       x)
+  {
+    // Product rule over the factors (x p - b) / (a - b).
+    double sum = 0;
+    for (unsigned c = 0; c <= degree; ++c)
+      {
+        if (c == a)
+          continue;
+        double term = degree / (double(a) - double(c));
+        for (unsigned b = 0; b <= degree; ++b)
+          if (b != a && b != c)
+            term *= (x * degree - b) / (double(a) - double(b));
+        sum += term;
+      }
+    return sum;
+  }
+
+  double
+  lagrange_integral(const unsigned int degree, const unsigned int a)
+  {
+    const dealii::QGauss<1> gauss(degree + 1);
+    double                  sum = 0;
+    for (unsigned q = 0; q < gauss.size(); ++q)
+      sum += gauss.weight(q) * lagrange_value(degree, a, gauss.point(q)[0]);
+    return sum;
+  }
+
   VoxelElement::VoxelElement(const Physics                physics,
                              const unsigned int           dim,
-                             const std::array<double, 3> &h)
+                             const std::array<double, 3> &h,
+                             const unsigned int           degree)
     : physics_(physics)
     , dim(dim)
     , h(h)
-    , n_dofs_((1u << dim) * rve::n_components(physics, dim))
+    , degree_(degree)
     , n_strains_(rve::n_strains(physics, dim))
   {
-    volume_ = 1;
+    if (degree < 1 || degree > 2)
+      throw std::invalid_argument("VoxelElement: degree must be 1 or 2");
+    n_nodes_ = 1;
+    volume_  = 1;
     for (unsigned d = 0; d < dim; ++d)
-      volume_ *= h[d];
-
-    // Two Gauss points per direction integrate B^T D B exactly.
-    const double g[2] = {0.5 - 0.5 / std::sqrt(3.), 0.5 + 0.5 / std::sqrt(3.)};
-    quadrature_weight = volume_ / (1u << dim);
-    for (unsigned q = 0; q < (1u << dim); ++q)
       {
-        std::array<double, 3> xi{{g[q & 1], g[(q >> 1) & 1], g[(q >> 2) & 1]}};
-        quadrature_strain.push_back(strain_operator(xi));
+        n_nodes_ *= degree + 1;
+        volume_ *= h[d];
       }
+    n_dofs_ = n_nodes_ * rve::n_components(physics, dim);
+
+    // degree + 1 Gauss points per direction integrate B^T D B exactly.
+    const dealii::QGauss<1> gauss(degree + 1);
+    const unsigned          nq = gauss.size();
+    for (unsigned q2 = 0; q2 < (dim == 3 ? nq : 1); ++q2)
+      for (unsigned q1 = 0; q1 < nq; ++q1)
+        for (unsigned q0 = 0; q0 < nq; ++q0)
+          {
+            const std::array<double, 3> xi{
+              {gauss.point(q0)[0], gauss.point(q1)[0], gauss.point(q2)[0]}};
+            double w = gauss.weight(q0) * gauss.weight(q1);
+            if (dim == 3)
+              w *= gauss.weight(q2);
+            quadrature_strain.push_back(strain_operator(xi));
+            quadrature_weight.push_back(w * volume_);
+          }
     strain_integral_.reinit(n_strains_, n_dofs_);
-    for (const auto &B : quadrature_strain)
-      strain_integral_.add(quadrature_weight, B);
+    for (unsigned q = 0; q < quadrature_strain.size(); ++q)
+      strain_integral_.add(quadrature_weight[q], quadrature_strain[q]);
     centre_strain_ = strain_operator({{0.5, 0.5, 0.5}});
   }
 
   dealii::FullMatrix<double>
   VoxelElement::strain_operator(const std::array<double, 3> &xi) const
   {
-    const unsigned int nv    = 1u << dim;
     const unsigned int ncomp = rve::n_components(physics_, dim);
-    // grad[v][d]: derivative of the shape function of vertex v along x_d.
-    std::vector<std::array<double, 3>> grad(nv);
-    for (unsigned v = 0; v < nv; ++v)
-      for (unsigned d = 0; d < dim; ++d)
-        {
-          double value = 1;
-          for (unsigned e = 0; e < dim; ++e)
-            {
-              const bool upper = (v >> e) & 1;
-              if (e == d)
-                value *= (upper ? 1. : -1.) / h[e];
-              else
-                value *= upper ? xi[e] : 1. - xi[e];
-            }
-          grad[v][d] = value;
-        }
+    const unsigned int q     = degree_ + 1;
+    // grad[v][d]: derivative of the shape function of node v along x_d.
+    std::vector<std::array<double, 3>> grad(n_nodes_);
+    for (unsigned v = 0; v < n_nodes_; ++v)
+      {
+        const unsigned a[3] = {v % q, (v / q) % q, v / (q * q)};
+        for (unsigned d = 0; d < dim; ++d)
+          {
+            double value = 1;
+            for (unsigned e = 0; e < dim; ++e)
+              value *= e == d ? lagrange_derivative(degree_, a[e], xi[e]) / h[e]
+                              : lagrange_value(degree_, a[e], xi[e]);
+            grad[v][d] = value;
+          }
+      }
 
     dealii::FullMatrix<double> B(n_strains_, n_dofs_);
     const double               s = 1. / std::sqrt(2.);
-    for (unsigned v = 0; v < nv; ++v)
+    for (unsigned v = 0; v < n_nodes_; ++v)
       {
         if (physics_ == Physics::conduction)
           {
@@ -139,26 +196,27 @@ namespace scalebridge::rve
       throw std::invalid_argument("VoxelElement::stiffness: law has the "
                                   "wrong size");
     dealii::FullMatrix<double> K(n_dofs_, n_dofs_), DB(n_strains_, n_dofs_);
-    for (const auto &B : quadrature_strain)
+    for (unsigned q = 0; q < quadrature_strain.size(); ++q)
       {
-        law.mmult(DB, B);
-        B.Tmmult(K, DB, true);
+        law.mmult(DB, quadrature_strain[q]);
+        DB *= quadrature_weight[q];
+        quadrature_strain[q].Tmmult(K, DB, true);
       }
-    K *= quadrature_weight;
     return K;
   }
 
   dealii::Vector<double>
   VoxelElement::affine_field(const unsigned int j) const
   {
-    const unsigned int     nv    = 1u << dim;
     const unsigned int     ncomp = rve::n_components(physics_, dim);
+    const unsigned int     q     = degree_ + 1;
     dealii::Vector<double> u(n_dofs_);
-    for (unsigned v = 0; v < nv; ++v)
+    for (unsigned v = 0; v < n_nodes_; ++v)
       {
+        const unsigned        a[3] = {v % q, (v / q) % q, v / (q * q)};
         std::array<double, 3> x{{0, 0, 0}};
         for (unsigned d = 0; d < dim; ++d)
-          x[d] = ((v >> d) & 1) * h[d];
+          x[d] = a[d] * h[d] / degree_;
         if (physics_ == Physics::conduction)
           {
             u[v] = x[j];

@@ -32,21 +32,23 @@ namespace scalebridge::rve
 
   namespace
   {
-    /// Owner rank of each node: the owner of the cell whose lower corner the
-    /// node is (clamped into the grid on non-periodic grids).
+    /// Owner rank of each node: the owner of the cell that holds the node
+    /// at a local offset below the degree in every direction (its lower
+    /// corner for Q1; clamped into the grid on non-periodic grids).
     std::vector<int>
     node_owners(const GridGeometry &g, const std::vector<int> &cell_owner)
     {
       const auto       n = g.n_nodes();
+      const unsigned   p = g.degree;
       std::vector<int> owner(g.n_total_nodes());
       for (unsigned k = 0; k < n[2]; ++k)
         for (unsigned j = 0; j < n[1]; ++j)
           for (unsigned i = 0; i < n[0]; ++i)
             {
-              const unsigned ci = std::min(i, g.n_cells[0] - 1);
-              const unsigned cj = std::min(j, g.n_cells[1] - 1);
+              const unsigned ci = std::min(i / p, g.n_cells[0] - 1);
+              const unsigned cj = std::min(j / p, g.n_cells[1] - 1);
               const unsigned ck
-                = g.dim == 3 ? std::min(k, g.n_cells[2] - 1) : 0;
+                = g.dim == 3 ? std::min(k / p, g.n_cells[2] - 1) : 0;
               owner[g.node_index(i, j, k)]
                 = cell_owner[g.cell_index(ci, cj, ck)];
             }
@@ -54,7 +56,10 @@ namespace scalebridge::rve
     }
 
     /// Coarse nodes and weights that node (i,j,k) of a fine grid
-    /// interpolates from (multilinear interpolation on nested grids).
+    /// interpolates from: multilinear interpolation between node lattices
+    /// of which the fine one halves the spacing of the coarse one, which is
+    /// the case both for h-coarsening of Q1 and for Q2 -> Q1 on the same
+    /// cells.
     template <typename F>
     void
     for_each_parent_node(const GridGeometry            &coarse,
@@ -129,12 +134,14 @@ namespace scalebridge::rve
       {
         const GridGeometry &g = geometries[l];
         const GridGeometry &f = geometries[l + 1];
+        // 2 for h-coarsening, 1 for p-coarsening
+        const unsigned ratio = f.n_cells[0] / g.n_cells[0];
         cell_owner[l].resize(g.n_total_cells());
         for (std::size_t c = 0; c < g.n_total_cells(); ++c)
           {
-            const auto x = g.cell_coordinates(c);
-            cell_owner[l][c]
-              = cell_owner[l + 1][f.cell_index(2 * x[0], 2 * x[1], 2 * x[2])];
+            const auto x     = g.cell_coordinates(c);
+            cell_owner[l][c] = cell_owner[l + 1][f.cell_index(
+              ratio * x[0], ratio * x[1], ratio * x[2])];
           }
       }
 
@@ -171,14 +178,14 @@ namespace scalebridge::rve
           if (cell_owner[l][c] == rank)
             level->owned_cells.push_back(c);
 
-        // Ghosts: corners of owned cells, and the coarse nodes that owned
+        // Ghosts: nodes of owned cells, and the coarse nodes that owned
         // nodes of the next finer level interpolate from.
         std::vector<dealii::types::global_dof_index> ghost_list;
-        const unsigned int                           nv = g.vertices_per_cell();
+        const unsigned int                           nv = g.nodes_per_cell();
         for (const auto c : level->owned_cells)
           for (unsigned v = 0; v < nv; ++v)
             {
-              const auto n = g.cell_vertex(c, v);
+              const auto n = g.cell_node(c, v);
               if (owner[n] != rank)
                 ghost_list.push_back(level->global_node[n]);
             }
@@ -210,7 +217,7 @@ namespace scalebridge::rve
         for (std::size_t i = 0; i < level->owned_cells.size(); ++i)
           for (unsigned v = 0; v < nv; ++v)
             level->cell_nodes[i * nv + v]
-              = level->local_node(g.cell_vertex(level->owned_cells[i], v));
+              = level->local_node(g.cell_node(level->owned_cells[i], v));
 
         levels.push_back(std::move(level));
       }

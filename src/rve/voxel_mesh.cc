@@ -11,12 +11,15 @@ namespace scalebridge::rve
   template <int dim>
   VoxelMesh<dim>::VoxelMesh(MPI_Comm                              comm,
                             const microstructure::Microstructure &micro,
-                            const unsigned int refinements_per_voxel)
+                            const unsigned int refinements_per_voxel,
+                            const unsigned int degree)
     : comm(comm)
   {
     if (micro.dimension() != dim)
       throw std::invalid_argument("VoxelMesh: microstructure dimension does "
                                   "not match");
+    if (degree < 1 || degree > 2)
+      throw std::invalid_argument("VoxelMesh: element degree must be 1 or 2");
     const auto &nv = micro.n_voxels();
     // Coarse grid of m_d cells, L refinements: N_d = m_d 2^L.
     unsigned int L = 30;
@@ -29,7 +32,8 @@ namespace scalebridge::rve
       }
     std::vector<unsigned int> repetitions(dim);
     dealii::Point<dim>        p1;
-    geometry.dim = dim;
+    geometry.dim    = dim;
+    geometry.degree = degree;
     for (unsigned d = 0; d < dim; ++d)
       {
         repetitions[d]      = nv[d] >> L;

@@ -4,7 +4,7 @@
 // every computed mode n (to round-off, 1e-12 relative to |A| |n|), and the
 // number of modes must be what the mechanics of the configuration says
 // (translations, rotations of clusters that wrap in one direction only,
-// hinges between clusters).
+// hinges between clusters), for Q1 and Q2 elements alike.
 
 #include <scalebridge/rve/active_domain.h>
 #include <scalebridge/rve/level_matrices.h>
@@ -34,10 +34,11 @@ namespace
   analyse(const Microstructure         &micro,
           const Physics                 physics,
           const ActiveDomain::Anchoring anchoring,
-          const bool                    periodic)
+          const bool                    periodic,
+          const unsigned                degree)
   {
     Setup s;
-    s.mesh = std::make_unique<VoxelMesh<3>>(MPI_COMM_SELF, micro);
+    s.mesh = std::make_unique<VoxelMesh<3>>(MPI_COMM_SELF, micro, 0, degree);
     const auto                             &h = s.mesh->hierarchy(periodic);
     std::vector<dealii::FullMatrix<double>> laws(2);
     laws[0]    = physics == Physics::elasticity
@@ -90,9 +91,16 @@ namespace
       worst = std::max(worst, ann[t] / (max_diag * nn[t]));
     return worst;
   }
+
+  /// The element degree of a test.
+  class ActiveDomainTest : public ::testing::TestWithParam<unsigned>
+  {
+  };
 } // namespace
 
-TEST(ActiveDomain, PeriodicIslandsAreRemovedAndTranslationsRemain)
+INSTANTIATE_TEST_SUITE_P(Degree, ActiveDomainTest, ::testing::Values(1u, 2u));
+
+TEST_P(ActiveDomainTest, PeriodicIslandsAreRemovedAndTranslationsRemain)
 {
   // Solid matrix with a void shell around a solid island.
   const auto micro = rve_test::make_microstructure(
@@ -105,8 +113,8 @@ TEST(ActiveDomain, PeriodicIslandsAreRemovedAndTranslationsRemain)
     });
   for (const Physics physics : {Physics::elasticity, Physics::conduction})
     {
-      const auto s
-        = analyse(micro, physics, ActiveDomain::Anchoring::wraps, true);
+      const auto s = analyse(
+        micro, physics, ActiveDomain::Anchoring::wraps, true, GetParam());
       EXPECT_EQ(s.domain->n_removed_cells(), 8u);
       EXPECT_EQ(s.domain->n_active_cells(), 512u - 64u);
       EXPECT_EQ(s.domain->n_kept_clusters(), 1u);
@@ -116,20 +124,23 @@ TEST(ActiveDomain, PeriodicIslandsAreRemovedAndTranslationsRemain)
     }
 }
 
-TEST(ActiveDomain, FibreRotatesAboutItsAxis)
+TEST_P(ActiveDomainTest, FibreRotatesAboutItsAxis)
 {
   // One fibre along x in void: 3 translations and the rotation about x.
   const auto micro
     = rve_test::make_microstructure(3, 8, [](unsigned, unsigned j, unsigned k) {
         return (j >= 3 && j <= 4 && k >= 3 && k <= 4) ? 0u : 1u;
       });
-  const auto s
-    = analyse(micro, Physics::elasticity, ActiveDomain::Anchoring::wraps, true);
+  const auto s = analyse(micro,
+                         Physics::elasticity,
+                         ActiveDomain::Anchoring::wraps,
+                         true,
+                         GetParam());
   EXPECT_EQ(s.domain->null_space_dimension(), 4u);
   EXPECT_LT(mode_residual(s, Physics::elasticity, true), 1e-12);
 }
 
-TEST(ActiveDomain, FibresHingedAlongAnEdgeKeepTheHingeMode)
+TEST_P(ActiveDomainTest, FibresHingedAlongAnEdgeKeepTheHingeMode)
 {
   // Two fibres along x touching along one edge line: each has 4 modes, the
   // shared line removes their 3 relative translations, the relative rotation
@@ -140,34 +151,43 @@ TEST(ActiveDomain, FibresHingedAlongAnEdgeKeepTheHingeMode)
         const bool b = j >= 3 && j <= 4 && k >= 3 && k <= 4;
         return (a || b) ? 0u : 1u;
       });
-  const auto s
-    = analyse(micro, Physics::elasticity, ActiveDomain::Anchoring::wraps, true);
+  const auto s = analyse(micro,
+                         Physics::elasticity,
+                         ActiveDomain::Anchoring::wraps,
+                         true,
+                         GetParam());
   EXPECT_EQ(s.domain->n_kept_clusters(), 2u);
   EXPECT_EQ(s.domain->null_space_dimension(), 5u);
   EXPECT_LT(mode_residual(s, Physics::elasticity, true), 1e-12);
 
   // For conduction the two fibres touch, so they share one constant.
-  const auto c
-    = analyse(micro, Physics::conduction, ActiveDomain::Anchoring::wraps, true);
+  const auto c = analyse(micro,
+                         Physics::conduction,
+                         ActiveDomain::Anchoring::wraps,
+                         true,
+                         GetParam());
   EXPECT_EQ(c.domain->null_space_dimension(), 1u);
   EXPECT_LT(mode_residual(c, Physics::conduction, true), 1e-12);
 }
 
-TEST(ActiveDomain, SeparateLayersTranslateIndependently)
+TEST_P(ActiveDomainTest, SeparateLayersTranslateIndependently)
 {
   // Two solid plates normal to z separated by void: 3 translations each.
   const auto micro
     = rve_test::make_microstructure(3, 8, [](unsigned, unsigned, unsigned k) {
         return (k == 1 || k == 2 || k == 5) ? 0u : 1u;
       });
-  const auto s
-    = analyse(micro, Physics::elasticity, ActiveDomain::Anchoring::wraps, true);
+  const auto s = analyse(micro,
+                         Physics::elasticity,
+                         ActiveDomain::Anchoring::wraps,
+                         true,
+                         GetParam());
   EXPECT_EQ(s.domain->n_kept_clusters(), 2u);
   EXPECT_EQ(s.domain->null_space_dimension(), 6u);
   EXPECT_LT(mode_residual(s, Physics::elasticity, true), 1e-12);
 }
 
-TEST(ActiveDomain, EdgeContactsDoNotAnchor)
+TEST_P(ActiveDomainTest, EdgeContactsDoNotAnchor)
 {
   // A slab k in {0,1} (wraps in x and y), a post on it at i = 2, k = 2 that
   // touches it by faces, and a block i, k in {3,4} that touches the post only
@@ -183,14 +203,15 @@ TEST(ActiveDomain, EdgeContactsDoNotAnchor)
   const auto s = analyse(hinged,
                          Physics::elasticity,
                          ActiveDomain::Anchoring::wraps,
-                         true);
+                         true,
+                         GetParam());
   EXPECT_EQ(s.domain->n_removed_cells(), 8u);
   EXPECT_EQ(s.domain->n_active_cells(), 128u + 2u);
   EXPECT_EQ(s.domain->null_space_dimension(), 3u);
   EXPECT_LT(mode_residual(s, Physics::elasticity, true), 1e-12);
 }
 
-TEST(ActiveDomain, BoundaryAnchoring)
+TEST_P(ActiveDomainTest, BoundaryAnchoring)
 {
   // A block with a face on x = 0 and an interior island: for kubc and tubc
   // the island receives no load and is removed; the block is kept with its
@@ -205,18 +226,20 @@ TEST(ActiveDomain, BoundaryAnchoring)
   const auto s = analyse(micro,
                          Physics::elasticity,
                          ActiveDomain::Anchoring::boundary_face,
-                         false);
+                         false,
+                         GetParam());
   EXPECT_EQ(s.domain->n_active_cells(), 32u);
   EXPECT_EQ(s.domain->n_removed_cells(), 8u);
   EXPECT_EQ(s.domain->null_space_dimension(), 6u);
   EXPECT_LT(mode_residual(s, Physics::elasticity, false), 1e-12);
-  // every boundary node but the 5 x 5 nodes of the block's face is free
-  // (the block lies inside the cell in y and z)
-  const unsigned n_boundary = 9 * 9 * 9 - 7 * 7 * 7;
-  EXPECT_EQ(s.domain->free_boundary_nodes().size(), n_boundary - 25u);
+  // every boundary node but the (4p + 1)^2 nodes of the block's face is
+  // free (the block lies inside the cell in y and z)
+  const unsigned p = GetParam(), n = 8 * p + 1, face = 4 * p + 1;
+  const unsigned n_boundary = n * n * n - (n - 2) * (n - 2) * (n - 2);
+  EXPECT_EQ(s.domain->free_boundary_nodes().size(), n_boundary - face * face);
 }
 
-TEST(NullSpaceProjection, RemovesEveryMode)
+TEST_P(ActiveDomainTest, ProjectionRemovesEveryMode)
 {
   const auto micro
     = rve_test::make_microstructure(3, 8, [](unsigned, unsigned j, unsigned k) {
@@ -224,8 +247,11 @@ TEST(NullSpaceProjection, RemovesEveryMode)
         const bool b = j >= 3 && j <= 4 && k >= 3 && k <= 4;
         return (a || b) ? 0u : 1u;
       });
-  const auto s
-    = analyse(micro, Physics::elasticity, ActiveDomain::Anchoring::wraps, true);
+  const auto          s    = analyse(micro,
+                         Physics::elasticity,
+                         ActiveDomain::Anchoring::wraps,
+                         true,
+                         GetParam());
   const auto         &fine = s.mesh->hierarchy(true).finest();
   NullSpaceProjection project(*s.domain, fine, 3);
   MultiVector<double> v;

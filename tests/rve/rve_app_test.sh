@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regression test of scalebridge-rve: --help, a 2D laminate under all three
-# conditions (checked against the layered-composite formulas), a small 3D
+# conditions (checked against the layered-composite formulas) with Q1 and,
+# periodic, with Q2 elements (fields on twice subdivided patches), a small 3D
 # electrode with transport-efficiency groups on 1 and 2 ranks (same tensors),
 # and bad input (one-line error naming file and entry, exit code 2, no
 # output).
@@ -21,7 +22,8 @@ near() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d
 # --help prints a documented default parameter file
 "$app" --help > help.txt || fail "--help exit code $?"
 for entry in "set Dimension" "subsection Microstructure" "set Phase cards" \
-             "subsection Boundary conditions" "set Groups" "set Directory"; do
+             "subsection Boundary conditions" "set Groups" "set Directory" \
+             "set Element degree"; do
   grep -q "$entry" help.txt || fail "--help lacks '$entry'"
 done
 
@@ -91,8 +93,27 @@ if "$app" laminate.prm > laminate.log 2>&1; then
   done
   grep -q "\[setup" laminate.log && fail "laminate: timings on screen despite Deterministic"
   ls laminate | grep -q "\.tmp" && fail "laminate: temporary file left behind"
+  [[ $(jq '.element_degree' "$json") == 1 ]] || fail "laminate: element_degree is not 1"
 else
   fail "laminate run failed"; cat laminate.log
+fi
+
+# --- the same laminate with Q2 elements, periodic ---------------------------
+# Q2 contains the piecewise linear exact field: the same C'_11 and means.
+if "$app" laminate.prm --set "Discretization/Element degree=2" \
+     --set "Boundary conditions/Type=periodic" --set "Output/Directory=laminate_q2" \
+     > laminate_q2.log 2>&1; then
+  json=laminate_q2/effective_tensors.json
+  [[ $(jq '.element_degree' "$json") == 2 ]] || fail "laminate Q2: element_degree is not 2"
+  near "$(jq '.stiffness_voigt_Pa[0][0]' "$json")" "$expected" 1e-8 \
+    || fail "laminate Q2: C11 $(jq '.stiffness_voigt_Pa[0][0]' "$json") != $expected"
+  near "$(jq '.conductivity[0][0]' "$json")" "$arith" 1e-8 || fail "laminate Q2: along"
+  near "$(jq '.conductivity[1][1]' "$json")" "$harm" 1e-6 || fail "laminate Q2: across"
+  # (2 x 2 patches per cell of the 16 x 16 voxels: the Q2 nodes are points)
+  grep -a -q 'NumberOfCells="1024"' laminate_q2/fields_periodic_0.vtu \
+    || fail "laminate Q2: fields not on subdivided patches"
+else
+  fail "laminate Q2 run failed"; cat laminate_q2.log
 fi
 
 # --- 3D electrode with transport efficiency, 1 and 2 ranks --------------------

@@ -119,9 +119,10 @@ namespace scalebridge::rve_test
              const std::vector<FullMatrix<double>> &laws_3d,
              MPI_Comm                               comm = MPI_COMM_WORLD,
              const rve::SolverSettings &settings = rve::SolverSettings(),
-             const unsigned int         refinements_per_voxel = 0)
+             const unsigned int         refinements_per_voxel = 0,
+             const unsigned int         degree                = 1)
   {
-    rve::VoxelMesh<dim> mesh(comm, micro, refinements_per_voxel);
+    rve::VoxelMesh<dim> mesh(comm, micro, refinements_per_voxel, degree);
     const auto          bc = rve::create_boundary_condition(bc_name);
     rve::CellProblem    problem(physics,
                              *bc,

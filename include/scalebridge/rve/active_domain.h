@@ -144,7 +144,8 @@ namespace scalebridge::rve
     /**
      * Weight vector of a boundary node in the boundary integral of a nodal
      * field: int_dY u (x) n = sum_nodes u_n (x) w_n, i.e.
-     * w_n = sum over the boundary faces F at n of |F| / 2^(dim-1) n_F.
+     * w_n = sum over the boundary faces F at n of int_F N_n n_F (for Q1
+     * |F| / 2^(dim-1) n_F).
      */
     std::array<double, 3>
     boundary_weight(std::size_t node) const;
@@ -181,6 +182,8 @@ namespace scalebridge::rve
     std::vector<int>           generator_kind;
     dealii::FullMatrix<double> null_basis;
     std::vector<std::size_t>   free_boundary;
+    /// int_0^1 of the 1D shape function of each local node (per unit edge).
+    std::vector<double> edge_weight;
   };
 } // namespace scalebridge::rve
 

@@ -34,7 +34,7 @@ namespace scalebridge::rve
    * all share the operator and preconditioner applications. The direction
    * update uses the Polak-Ribiere formula, which keeps CG convergent when
    * the preconditioner varies slightly between applications
-   * (single-precision V-cycle, inner coarse iterations). @p project removes
+   * (single-precision multigrid, inner coarse iterations). @p project removes
    * zero-energy modes from the right-hand side, the residual and the
    * preconditioned residual, so the iteration stays in the range of a
    * singular operator.
@@ -53,16 +53,21 @@ namespace scalebridge::rve
    * counts as converged if its residual dropped by 1e-4, and is counted in
    * BlockCGResult::stagnated.
    *
-   * @param floor per column, an l2 residual norm below which the column
+   * @param floor per column, an l2 norm below which the initial residual
    *        counts as converged (right-hand sides that are round-off of a
-   *        cancelled load); empty: none
+   *        cancelled load); empty: none. It is not applied to later
+   *        iterates: a small residual there can still hide a large error
+   *        in a phase that conducts or carries little.
    * @param affine_energy per column, the energy a(E x, E x) of the affine
    *        part of a fluctuation problem (empty: not one). The energy of
-   *        the total field, a(E x, E x) - (b, x) - (x, r) at the current
-   *        iterate (it decreases to the exact one), then also bounds the
-   *        scale: when it is much smaller than the fluctuation's energy, as
-   *        for a stiff layer in series with a compliant one, the effective
-   *        tensor needs the fluctuation to more digits.
+   *        the total field, W = a(E x, E x) - (b, x) - (x, r) at the
+   *        current iterate (it decreases to the exact one), then also
+   *        bounds the scale: the volume-average stress of the column is off
+   *        by a(e, E x) <= |e|_A a(E x, E x)^1/2 for an error e, and its
+   *        size is W, so the scale is W / a(E x, E x)^1/2 when that is
+   *        smaller. It is much smaller when a stiff layer in series with a
+   *        compliant one leaves little energy to the total field; then the
+   *        effective tensor needs the fluctuation to more digits.
    */
   template <typename Number,
             typename Operator,
@@ -96,12 +101,20 @@ namespace scalebridge::rve
     std::vector<double> scale = r.dot(z);
     for (double &s : scale)
       s = std::sqrt(std::max(s, 0.));
-    // ... then r = P (b - A x), z = P M r
-    A.vmult(q, x);
-    r.data -= q.data;
-    project(r);
-    M.vmult(z, r);
-    project(z);
+    // ... then r = P (b - A x), z = P M r, which they already are for a
+    // zero initial guess
+    const std::vector<double> x_norm = x.norms();
+    if (std::find_if(x_norm.begin(),
+                     x_norm.end(),
+                     [](const double v) { return v > 0; })
+        != x_norm.end())
+      {
+        A.vmult(q, x);
+        r.data -= q.data;
+        project(r);
+        M.vmult(z, r);
+        project(z);
+      }
     std::vector<double>       rz   = r.dot(z);
     const std::vector<double> r_l2 = r.norms();
     result.initial_residual.resize(k);
@@ -119,20 +132,21 @@ namespace scalebridge::rve
         total_energy[c] = affine_energy[c] - bx[c] - xr[c];
     };
     update_total_energy();
-    auto converged = [&](const unsigned c, const double l2) {
-      const double s
-        = affine_energy.empty()
-            ? scale[c]
-            : std::min(scale[c], std::sqrt(std::max(total_energy[c], 0.)));
-      return result.final_residual[c] <= tolerance * s
-             || (!floor.empty() && l2 <= floor[c]);
+    auto converged = [&](const unsigned c) {
+      const double s = affine_energy.empty() || !(affine_energy[c] > 0)
+                         ? scale[c]
+                         : std::min(scale[c],
+                                    std::max(total_energy[c], 0.)
+                                      / std::sqrt(affine_energy[c]));
+      return result.final_residual[c] <= tolerance * s;
     };
     std::vector<bool> active(k);
     auto              any_active = [&]() {
       return std::find(active.begin(), active.end(), true) != active.end();
     };
     for (unsigned c = 0; c < k; ++c)
-      active[c] = b_norm[c] > 0 && !converged(c, r_l2[c]);
+      active[c] = b_norm[c] > 0 && !(!floor.empty() && r_l2[c] <= floor[c])
+                  && !converged(c);
 
     // stagnation: the best residual so far and when it last halved
     constexpr unsigned int    stall = 30;
@@ -156,7 +170,6 @@ namespace scalebridge::rve
         M.vmult(z, r);
         project(z);
         const std::vector<double> rz_new = r.dot(z);
-        const std::vector<double> l2     = r.norms();
         update_total_energy();
         for (unsigned c = 0; c < k; ++c)
           if (active[c])
@@ -164,7 +177,7 @@ namespace scalebridge::rve
               const double res         = std::sqrt(std::max(rz_new[c], 0.));
               result.iterations[c]     = it + 1;
               result.final_residual[c] = res;
-              if (converged(c, l2[c]))
+              if (converged(c))
                 active[c] = false;
               else if (res < 0.5 * best[c])
                 {

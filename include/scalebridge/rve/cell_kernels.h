@@ -3,6 +3,25 @@
 
 namespace scalebridge::rve
 {
+  /// Entries of one 64-byte SIMD vector (AVX-512; two AVX2 registers).
+  template <typename Number>
+  constexpr int simd_block = 64 / sizeof(Number);
+
+  /**
+   * Rows of the column-major cell matrices apply_cell_matrices() expects:
+   * n_dofs for the small Q1 matrices, rounded up to whole SIMD vectors
+   * (zero rows at the end of each column) for the Q2 ones, so that their
+   * products run in aligned full-width row blocks.
+   */
+  template <typename Number>
+  constexpr int
+  padded_cell_matrix_rows(const int n_dofs)
+  {
+    return n_dofs <= 24 ? n_dofs
+                        : (n_dofs + simd_block<Number> - 1)
+                            / simd_block<Number> * simd_block<Number>;
+  }
+
   /**
    * dst += sum over cells of K_cell u_cell for all columns at once: gathers
    * the cell's nodal values of all columns, multiplies by the cell's dense
@@ -11,12 +30,13 @@ namespace scalebridge::rve
    * at run time; deal.II's VectorizedArray is scalar in the Debian build, so
    * this is where the SIMD comes from.
    *
-   * @param n_dofs        unknowns per cell (2^dim x components)
+   * @param n_dofs        unknowns per cell (nodes per cell x components)
    * @param n_components  unknowns per node
    * @param n_columns     load cases (1..6)
-   * @param nodes         2^dim local node indices per cell
+   * @param nodes         local node indices, n_dofs / n_components per cell
    * @param matrix        per cell: index of its matrix in @p matrices
-   * @param matrices      n_dofs x n_dofs matrices, column-major
+   * @param matrices      n_dofs columns of padded_cell_matrix_rows(n_dofs)
+   *                      entries each, per matrix
    */
   template <typename Number>
   void

@@ -21,7 +21,9 @@ namespace scalebridge::rve
    * Writes <directory>/<basename>.pvtu and one .vtu per rank, viewable in
    * ParaView: the phase id of every cell and, for every problem and load
    * case, the nodal fluctuation (or, for tubc, the total field) and the
-   * stress (flux) at the cell centres. Each file is written atomically.
+   * stress (flux) at the cell centres. Q2 fields go through deal.II's
+   * FE_Q(2) and patches subdivided once, so every node is a point of the
+   * output. Each file is written atomically.
    */
   template <int dim>
   void

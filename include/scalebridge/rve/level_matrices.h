@@ -28,7 +28,9 @@ namespace scalebridge::rve
    * diagonal block of the stencil.
    *
    * A coarse cell's matrix is then the Galerkin product sum_children P_c^T
-   * K_child P_c, i.e. exactly P^T A P assembled cell by cell. Coarse cells
+   * K_child P_c, i.e. exactly P^T A P assembled cell by cell. A Q2 finest
+   * level has the Q2 phase matrices; its Galerkin coarse operator is the Q1
+   * operator of the same cells, where the Q1 hierarchy starts. Coarse cells
    * whose descendants are all one phase and whose interpolation is
    * multilinear share that phase's element matrix at the coarse size; only
    * the others store a matrix of their own. What an owned coarse cell needs
@@ -51,10 +53,11 @@ namespace scalebridge::rve
                   const std::vector<dealii::FullMatrix<double>> &laws,
                   bool operator_dependent = true);
 
+    /// Unknowns per cell of a level (Q1: 2^dim nodes, Q2: 3^dim).
     unsigned int
-    n_dofs_per_cell() const
+    n_dofs_per_cell(unsigned int level) const
     {
-      return n_dofs;
+      return n_dofs[level];
     }
 
     /// Per owned cell of a level: index of its matrix in matrices(), or
@@ -65,7 +68,8 @@ namespace scalebridge::rve
       return cell_matrix_[level];
     }
 
-    /// The distinct matrices of a level, each n_dofs x n_dofs row-major.
+    /// The distinct matrices of a level, each n_dofs_per_cell(level) square,
+    /// row-major.
     const std::vector<double> &
     matrices(unsigned int level) const
     {
@@ -84,6 +88,7 @@ namespace scalebridge::rve
      * Interpolation from level l-1 to level l (l >= 1), row by row for the
      * owned nodes of level l: local indices (on level l-1) of the 1, 2, 4
      * or 8 coarse nodes of a row, and per entry one weight per component.
+     * From Q1 to a Q2 finest level it is the nodal interpolation.
      */
     struct Prolongation
     {
@@ -105,7 +110,7 @@ namespace scalebridge::rve
     static constexpr unsigned int inactive = static_cast<unsigned int>(-1);
 
   private:
-    unsigned int                            n_dofs;
+    std::vector<unsigned int>               n_dofs;
     unsigned int                            n_comp;
     std::vector<std::vector<unsigned int>>  cell_matrix_;
     std::vector<std::vector<double>>        pool;

@@ -81,7 +81,7 @@ namespace scalebridge::rve
       return static_cast<unsigned int>(cell_matrix.size());
     }
 
-    /// Per active cell: its 2^dim local nodes.
+    /// Per active cell: its local nodes (GridGeometry::nodes_per_cell()).
     const std::vector<unsigned int> &
     active_cell_nodes() const
     {
@@ -93,14 +93,6 @@ namespace scalebridge::rve
     active_cells() const
     {
       return cell_index;
-    }
-
-    /// Matrix of an active cell, row-major n_dofs x n_dofs.
-    const Number *
-    cell_matrix_of(unsigned int active_cell) const
-    {
-      return matrices.data()
-             + std::size_t(cell_matrix[active_cell]) * n_dofs * n_dofs;
     }
 
     unsigned int
@@ -116,7 +108,7 @@ namespace scalebridge::rve
     std::vector<unsigned int> cell_index;
     std::vector<unsigned int> cell_nodes;
     std::vector<unsigned int> cell_matrix;
-    /// Column-major copies (equal to row-major for symmetric matrices).
+    /// Column-major copies with padded columns (see apply_cell_matrices()).
     dealii::AlignedVector<Number> matrices;
     std::vector<unsigned int>     constrained_dofs;
     std::vector<double>           diag;

@@ -71,10 +71,14 @@ namespace scalebridge::rve
     /** @name Discretization and solver */
     ///@{
     unsigned int refinements_per_voxel = 0;
-    double       tolerance             = 1e-8;
-    unsigned int max_iterations        = 500;
-    unsigned int smoothing_degree      = 3;
-    double       smoothing_range       = 15.;
+    /// 1: Q1, 2: full tensor-product Q2 (not serendipity).
+    unsigned int element_degree   = 1;
+    double       tolerance        = 1e-8;
+    unsigned int max_iterations   = 500;
+    unsigned int smoothing_degree = 3;
+    double       smoothing_range  = 15.;
+    /// "W" or "V"; see MultigridSettings::coarse_corrections.
+    std::string multigrid_cycle = "W";
     ///@}
 
     /** @name Output */

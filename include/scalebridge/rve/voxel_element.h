@@ -45,19 +45,37 @@ namespace scalebridge::rve
                       const dealii::FullMatrix<double> &law_3d);
 
   /**
-   * The Q1 element on one box-shaped voxel cell of edges h, integrated
-   * exactly for piecewise constant laws (2^dim Gauss points). Local unknowns
-   * are ordered vertex by vertex (deal.II's lexicographic vertex order), the
-   * components of a vertex together, as in deal.II's FESystem of FE_Q(1).
-   * All voxel cells of a level are translates of each other, so one element
-   * matrix per phase serves the whole fine grid.
+   * The 1D Lagrange polynomial of degree @p degree that is one at the
+   * equispaced node @p a / degree of [0, 1] and zero at the others, and its
+   * derivative, at @p x.
+   */
+  double
+  lagrange_value(unsigned int degree, unsigned int a, double x);
+
+  double
+  lagrange_derivative(unsigned int degree, unsigned int a, double x);
+
+  /// The integral of lagrange_value(degree, a, .) over [0, 1] (the
+  /// closed Newton-Cotes weights: 1/2, 1/2 for Q1; 1/6, 2/3, 1/6 for Q2).
+  double
+  lagrange_integral(unsigned int degree, unsigned int a);
+
+  /**
+   * The tensor-product Lagrange element of degree 1 (Q1) or 2 (full Q2,
+   * 3^dim nodes) on one box-shaped voxel cell of edges h, integrated
+   * exactly for piecewise constant laws ((degree + 1)^dim Gauss points).
+   * Local unknowns are ordered node by node in the lexicographic order of
+   * GridGeometry (for Q1 deal.II's vertex order), the components of a node
+   * together. All voxel cells of a level are translates of each other, so
+   * one element matrix per phase serves the whole fine grid.
    */
   class VoxelElement
   {
   public:
     VoxelElement(Physics                      physics,
                  unsigned int                 dim,
-                 const std::array<double, 3> &h);
+                 const std::array<double, 3> &h,
+                 unsigned int                 degree = 1);
 
     Physics
     physics() const
@@ -68,6 +86,16 @@ namespace scalebridge::rve
     dimension() const
     {
       return dim;
+    }
+    unsigned int
+    degree() const
+    {
+      return degree_;
+    }
+    unsigned int
+    n_nodes() const
+    {
+      return n_nodes_;
     }
     unsigned int
     n_dofs() const
@@ -112,19 +140,21 @@ namespace scalebridge::rve
     dealii::Vector<double>
     affine_field(unsigned int j) const;
 
-  private:
     /// The strain operator at reference point xi in [0,1]^dim.
     dealii::FullMatrix<double>
     strain_operator(const std::array<double, 3> &xi) const;
 
+  private:
     Physics                                 physics_;
     unsigned int                            dim;
     std::array<double, 3>                   h;
+    unsigned int                            degree_;
+    unsigned int                            n_nodes_;
     unsigned int                            n_dofs_;
     unsigned int                            n_strains_;
     double                                  volume_;
     std::vector<dealii::FullMatrix<double>> quadrature_strain;
-    double                                  quadrature_weight;
+    std::vector<double>                     quadrature_weight;
     dealii::FullMatrix<double>              strain_integral_;
     dealii::FullMatrix<double>              centre_strain_;
   };

@@ -32,7 +32,8 @@ namespace scalebridge::rve
 
     /// Cell indices owned by this rank, ascending.
     std::vector<std::size_t> owned_cells;
-    /// Local node index of each corner of each owned cell (2^dim per cell).
+    /// Local node index of each node of each owned cell
+    /// (GridGeometry::nodes_per_cell() per cell).
     std::vector<unsigned int> cell_nodes;
     /// Node index of each locally owned node, in local order.
     std::vector<std::size_t> owned_nodes;
@@ -69,7 +70,10 @@ namespace scalebridge::rve
   /**
    * The natural geometric hierarchy of a voxel grid: each level has half the
    * cells per direction of the next finer one, down to the coarsest grid
-   * that is still divisible (a 64^3 grid gives 64, 32, ..., 2). A coarse cell
+   * that is still divisible (a 64^3 grid gives 64, 32, ..., 2). A Q2 grid
+   * first steps down to Q1 on the same cells (p-coarsening; its nodes are
+   * those of the Q1 lattice refined once, so the transfer is the same
+   * lattice interpolation as between Q1 levels). A coarse cell
    * belongs to the rank that owns its first fine descendant, so the
    * partition of every level follows the p4est partition of the voxels and
    * the transfer between levels is mostly local.

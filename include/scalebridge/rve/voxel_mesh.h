@@ -22,7 +22,8 @@ namespace scalebridge::rve
    *
    * The triangulation gives the partition (which rank owns which voxel) and
    * the cells for output; the cell problems run on the structured
-   * VoxelHierarchy built on that partition.
+   * VoxelHierarchy built on that partition, with elements of polynomial
+   * degree @p degree (1: Q1, 2: Q2) on the cells.
    */
   template <int dim>
   class VoxelMesh
@@ -30,7 +31,8 @@ namespace scalebridge::rve
   public:
     VoxelMesh(MPI_Comm                              comm,
               const microstructure::Microstructure &micro,
-              unsigned int                          refinements_per_voxel = 0);
+              unsigned int                          refinements_per_voxel = 0,
+              unsigned int                          degree                = 1);
 
     const dealii::parallel::distributed::Triangulation<dim> &
     triangulation() const
@@ -38,7 +40,7 @@ namespace scalebridge::rve
       return *tria;
     }
 
-    /// Geometry of the cell grid, periodic or not.
+    /// Geometry of the cell grid (with the element degree), periodic or not.
     GridGeometry
     grid(bool periodic) const;
 
