@@ -5,12 +5,11 @@
 #include <deal.II/base/utilities.h>
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/io/json_file.h>
 #include <scalebridge/microstructure/electrode.h>
 #include <scalebridge/microstructure/generators.h>
 #include <scalebridge/rve/cell_problem.h>
 #include <scalebridge/rve/voxel_mesh.h>
-
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
@@ -81,20 +80,6 @@ nu = 0.3, pores void; conductivities 1e-6, 0.1, 1.1 S/m.
     for (unsigned i = 0; i < 3; ++i)
       k(i, i) = s;
     return k;
-  }
-
-  nlohmann::json
-  matrix(const dealii::FullMatrix<double> &M)
-  {
-    nlohmann::json rows = nlohmann::json::array();
-    for (unsigned i = 0; i < M.m(); ++i)
-      {
-        nlohmann::json row = nlohmann::json::array();
-        for (unsigned j = 0; j < M.n(); ++j)
-          row.push_back(M(i, j));
-        rows.push_back(row);
-      }
-    return rows;
   }
 
   double
@@ -259,8 +244,13 @@ main(int argc, char **argv)
             = r.iterations.empty() ? 0. : r.solve_time / r.iterations.size();
           j["hill_mandel_relative_residual"] = r.max_hill_mandel();
           j["converged"]                     = r.converged;
-          j["effective"]                     = matrix(r.effective);
-          out[rve::to_string(p)]             = j;
+          j["effective"]
+            = scalebridge::io::matrix_to_json(r.effective.m(),
+                                              r.effective.n(),
+                                              [&](unsigned i, unsigned j) {
+                                                return r.effective(i, j);
+                                              });
+          out[rve::to_string(p)] = j;
         }
       out["total_time_s"] = dealii::Utilities::MPI::max(now() - start, comm);
 

@@ -1,5 +1,6 @@
 #include <scalebridge/atomistic/phase_report.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/io/json_file.h>
 #include <scalebridge/transport/diffusion.h>
 #include <scalebridge/uq/propagation.h>
 
@@ -26,24 +27,17 @@ namespace scalebridge::atomistic
     json
     to_json(const dealii::Tensor<2, 3> &t)
     {
-      json rows = json::array();
-      for (unsigned i = 0; i < 3; ++i)
-        rows.push_back({t[i][0], t[i][1], t[i][2]});
-      return rows;
+      return io::matrix_to_json(3, 3, [&](unsigned i, unsigned j) {
+        return t[i][j];
+      });
     }
 
     json
     to_json(const elasticity::Matrix6 &m)
     {
-      json rows = json::array();
-      for (unsigned i = 0; i < 6; ++i)
-        {
-          json row = json::array();
-          for (unsigned j = 0; j < 6; ++j)
-            row.push_back(m[i][j]);
-          rows.push_back(row);
-        }
-      return rows;
+      return io::matrix_to_json(6, 6, [&](unsigned i, unsigned j) {
+        return m[i][j];
+      });
     }
 
     /// A scalar result of the report and how to compute it from a phase.

@@ -610,13 +610,7 @@ namespace scalebridge::macro
   ElectrodeSolver<dim>::restart_history()
   {
     history.clear();
-    State state;
-    state.time = current_time;
-    state.macro.reinit(locally_owned_dofs, mpi_communicator);
-    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
-      state.macro.local_element(i) = solution.local_element(i);
-    state.particles = particles;
-    history.push_front(std::move(state));
+    accept_step();
   }
 
   template <int dim>

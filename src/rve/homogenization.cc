@@ -3,6 +3,7 @@
 
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
+#include <scalebridge/io/json_file.h>
 #include <scalebridge/microstructure/connectivity.h>
 #include <scalebridge/microstructure/report.h>
 #include <scalebridge/rve/field_output.h>
@@ -30,15 +31,9 @@ namespace scalebridge::rve
     nlohmann::json
     to_json(const dealii::FullMatrix<double> &M)
     {
-      nlohmann::json rows = nlohmann::json::array();
-      for (unsigned i = 0; i < M.m(); ++i)
-        {
-          nlohmann::json row = nlohmann::json::array();
-          for (unsigned j = 0; j < M.n(); ++j)
-            row.push_back(M(i, j));
-          rows.push_back(row);
-        }
-      return rows;
+      return io::matrix_to_json(M.m(), M.n(), [&](unsigned i, unsigned j) {
+        return M(i, j);
+      });
     }
 
     std::string
