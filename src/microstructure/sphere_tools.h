@@ -131,29 +131,30 @@ namespace scalebridge::microstructure::internal
     // Voxel range whose centres (i + 1/2) h can be within r of the centre.
     std::array<long, 3> lo{{0, 0, 0}}, hi{{0, 0, 0}};
     for (unsigned d = 0; d < dim; ++d)
-    {
-      lo[d] = static_cast<long>(
-        std::ceil((sphere.centre[d] - sphere.radius) / h[d] - 0.5));
-      hi[d] = static_cast<long>(
-        std::floor((sphere.centre[d] + sphere.radius) / h[d] - 0.5));
-    }
-    const double r2   = sphere.radius * sphere.radius;
-    const auto   wrap = [](long i, unsigned nd)
-    { return static_cast<unsigned>(((i % long(nd)) + long(nd)) % long(nd)); };
-    for (long k = lo[2]; k <= hi[2]; ++k)
-    {
-      const double dz = dim == 3 ? (k + 0.5) * h[2] - sphere.centre[2] : 0.;
-      for (long j = lo[1]; j <= hi[1]; ++j)
       {
-        const double dy = (j + 0.5) * h[1] - sphere.centre[1];
-        for (long i = lo[0]; i <= hi[0]; ++i)
-        {
-          const double dx = (i + 0.5) * h[0] - sphere.centre[0];
-          if (dx * dx + dy * dy + dz * dz <= r2)
-            f(m.index(wrap(i, n[0]), wrap(j, n[1]), wrap(k, n[2])));
-        }
+        lo[d] = static_cast<long>(
+          std::ceil((sphere.centre[d] - sphere.radius) / h[d] - 0.5));
+        hi[d] = static_cast<long>(
+          std::floor((sphere.centre[d] + sphere.radius) / h[d] - 0.5));
       }
-    }
+    const double r2   = sphere.radius * sphere.radius;
+    const auto   wrap = [](long i, unsigned nd) {
+      return static_cast<unsigned>(((i % long(nd)) + long(nd)) % long(nd));
+    };
+    for (long k = lo[2]; k <= hi[2]; ++k)
+      {
+        const double dz = dim == 3 ? (k + 0.5) * h[2] - sphere.centre[2] : 0.;
+        for (long j = lo[1]; j <= hi[1]; ++j)
+          {
+            const double dy = (j + 0.5) * h[1] - sphere.centre[1];
+            for (long i = lo[0]; i <= hi[0]; ++i)
+              {
+                const double dx = (i + 0.5) * h[0] - sphere.centre[0];
+                if (dx * dx + dy * dy + dz * dz <= r2)
+                  f(m.index(wrap(i, n[0]), wrap(j, n[1]), wrap(k, n[2])));
+              }
+          }
+      }
   }
 
   /// Volume of a sphere (area of a disc).

@@ -32,14 +32,14 @@ namespace scalebridge::test_support
       for (unsigned int J = 0; J < 6; ++J)
         if (!(std::abs(actual[I][J] - expected[I][J])
               <= relative_tolerance * scale))
-        {
-          std::ostringstream message;
-          message.precision(17);
-          message << "entry (" << I + 1 << ',' << J + 1 << ") is "
-                  << actual[I][J] << ", expected " << expected[I][J]
-                  << " within " << relative_tolerance * scale;
-          return testing::AssertionFailure() << message.str();
-        }
+          {
+            std::ostringstream message;
+            message.precision(17);
+            message << "entry (" << I + 1 << ',' << J + 1 << ") is "
+                    << actual[I][J] << ", expected " << expected[I][J]
+                    << " within " << relative_tolerance * scale;
+            return testing::AssertionFailure() << message.str();
+          }
     return testing::AssertionSuccess();
   }
 

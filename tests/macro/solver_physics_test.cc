@@ -193,10 +193,10 @@ TEST(ElectrodeSolver, VoltageCutOffEndsTheStepOnTheCutOff)
   const auto times = r.voltage.column("time_s");
   const auto volts = r.voltage.column("voltage_V");
   for (std::size_t i = 0; i < times.size(); ++i)
-    {
-      if (times[i] <= r.steps[0].end_time)
+    if (times[i] <= r.steps[0].end_time)
+      {
         EXPECT_GT(volts[i], 3.5 - 1e-6);
-    }
+      }
   // The rest relaxes upwards.
   EXPECT_GT(r.steps[1].end_voltage, 3.5);
 }
