@@ -199,8 +199,10 @@ namespace scalebridge::rve
                       "stops a load case when the energy norm of its "
                       "preconditioned residual is below Tolerance times "
                       "that of the load and, for fluctuation problems, "
-                      "below Tolerance times the energy of the total field "
-                      "over that of its affine part.",
+                      "below Tolerance times W / sqrt(A), with W the energy "
+                      "of the total field and A that of its affine part "
+                      "(stiff layers in series with compliant ones make W "
+                      "much smaller than A).",
                       Patterns::Double(1e-14, 1e-2));
     prm.add_parameter("Max iterations",
                       max_iterations,
