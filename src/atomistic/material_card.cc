@@ -55,11 +55,25 @@ namespace scalebridge::atomistic
               return cubic_stiffness(C11, C12, C44);
             }
           case SymmetryClass::hexagonal:
+          case SymmetryClass::trigonal:
             {
+              const bool   trigonal = symmetry == SymmetryClass::trigonal;
               const double C11 = c("C11"), C12 = c("C12"), C13 = c("C13"),
                            C33 = c("C33"), C44 = c("C44");
+              // C15 is optional: zero in the standard setting of -3m.
+              double C14 = 0, C15 = 0;
+              if (trigonal)
+                {
+                  C14 = c("C14");
+                  keys.push_back("C15");
+                  if (elastic.has("C15"))
+                    C15 = elastic.number("C15");
+                }
               keys.push_back("C66");
-              const Matrix6 C = hexagonal_stiffness(C11, C12, C13, C33, C44);
+              const Matrix6 C
+                = trigonal
+                    ? trigonal_stiffness(C11, C12, C13, C14, C33, C44, C15)
+                    : hexagonal_stiffness(C11, C12, C13, C33, C44);
               if (elastic.has("C66"))
                 {
                   const double C66   = elastic.number("C66");
@@ -70,8 +84,8 @@ namespace scalebridge::atomistic
                                                  std::abs(C44)});
                   if (std::abs(C66 - C[5][5]) > symmetry_tolerance * scale)
                     elastic.fail("C66",
-                                 "contradicts hexagonal symmetry: must equal "
-                                 "(C11 - C12)/2 = "
+                                 "contradicts " + to_string(symmetry)
+                                   + " symmetry: must equal (C11 - C12)/2 = "
                                    + format_number(C[5][5], 6) + " (got "
                                    + format_number(C66, 6)
                                    + "); omit it or state another symmetry");
@@ -111,6 +125,7 @@ namespace scalebridge::atomistic
                                                         "cubic",
                                                         "hexagonal",
                                                         "tetragonal",
+                                                        "trigonal",
                                                         "orthorhombic",
                                                         "monoclinic",
                                                         "triclinic"});

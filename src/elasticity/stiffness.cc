@@ -282,6 +282,32 @@ namespace scalebridge::elasticity
 
 
   Matrix6
+  trigonal_stiffness(const double C11,
+                     const double C12,
+                     const double C13,
+                     const double C14,
+                     const double C33,
+                     const double C44,
+                     const double C15)
+  {
+    require_finite({C11, C12, C13, C14, C33, C44, C15}, "trigonal_stiffness");
+    Matrix6 C
+      = orthotropic(C11, C11, C33, C12, C13, C13, C44, C44, 0.5 * (C11 - C12));
+    const auto set = [&C](unsigned I, unsigned J, double v) {
+      C[I][J] = v;
+      C[J][I] = v;
+    };
+    set(0, 3, C14);
+    set(1, 3, -C14);
+    set(4, 5, C14);
+    set(0, 4, C15);
+    set(1, 4, -C15);
+    set(3, 5, -C15);
+    return C;
+  }
+
+
+  Matrix6
   orthorhombic_stiffness(const double C11,
                          const double C22,
                          const double C33,
@@ -365,11 +391,12 @@ namespace scalebridge::elasticity
 
   namespace
   {
-    constexpr std::array<std::pair<SymmetryClass, const char *>, 7>
+    constexpr std::array<std::pair<SymmetryClass, const char *>, 8>
       symmetry_names{{{SymmetryClass::isotropic, "isotropic"},
                       {SymmetryClass::cubic, "cubic"},
                       {SymmetryClass::hexagonal, "hexagonal"},
                       {SymmetryClass::tetragonal, "tetragonal"},
+                      {SymmetryClass::trigonal, "trigonal"},
                       {SymmetryClass::orthorhombic, "orthorhombic"},
                       {SymmetryClass::monoclinic, "monoclinic"},
                       {SymmetryClass::triclinic, "triclinic"}}};
@@ -394,8 +421,8 @@ namespace scalebridge::elasticity
         return value;
     throw std::invalid_argument(
       "unknown symmetry class '" + name
-      + "' (allowed: isotropic, cubic, hexagonal, tetragonal, orthorhombic, "
-        "monoclinic, triclinic)");
+      + "' (allowed: isotropic, cubic, hexagonal, tetragonal, trigonal, "
+        "orthorhombic, monoclinic, triclinic)");
   }
 
 
@@ -421,10 +448,22 @@ namespace scalebridge::elasticity
 
     // 2-fold axis x3 flips the sign of the 23 and 13 components (indices 3,
     // 4), so every coupling of exactly one of them with the others vanishes.
+    // Without it, a 3-fold axis x3 is the only class left above triclinic.
     for (const unsigned int I : {0u, 1u, 2u, 5u})
       for (const unsigned int J : {3u, 4u})
         if (!zero(I, J))
-          return SymmetryClass::triclinic;
+          {
+            const bool trigonal
+              = same(C[0][0], C[1][1]) && same(C[0][2], C[1][2])
+                && same(C[3][3], C[4][4])
+                && same(C[5][5], 0.5 * (C[0][0] - C[0][1]))
+                && same(C[1][3], -C[0][3]) && same(C[4][5], C[0][3])
+                && same(C[1][4], -C[0][4]) && same(C[3][5], -C[0][4])
+                && zero(0, 5) && zero(1, 5) && zero(2, 5) && zero(2, 3)
+                && zero(2, 4) && zero(3, 4);
+            return trigonal ? SymmetryClass::trigonal
+                            : SymmetryClass::triclinic;
+          }
 
     // Three orthogonal mirror planes: additionally no normal-shear coupling
     // with 12 and no shear-shear coupling at all.
@@ -457,15 +496,21 @@ namespace scalebridge::elasticity
     if (actual == stated)
       return true;
     // Walk up the containment lattice: each class is a special case of the
-    // classes listed here (isotropic is both cubic and hexagonal).
+    // classes listed here (isotropic is both cubic and hexagonal, hexagonal
+    // both tetragonal and trigonal; a trigonal frame has no 2-fold axis x3,
+    // so it is no monoclinic pattern of this frame).
     switch (actual)
       {
         case SymmetryClass::isotropic:
           return has_symmetry(SymmetryClass::cubic, stated)
                  || has_symmetry(SymmetryClass::hexagonal, stated);
         case SymmetryClass::cubic:
-        case SymmetryClass::hexagonal:
           return has_symmetry(SymmetryClass::tetragonal, stated);
+        case SymmetryClass::hexagonal:
+          return has_symmetry(SymmetryClass::tetragonal, stated)
+                 || has_symmetry(SymmetryClass::trigonal, stated);
+        case SymmetryClass::trigonal:
+          return has_symmetry(SymmetryClass::triclinic, stated);
         case SymmetryClass::tetragonal:
           return has_symmetry(SymmetryClass::orthorhombic, stated);
         case SymmetryClass::orthorhombic:

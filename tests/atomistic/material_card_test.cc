@@ -174,6 +174,35 @@ TEST(MaterialCard, RefusesUnstableOrInconsistentStiffness)
   expect_refused(hex, {"elastic/C66", "hexagonal"});
   hex["elastic"]["C66"] = 100;
   EXPECT_NO_THROW(atomistic::parse_material_card(hex, "s"));
+  // C14 belongs to trigonal, not hexagonal, symmetry.
+  hex["elastic"]["C14"] = 10;
+  expect_refused(hex, {"elastic/C14"});
+
+  // Trigonal (-3m): the constants give the trigonal pattern; a C66 that is
+  // not (C11 - C12)/2 and a matrix with C24 != -C14 are refused.
+  json trig = json::parse(R"({"name": "t", "elastic": {"symmetry": "trigonal",
+    "units": "GPa", "C11": 300, "C12": 100, "C13": 80, "C14": 15,
+    "C33": 250, "C44": 60}})");
+  const atomistic::MaterialCard t = atomistic::parse_material_card(trig, "s");
+  const auto C = elasticity::mandel_to_voigt(t.elastic->stiffness_mandel);
+  const auto expected
+    = elasticity::trigonal_stiffness(300, 100, 80, 15, 250, 60);
+  for (unsigned I = 0; I < 6; ++I)
+    for (unsigned J = 0; J < 6; ++J)
+      EXPECT_NEAR(C[I][J], 1e9 * expected[I][J], 1e-14 * 300e9);
+  EXPECT_DOUBLE_EQ(C[1][3], -15e9);
+  EXPECT_DOUBLE_EQ(C[4][5], 15e9);
+  trig["elastic"]["C66"] = 110;
+  expect_refused(trig, {"elastic/C66", "trigonal"});
+  json trig_matrix       = trig;
+  trig_matrix["elastic"] = json::parse(R"({"symmetry": "trigonal",
+    "units": "GPa", "matrix": [[300, 100, 80, 15, 0, 0], [100, 300, 80, 15, 0,
+    0], [80, 80, 250, 0, 0, 0], [15, 15, 0, 60, 0, 0], [0, 0, 0, 0, 60, 15],
+    [0, 0, 0, 0, 15, 100]]})");
+  expect_refused(trig_matrix, {"elastic/matrix", "contradicts", "trigonal"});
+  trig_matrix["elastic"]["matrix"][1][3] = -15;
+  trig_matrix["elastic"]["matrix"][3][1] = -15;
+  EXPECT_NO_THROW(atomistic::parse_material_card(trig_matrix, "s"));
 
   // Isotropic Poisson ratio at the stability limit.
   expect_refused(json::parse(R"({"name": "i", "elastic": {"symmetry":

@@ -29,6 +29,10 @@ namespace
                                                     25.0,
                                                     25.0,
                                                     35.0);
+  // LiCoO2-like (-3m, 2-fold axis x1) and with C15 (-3).
+  const Matrix6 trigonal = trigonal_stiffness(300, 100, 80, 15, 250, 60);
+  const Matrix6 trigonal_bar3
+    = trigonal_stiffness(300, 100, 80, 15, 250, 60, 9);
   const Matrix6 orthorhombic = orthorhombic_stiffness(138.9,
                                                       198.0,
                                                       173.0,
@@ -80,8 +84,13 @@ TEST(SymmetryDetection, RecoversEachClass)
   EXPECT_EQ(detect_symmetry(cubic), S::cubic);
   EXPECT_EQ(detect_symmetry(hexagonal), S::hexagonal);
   EXPECT_EQ(detect_symmetry(tetragonal), S::tetragonal);
+  EXPECT_EQ(detect_symmetry(trigonal), S::trigonal);
+  EXPECT_EQ(detect_symmetry(trigonal_bar3), S::trigonal);
   EXPECT_EQ(detect_symmetry(orthorhombic), S::orthorhombic);
   EXPECT_EQ(detect_symmetry(monoclinic()), S::monoclinic);
+  // Trigonal without the 14 and 15 couplings is hexagonal.
+  EXPECT_EQ(detect_symmetry(trigonal_stiffness(300, 100, 80, 0, 250, 60)),
+            S::hexagonal);
   std::mt19937_64 rng(21);
   EXPECT_EQ(detect_symmetry(
               mandel_to_voigt(test_support::random_stable_mandel(rng))),
@@ -127,6 +136,12 @@ TEST(SymmetryDetection, PerturbingOneConstantLowersTheClass)
             S::triclinic);
   EXPECT_EQ(detect_symmetry(with_symmetric(monoclinic(), 2, 4, 0.2)),
             S::triclinic);
+  // Each trigonal relation broken alone.
+  for (const auto &[I, J] : std::vector<std::pair<unsigned, unsigned>>{
+         {0, 0}, {1, 2}, {3, 3}, {5, 5}, {1, 3}, {4, 5}, {3, 5}, {2, 3}})
+    EXPECT_EQ(detect_symmetry(with_symmetric(trigonal_bar3, I, J, 0.2)),
+              S::triclinic)
+      << I + 1 << J + 1;
 
   // Without major symmetry there is no class above triclinic.
   Matrix6 asymmetric = cubic;
@@ -170,6 +185,18 @@ TEST(SymmetryDetection, ClassIsThatOfTheGivenFrame)
   // A turn about x3 keeps the 2-fold axis x3 of an orthorhombic crystal.
   EXPECT_EQ(detect_symmetry(rotated(orthorhombic, 30, 0, 0)), S::monoclinic);
   EXPECT_EQ(detect_symmetry(rotated(cubic, 10, 20, 30)), S::triclinic);
+  // A 3-fold axis x3 is just that: a turn by 120 degrees changes nothing, a
+  // turn by any angle about it mixes C14 and C15 but keeps the class, a
+  // tilt of the axis leaves no symmetry in the frame.
+  EXPECT_TRUE(test_support::matrices_near(rotated(trigonal_bar3, 120, 0, 0),
+                                          trigonal_bar3,
+                                          1e-12));
+  EXPECT_EQ(detect_symmetry(rotated(trigonal, 17, 0, 0)), S::trigonal);
+  EXPECT_GT(std::abs(rotated(trigonal, 17, 0, 0)[0][4]), 1.);
+  EXPECT_EQ(detect_symmetry(rotated(trigonal, 0, 90, 0)), S::triclinic);
+  // The 2-fold axis x1 of -3m: a half turn about x1 changes nothing.
+  EXPECT_TRUE(
+    test_support::matrices_near(rotated(trigonal, 0, 180, 0), trigonal, 1e-12));
 }
 
 
@@ -180,18 +207,20 @@ TEST(SymmetryDetection, ContainmentLattice)
                                S::cubic,
                                S::hexagonal,
                                S::tetragonal,
+                               S::trigonal,
                                S::orthorhombic,
                                S::monoclinic,
                                S::triclinic};
-  const bool expected[7][7] = {{1, 1, 1, 1, 1, 1, 1},
-                               {0, 1, 0, 1, 1, 1, 1},
-                               {0, 0, 1, 1, 1, 1, 1},
-                               {0, 0, 0, 1, 1, 1, 1},
-                               {0, 0, 0, 0, 1, 1, 1},
-                               {0, 0, 0, 0, 0, 1, 1},
-                               {0, 0, 0, 0, 0, 0, 1}};
-  for (unsigned int a = 0; a < 7; ++a)
-    for (unsigned int s = 0; s < 7; ++s)
+  const bool expected[8][8] = {{1, 1, 1, 1, 1, 1, 1, 1},
+                               {0, 1, 0, 1, 0, 1, 1, 1},
+                               {0, 0, 1, 1, 1, 1, 1, 1},
+                               {0, 0, 0, 1, 0, 1, 1, 1},
+                               {0, 0, 0, 0, 1, 0, 0, 1},
+                               {0, 0, 0, 0, 0, 1, 1, 1},
+                               {0, 0, 0, 0, 0, 0, 1, 1},
+                               {0, 0, 0, 0, 0, 0, 0, 1}};
+  for (unsigned int a = 0; a < 8; ++a)
+    for (unsigned int s = 0; s < 8; ++s)
       EXPECT_EQ(has_symmetry(classes[a], classes[s]), expected[a][s])
         << to_string(classes[a]) << " as " << to_string(classes[s]);
 }
@@ -214,12 +243,14 @@ TEST(SymmetryClassNames, RoundTripAndRejectUnknown)
                     S::cubic,
                     S::hexagonal,
                     S::tetragonal,
+                    S::trigonal,
                     S::orthorhombic,
                     S::monoclinic,
                     S::triclinic})
     EXPECT_EQ(symmetry_class_from_string(to_string(s)), s);
   EXPECT_EQ(to_string(S::orthorhombic), "orthorhombic");
-  EXPECT_THROW(symmetry_class_from_string("trigonal"), std::invalid_argument);
+  EXPECT_THROW(symmetry_class_from_string("rhombohedral"),
+               std::invalid_argument);
   EXPECT_THROW(symmetry_class_from_string("Cubic"), std::invalid_argument);
   EXPECT_THROW(symmetry_class_from_string(""), std::invalid_argument);
 }

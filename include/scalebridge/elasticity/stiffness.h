@@ -74,6 +74,21 @@ namespace scalebridge::elasticity
                       double C33,
                       double C44);
 
+  /**
+   * Trigonal, 3-fold axis along x3 (Laue classes -3m and -3): C22 = C11,
+   * C23 = C13, C55 = C44, C66 = (C11 - C12)/2, C24 = -C14, C56 = C14,
+   * C25 = -C15, C46 = -C15. With a 2-fold axis along x1 (-3m in the standard
+   * setting, e.g. LiCoO2, alpha-quartz) C15 = 0.
+   */
+  Matrix6
+  trigonal_stiffness(double C11,
+                     double C12,
+                     double C13,
+                     double C14,
+                     double C33,
+                     double C44,
+                     double C15 = 0);
+
   Matrix6
   orthorhombic_stiffness(double C11,
                          double C22,
@@ -124,6 +139,7 @@ namespace scalebridge::elasticity
     cubic,
     hexagonal,
     tetragonal,
+    trigonal,
     orthorhombic,
     monoclinic,
     triclinic
@@ -146,9 +162,10 @@ namespace scalebridge::elasticity
    *
    * "tetragonal" is the 6-constant pattern (Laue class 4/mmm), which is the
    * one contained in orthorhombic; a 4/m material with C16 = -C26 != 0 is
-   * reported as monoclinic in this frame. Trigonal materials (C14 != 0 with
-   * the 3-fold axis along x3) have no class of their own and are reported as
-   * triclinic, as is a matrix without major symmetry C_IJ = C_JI.
+   * reported as monoclinic in this frame. "trigonal" is the pattern of
+   * trigonal_stiffness() with the 3-fold axis along x3 (both Laue classes
+   * -3m and -3, so it survives a turn about x3). A matrix without major
+   * symmetry C_IJ = C_JI is triclinic.
    */
   SymmetryClass
   detect_symmetry(const Matrix6 &stiffness_voigt,
