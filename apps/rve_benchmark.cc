@@ -2,6 +2,7 @@
 // centred-sphere (or electrode) cell, printed as JSON.
 
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 
 #include <scalebridge/base/input_error.h>
@@ -11,7 +12,6 @@
 #include <scalebridge/rve/cell_problem.h>
 #include <scalebridge/rve/voxel_mesh.h>
 
-#include <chrono>
 #include <cmath>
 #include <iostream>
 #include <string>
@@ -48,14 +48,6 @@ Sphere laws: phase 0 isotropic E = 1 GPa, nu = 0.3, conductivity 1 S/m;
 phase 1 C times that. Electrode: phase 0 E = 130 GPa, phase 1 E = 1 GPa, both
 nu = 0.3, pores void; conductivities 1e-6, 0.1, 1.1 S/m.
 )";
-
-  double
-  now()
-  {
-    return std::chrono::duration<double>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-  }
 
   dealii::FullMatrix<double>
   isotropic(const double E, const double nu)
@@ -162,7 +154,7 @@ main(int argc, char **argv)
                          "options",
                          "invalid value; see --help");
 
-      const double                            start = now();
+      const dealii::Timer                     timer;
       microstructure::Microstructure          micro;
       std::vector<dealii::FullMatrix<double>> stiffness, conduct;
       if (kind == "sphere")
@@ -188,13 +180,13 @@ main(int argc, char **argv)
                                dealii::FullMatrix<double>()};
           conduct = {conductivity(1e-6), conductivity(0.1), conductivity(1.1)};
         }
-      const double t_micro = now();
+      const double t_micro = timer.wall_time();
 
       rve::VoxelMesh<3> mesh(comm, micro, 0, element_degree);
-      const double      t_mesh      = now();
+      const double      t_mesh      = timer.wall_time();
       const auto        bc          = rve::create_boundary_condition(bc_name);
       const auto       &h           = mesh.hierarchy(bc->periodic_grid());
-      const double      t_hierarchy = now();
+      const double      t_hierarchy = timer.wall_time();
 
       rve::SolverSettings settings;
       settings.tolerance                    = tolerance;
@@ -214,7 +206,7 @@ main(int argc, char **argv)
           out["volume_fraction"] = micro.volume_fractions(2)[1];
           out["contrast"]        = contrast;
         }
-      out["microstructure_time_s"] = t_micro - start;
+      out["microstructure_time_s"] = t_micro;
       out["mesh_time_s"] = dealii::Utilities::MPI::max(t_mesh - t_micro, comm);
       out["hierarchy_time_s"]
         = dealii::Utilities::MPI::max(t_hierarchy - t_mesh, comm);
@@ -252,7 +244,8 @@ main(int argc, char **argv)
                                               });
           out[rve::to_string(p)] = j;
         }
-      out["total_time_s"] = dealii::Utilities::MPI::max(now() - start, comm);
+      out["total_time_s"]
+        = dealii::Utilities::MPI::max(timer.wall_time(), comm);
 
       dealii::Utilities::System::MemoryStats stats;
       dealii::Utilities::System::get_memory_stats(stats);

@@ -1,25 +1,14 @@
 #include <deal.II/base/mpi.h>
+#include <deal.II/base/timer.h>
 
 #include <scalebridge/rve/block_cg.h>
 #include <scalebridge/rve/cell_problem.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 namespace scalebridge::rve
 {
-  namespace
-  {
-    double
-    now()
-    {
-      return std::chrono::duration<double>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-    }
-  } // namespace
-
   double
   CellProblemResult::max_hill_mandel() const
   {
@@ -49,9 +38,9 @@ namespace scalebridge::rve
     , cell_phase(&cell_phase)
     , settings(settings)
   {
-    const double        start = now();
-    const GridLevel    &fine  = hierarchy.finest();
-    const GridGeometry &grid  = fine.geometry;
+    const dealii::Timer timer;
+    const GridLevel    &fine = hierarchy.finest();
+    const GridGeometry &grid = fine.geometry;
     if (grid.periodic != bc.periodic_grid())
       throw std::logic_error("CellProblem: the hierarchy's periodicity does "
                              "not match the boundary condition");
@@ -111,7 +100,7 @@ namespace scalebridge::rve
     result_.n_coarse_dofs        = multigrid->n_coarse_unknowns();
     result_.null_space_dimension = projection->dimension();
     result_.setup_time
-      = dealii::Utilities::MPI::max(now() - start,
+      = dealii::Utilities::MPI::max(timer.wall_time(),
                                     hierarchy.get_communicator());
   }
 
@@ -138,12 +127,12 @@ namespace scalebridge::rve
   const CellProblemResult &
   CellProblem::solve()
   {
-    const double       start = now();
-    const GridLevel   &fine  = hierarchy->finest();
-    const MPI_Comm     comm  = hierarchy->get_communicator();
-    const unsigned int ns    = element->n_strains();
-    const unsigned int k     = loads.n();
-    const unsigned int nd    = element->n_dofs();
+    const dealii::Timer timer;
+    const GridLevel    &fine = hierarchy->finest();
+    const MPI_Comm      comm = hierarchy->get_communicator();
+    const unsigned int  ns   = element->n_strains();
+    const unsigned int  k    = loads.n();
+    const unsigned int  nd   = element->n_dofs();
 
     std::vector<dealii::FullMatrix<double>> phase_K(laws.size());
     for (unsigned p = 0; p < laws.size(); ++p)
@@ -286,7 +275,7 @@ namespace scalebridge::rve
                                        - result_.effective(b, a)));
         }
     result_.asymmetry  = max_entry > 0 ? max_diff / max_entry : 0.;
-    result_.solve_time = dealii::Utilities::MPI::max(now() - start, comm);
+    result_.solve_time = dealii::Utilities::MPI::max(timer.wall_time(), comm);
     return result_;
   }
 

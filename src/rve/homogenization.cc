@@ -1,4 +1,5 @@
 #include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/timer.h>
 #include <deal.II/base/utilities.h>
 
 #include <scalebridge/base/input_error.h>
@@ -10,7 +11,6 @@
 #include <scalebridge/rve/homogenization.h>
 #include <scalebridge/rve/voxel_mesh.h>
 
-#include <chrono>
 #include <cmath>
 #include <iomanip>
 #include <memory>
@@ -20,14 +20,6 @@ namespace scalebridge::rve
 {
   namespace
   {
-    double
-    now()
-    {
-      return std::chrono::duration<double>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-    }
-
     nlohmann::json
     to_json(const dealii::FullMatrix<double> &M)
     {
@@ -99,10 +91,10 @@ namespace scalebridge::rve
                     const nlohmann::json &shared,
                     std::ostream         &log)
     {
-      const double         start = now();
-      const RveParameters &prm   = input.parameters;
-      const auto           bc    = create_boundary_condition(bc_name);
-      const auto          &h     = mesh.hierarchy(bc->periodic_grid());
+      const dealii::Timer  timer;
+      const RveParameters &prm = input.parameters;
+      const auto           bc  = create_boundary_condition(bc_name);
+      const auto          &h   = mesh.hierarchy(bc->periodic_grid());
       const auto           fractions
         = input.microstructure.volume_fractions(input.laws.size());
 
@@ -250,7 +242,8 @@ namespace scalebridge::rve
       block["iterations"]                    = iterations;
       block["solver"]                        = solver;
       block["wall_time_s"]
-        = dealii::Utilities::MPI::max(now() - start, mesh.get_communicator());
+        = dealii::Utilities::MPI::max(timer.wall_time(),
+                                      mesh.get_communicator());
       return block;
     }
 
