@@ -107,6 +107,23 @@ namespace scalebridge::rve
         }
       return true;
     }
+
+    /// The cell of which node @p x is vertex @p s (bit d of s: the cell lies
+    /// below x in direction d), or -1 if there is none.
+    long
+    cell_with_vertex(const GridGeometry &g,
+                     const Coordinates  &x,
+                     const unsigned int  s)
+    {
+      const int   o[3] = {-int(s & 1), -int((s >> 1) & 1), -int(s >> 2)};
+      Coordinates y;
+      if (!shift(g, x, o, y))
+        return -1;
+      for (unsigned d = 0; d < g.dim; ++d)
+        if (y[d] >= g.n_cells[d])
+          return -1;
+      return g.cell_index(y[0], y[1], y[2]);
+    }
   } // namespace
 
   std::size_t
@@ -203,15 +220,9 @@ namespace scalebridge::rve
             const auto x = g.node_coordinates(n);
             for (unsigned s = 0; s < nv; ++s)
               {
-                int o[3] = {-int(s & 1), -int((s >> 1) & 1), -int(s >> 2)};
-                Coordinates y;
-                if (!shift(g, x, o, y))
-                  continue;
-                bool inside = true;
-                for (unsigned d = 0; d < dim; ++d)
-                  inside = inside && y[d] < g.n_cells[d];
-                if (inside)
-                  needed[l][g.cell_index(y[0], y[1], y[2])] = 1;
+                const long c = cell_with_vertex(g, x, s);
+                if (c >= 0)
+                  needed[l][c] = 1;
               }
           }
       }
@@ -263,16 +274,10 @@ namespace scalebridge::rve
           int phase = -1;
           for (unsigned s = 0; s < nv; ++s)
             {
-              int o[3] = {-int(s & 1), -int((s >> 1) & 1), -int(s >> 2)};
-              if (dim == 2)
-                o[2] = 0;
-              Coordinates y;
-              if (!shift(g, x, o, y))
+              const long c = cell_with_vertex(g, x, s);
+              if (c < 0)
                 return -1;
-              for (unsigned d = 0; d < dim; ++d)
-                if (y[d] >= g.n_cells[d])
-                  return -1;
-              const int k = kind[level][g.cell_index(y[0], y[1], y[2])];
+              const int k = kind[level][c];
               if (k < 0 || k >= int(n_ph) || (phase >= 0 && k != phase))
                 return -1;
               phase = k;
@@ -342,19 +347,10 @@ namespace scalebridge::rve
                     double a[27] = {};
                     for (unsigned s = 0; s < nv; ++s)
                       {
-                        int o[3]
-                          = {-int(s & 1), -int((s >> 1) & 1), -int(s >> 2)};
-                        if (dim == 2)
-                          o[2] = 0;
-                        Coordinates y;
-                        if (!shift(g, x, o, y))
+                        const long c = cell_with_vertex(g, x, s);
+                        if (c < 0)
                           continue;
-                        bool inside = true;
-                        for (unsigned d = 0; d < dim; ++d)
-                          inside = inside && y[d] < g.n_cells[d];
-                        if (!inside)
-                          continue;
-                        const int k = kind[l][g.cell_index(y[0], y[1], y[2])];
+                        const int k = kind[l][c];
                         if (k == kind_inactive)
                           continue;
                         if (k == kind_unknown)
