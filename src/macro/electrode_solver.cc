@@ -70,6 +70,17 @@ namespace scalebridge::macro
         throw NewtonFailure(std::string("PETSc error in ") + what);
     }
 
+    /// int v_i over the cell @p fe_values was last reinitialised on, for
+    /// every shape function v_i (the lumped mass of the cell).
+    template <int dim>
+    void
+    shape_integrals(const FEValues<dim> &fe_values, std::vector<double> &m)
+    {
+      m.assign(fe_values.dofs_per_cell, 0.);
+      for (unsigned int i = 0; i < m.size(); ++i)
+        for (unsigned int q = 0; q < fe_values.n_quadrature_points; ++q)
+          m[i] += fe_values.shape_value(i, q) * fe_values.JxW(q);
+    }
   } // namespace
 
   template <int dim>
@@ -244,19 +255,16 @@ namespace scalebridge::macro
                                      update_values | update_JxW_values);
     const unsigned int                   n = fe.n_dofs_per_cell();
     std::vector<types::global_dof_index> dofs(n);
+    std::vector<double>                  integrals;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           cell->get_dof_indices(dofs);
           const double eps = model.regions[cell->material_id()].porosity;
           fe_values.reinit(cell);
+          shape_integrals(fe_values, integrals);
           for (unsigned int i = 0; i < n; ++i)
-            {
-              double integral = 0;
-              for (unsigned int q = 0; q < quadrature.size(); ++q)
-                integral += fe_values.shape_value(i, q) * fe_values.JxW(q);
-              capacity(dofs[i]) += eps * integral;
-            }
+            capacity(dofs[i]) += eps * integrals[i];
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary()
                 && cell->face(f)->boundary_id() <= 1)
@@ -398,6 +406,7 @@ namespace scalebridge::macro
     FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
     const unsigned int                   n = fe.n_dofs_per_cell();
     std::vector<types::global_dof_index> dofs(n);
+    std::vector<double>                  integrals;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned()
           && model.regions[cell->material_id()].electrode)
@@ -407,13 +416,11 @@ namespace scalebridge::macro
           const double      a      = 3 * eps_s / region.particle_radius;
           cell->get_dof_indices(dofs);
           fe_values.reinit(cell);
+          shape_integrals(fe_values, integrals);
           for (unsigned int i = 0; i < n; ++i)
             {
-              double integral = 0;
-              for (unsigned int q = 0; q < quadrature.size(); ++q)
-                integral += fe_values.shape_value(i, q) * fe_values.JxW(q);
-              area(dofs[i]) += a * integral;
-              volume(dofs[i]) += eps_s * integral;
+              area(dofs[i]) += a * integrals[i];
+              volume(dofs[i]) += eps_s * integrals[i];
             }
         }
     area.compress(VectorOperation::add);
