@@ -25,7 +25,8 @@ namespace scalebridge::io
     std::vector<PlotCurve> curves;
   };
 
-  /// Whether gnuplot can be called on this machine.
+  /// Whether an executable gnuplot is in one of the absolute directories of
+  /// PATH (looked up here, not through a shell).
   bool
   gnuplot_available();
 
@@ -33,6 +34,15 @@ namespace scalebridge::io
    * Renders @p spec to a PNG with gnuplot. Plots are a convenience: when
    * gnuplot is not installed or fails, nothing is written and false is
    * returned; the run itself does not fail.
+   *
+   * Title, labels, legends and paths may come from someone else's card or
+   * parameter file, so nothing of them can execute: gnuplot is started
+   * without a shell, the strings go into the script single-quoted (no
+   * back-quote or escape processing) with control characters replaced by
+   * spaces, the data are embedded as datablocks of numbers (fields that are
+   * not numbers become NaN) instead of naming @p spec.csv, and the image is
+   * drawn into a temporary file of its own and then copied to @p png
+   * atomically. No temporary files are left behind.
    */
   bool
   plot_png(const std::filesystem::path &png, const PlotSpec &spec);
