@@ -95,22 +95,30 @@ namespace scalebridge::macro
                            "must be positive at ce0");
       }
 
+    // Regions with strategy fe2 are left empty here: their provider needs
+    // the communicator and is made by fe2::make_effective_properties().
     std::array<std::shared_ptr<const TransportEfficiency>, 3> efficiency;
+    const auto region_efficiency = [&](const EffectiveTransportParameters &t,
+                                       const double       porosity,
+                                       const bool         has_solid,
+                                       const std::string &section) {
+      return t.strategy == "fe2" ? nullptr
+                                 : create_transport_efficiency(
+                                   t, porosity, has_solid, source, section);
+    };
     if (!model.half_cell)
-      efficiency[negative_electrode]
-        = create_transport_efficiency(p.negative.transport,
-                                      p.negative.porosity,
-                                      true,
-                                      source,
-                                      "Negative electrode");
-    efficiency[separator] = create_transport_efficiency(
-      p.separator.transport, p.separator.porosity, false, source, "Separator");
-    efficiency[positive_electrode]
-      = create_transport_efficiency(p.positive.transport,
-                                    p.positive.porosity,
-                                    true,
-                                    source,
-                                    "Positive electrode");
+      efficiency[negative_electrode] = region_efficiency(p.negative.transport,
+                                                         p.negative.porosity,
+                                                         true,
+                                                         "Negative electrode");
+    efficiency[separator]          = region_efficiency(p.separator.transport,
+                                              p.separator.porosity,
+                                              false,
+                                              "Separator");
+    efficiency[positive_electrode] = region_efficiency(p.positive.transport,
+                                                       p.positive.porosity,
+                                                       true,
+                                                       "Positive electrode");
     model.effective_properties
       = std::make_shared<RegionEffectiveProperties>(efficiency);
 

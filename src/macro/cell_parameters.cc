@@ -45,8 +45,10 @@ namespace scalebridge::macro
       "How the transport-efficiency tensors (effective over bulk "
       "conductivity) of the electrolyte and the solid are obtained: "
       "'bruggeman' (eps^b and (1-eps)^b_s), 'constant' (the tensors below) "
-      "or 'rve' (an effective_tensors.json written by scalebridge-rve).",
-      dealii::Patterns::Selection("bruggeman|constant|rve"));
+      "'rve' (an effective_tensors.json written by scalebridge-rve) or "
+      "'fe2' (live RVE solves at every macro cell's state, from the region's "
+      "subsection RVE and the top-level subsection FE2).",
+      dealii::Patterns::Selection("bruggeman|constant|rve|fe2"));
     prm.add_parameter("Bruggeman exponent",
                       electrolyte_bruggeman_exponent,
                       "b in B = eps^b for the electrolyte (bruggeman).");
@@ -82,6 +84,15 @@ namespace scalebridge::macro
                       "Axis of the RVE that points through the cell "
                       "thickness; in 1D its diagonal component is used.",
                       dealii::Patterns::Selection("x|y|z"));
+    prm.leave_subsection();
+  }
+
+  void
+  EffectiveTransportParameters::add_rve_parameters(
+    dealii::ParameterHandler &prm)
+  {
+    prm.enter_subsection("RVE");
+    rve.add_parameters(prm);
     prm.leave_subsection();
   }
 
@@ -165,6 +176,7 @@ namespace scalebridge::macro
       "potential at the binodal are rounded (C1, monotone), so that Newton's "
       "method does not cycle there; the plateau itself stays exact.");
     transport.add_parameters(prm);
+    transport.add_rve_parameters(prm);
   }
 
   void
@@ -175,6 +187,7 @@ namespace scalebridge::macro
                       porosity,
                       "Electrolyte volume fraction, in (0,1].");
     transport.add_parameters(prm);
+    transport.add_rve_parameters(prm);
   }
 
   void
@@ -360,6 +373,9 @@ namespace scalebridge::macro
     prm.enter_subsection("Output");
     output.add_parameters(prm);
     prm.leave_subsection();
+    prm.enter_subsection("FE2");
+    fe2.add_parameters(prm);
+    prm.leave_subsection();
   }
 
   void
@@ -468,6 +484,7 @@ namespace scalebridge::macro
     positive_value("Output/Progress interval",
                    output.progress_interval,
                    " [s]");
+    fe2.check(source);
   }
 
   void

@@ -200,18 +200,8 @@ namespace scalebridge::macro
                    "the phase does not percolate along the thickness axis, "
                    "so it carries no macroscopic transport through the cell");
         }
-      // Cell axis k is RVE axis (thickness_axis + k) mod n; a 2D RVE has no
-      // third axis, which only a 3D cell would need (NaN marks it).
-      dealii::Tensor<2, 3> t;
-      for (unsigned int i = 0; i < 3; ++i)
-        for (unsigned int j = 0; j < 3; ++j)
-          t[i][j]
-            = (i < n && j < n)
-                ? 0.5
-                    * (rows[(thickness_axis + i) % n][(thickness_axis + j) % n]
-                       + rows[(thickness_axis + j) % n]
-                             [(thickness_axis + i) % n])
-                : std::numeric_limits<double>::quiet_NaN();
+      const dealii::Tensor<2, 3> t
+        = rve_tensor_in_cell_frame(rows, thickness_axis);
       if (!(t[0][0] > 0))
         g.fail("tensor",
                "has no positive through-thickness component (got "
@@ -219,6 +209,35 @@ namespace scalebridge::macro
       return t;
     }
   } // namespace
+
+  dealii::Tensor<2, 3>
+  rve_tensor_in_cell_frame(const std::vector<std::vector<double>> &rows,
+                           const unsigned int thickness_axis)
+  {
+    // A 2D RVE has no third axis, which only a 3D cell would need.
+    const unsigned int   n = rows.size();
+    dealii::Tensor<2, 3> t;
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        t[i][j]
+          = (i < n && j < n)
+              ? 0.5
+                  * (rows[(thickness_axis + i) % n][(thickness_axis + j) % n]
+                     + rows[(thickness_axis + j) % n][(thickness_axis + i) % n])
+              : std::numeric_limits<double>::quiet_NaN();
+    return t;
+  }
+
+  std::vector<EffectiveTransport>
+  EffectivePropertiesProvider::evaluate_all(
+    const std::vector<MacroPointQuery> &queries) const
+  {
+    std::vector<EffectiveTransport> result;
+    result.reserve(queries.size());
+    for (const MacroPointQuery &q : queries)
+      result.push_back(evaluate(q));
+    return result;
+  }
 
   std::unique_ptr<TransportEfficiency>
   create_transport_efficiency(const EffectiveTransportParameters &parameters,
@@ -321,7 +340,7 @@ namespace scalebridge::macro
     throw InputError(source,
                      prefix + "Strategy",
                      "unknown strategy '" + parameters.strategy
-                       + "' (bruggeman, constant, rve)");
+                       + "' (bruggeman, constant, rve, fe2)");
   }
 
   RegionEffectiveProperties::RegionEffectiveProperties(

@@ -1,5 +1,6 @@
 #include <deal.II/base/utilities.h>
 
+#include <scalebridge/fe2/fe2_properties.h>
 #include <scalebridge/macro/cell_model.h>
 #include <scalebridge/macro/electrode_job.h>
 #include <scalebridge/macro/electrode_solver.h>
@@ -40,8 +41,10 @@ namespace scalebridge::macro
                            const bool            write_outputs,
                            const bool            verbose)
   {
-    const CellModel model = CellModel::build(parameters);
-    const bool      root
+    CellModel model = CellModel::build(parameters);
+    model.effective_properties
+      = fe2::make_effective_properties(model, communicator);
+    const bool root
       = dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
     if (verbose && root)
       {
@@ -88,6 +91,7 @@ namespace scalebridge::macro
         default:
           results = run<3>(model, communicator, vtu_directory, verbose);
       }
+    results.effective_properties = model.effective_properties->report();
     for (auto &file : results.vtu_files)
       file = "vtu/" + file;
 

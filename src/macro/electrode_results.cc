@@ -32,11 +32,13 @@ namespace scalebridge::macro
                                {"rejected", statistics.rejected_steps},
                                {"event_iterations", statistics.event_iterations}};
     s["newton_iterations"]  = statistics.newton_iterations;
-    s["problem_size"]       = {{"cells", statistics.n_cells},
-                               {"macro_dofs", statistics.n_macro_dofs},
-                               {"particles", statistics.n_particles},
-                               {"particle_unknowns", statistics.n_particle_unknowns},
-                               {"mpi_processes", statistics.n_mpi_processes}};
+    if (!effective_properties.is_null())
+      s["fe2"] = effective_properties;
+    s["problem_size"] = {{"cells", statistics.n_cells},
+                         {"macro_dofs", statistics.n_macro_dofs},
+                         {"particles", statistics.n_particles},
+                         {"particle_unknowns", statistics.n_particle_unknowns},
+                         {"mpi_processes", statistics.n_mpi_processes}};
     if (voltage.n_rows() > 0)
       {
         s["final_time_s"]    = voltage.column("time_s").back();

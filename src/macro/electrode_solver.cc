@@ -505,7 +505,7 @@ namespace scalebridge::macro
           return result;
         };
 
-    std::array<std::pair<Tensor<2, dim>, Tensor<2, dim>>, 3> region_values;
+    std::array<EffectiveTransport, 3> region_values;
     if (!per_cell)
       for (unsigned int r = 0; r < 3; ++r)
         if (model.regions[r].present)
@@ -514,33 +514,80 @@ namespace scalebridge::macro
             query.region      = r;
             query.position[0] = 0.5 * (x[r] + x[r + 1]);
             query.time        = current_time;
+            query.temperature = model.temperature();
             query.electrolyte_concentration
               = model.electrolyte.initial_concentration();
-            region_values[r] = convert(provider.evaluate(query), r);
+            region_values[r] = provider.evaluate(query);
           }
+
+    // Per cell: the mean lithium site fraction of the particles at its
+    // nodes (a ghosted nodal field, since a cell's nodes may be owned
+    // elsewhere) and its mean electrolyte concentration.
+    LinearAlgebra::distributed::Vector<double> node_lithiation;
     if (per_cell)
-      solution.update_ghost_values();
+      {
+        solution.update_ghost_values();
+        node_lithiation.reinit(locally_owned_dofs,
+                               locally_relevant_dofs,
+                               mpi_communicator);
+        for (std::size_t s = 0; s < sites.size(); ++s)
+          node_lithiation.local_element(sites[s].local[0])
+            = particle_models[sites[s].electrode].mesh().mean(
+                &particles[s * n_p])
+              / max_concentration_of_site[s];
+        node_lithiation.update_ghost_values();
+      }
+    std::vector<MacroPointQuery> queries;
+    std::vector<unsigned int>    query_cell;
     cell_efficiency.resize(triangulation->n_active_cells());
+    cell_transport.resize(triangulation->n_active_cells());
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const unsigned int r = cell->material_id();
           if (!per_cell)
             {
-              cell_efficiency[cell->active_cell_index()] = region_values[r];
+              cell_transport[cell->active_cell_index()] = region_values[r];
               continue;
             }
           MacroPointQuery query;
           query.region = r;
           for (unsigned int d = 0; d < dim; ++d)
             query.position[d] = cell->center()[d];
-          query.time = current_time;
-          double ce  = 0;
+          query.time        = current_time;
+          query.temperature = model.temperature();
+          // The mesh is not refined: the coarse-cell id names a cell the
+          // same way on any number of processes (global active indices
+          // follow the partition).
+          Assert(cell->level() == 0, ExcInternalError());
+          query.cell_index = cell->id().get_coarse_cell_id();
+          double ce = 0, lithiation = 0;
           for (const unsigned int v : cell->vertex_indices())
-            ce += solution(cell->vertex_dof_index(v, ce_component));
+            {
+              ce += solution(cell->vertex_dof_index(v, ce_component));
+              lithiation += node_lithiation(cell->vertex_dof_index(v, 0));
+            }
           query.electrolyte_concentration = ce / cell->n_vertices();
+          if (model.regions[r].electrode)
+            query.lithiation = lithiation / cell->n_vertices();
+          queries.push_back(query);
+          query_cell.push_back(cell->active_cell_index());
+        }
+    if (per_cell)
+      {
+        const std::vector<EffectiveTransport> values
+          = provider.evaluate_all(queries);
+        for (std::size_t k = 0; k < values.size(); ++k)
+          cell_transport[query_cell[k]] = values[k];
+      }
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          EffectiveTransport &t = cell_transport[cell->active_cell_index()];
+          if (!std::isfinite(t.porosity))
+            t.porosity = model.regions[cell->material_id()].porosity;
           cell_efficiency[cell->active_cell_index()]
-            = convert(provider.evaluate(query), r);
+            = convert(t, cell->material_id());
         }
   }
 
@@ -598,8 +645,9 @@ namespace scalebridge::macro
     make_grid();
     setup_system();
     setup_particles();
-    update_effective_properties();
+    // After the initial state: a state-dependent provider sees it.
     set_initial_state();
+    update_effective_properties();
 
     statistics              = SolverStatistics();
     statistics.dimension    = dim;
@@ -1405,14 +1453,85 @@ namespace scalebridge::macro
   }
 
   template <int dim>
+  std::vector<std::string>
+  ElectrodeSolver<dim>::cell_field_names()
+  {
+    // 1D cells use xx; yy shows the in-plane efficiency of the same RVE.
+    std::vector<std::string> names{"porosity"};
+    for (const std::string phase : {"electrolyte", "solid"})
+      for (unsigned int d = 0; d < std::max<unsigned int>(dim, 2); ++d)
+        names.push_back(phase + "_efficiency_" + std::string(2, "xyz"[d]));
+    return names;
+  }
+
+  template <int dim>
+  std::vector<double>
+  ElectrodeSolver<dim>::cell_field_values(const unsigned int cell) const
+  {
+    const EffectiveTransport &t = cell_transport[cell];
+    const unsigned int        n = std::max<unsigned int>(dim, 2);
+    std::vector<double>       values{t.porosity};
+    for (unsigned int d = 0; d < n; ++d)
+      values.push_back(t.electrolyte[d][d]);
+    for (unsigned int d = 0; d < n; ++d)
+      values.push_back(t.solid[d][d]);
+    return values;
+  }
+
+  template <int dim>
+  std::vector<LinearAlgebra::distributed::Vector<double>>
+  ElectrodeSolver<dim>::nodal_cell_fields() const
+  {
+    // Mean over the cells around a node of the values that are defined
+    // there (the solid's are not in the separator), at the node's first
+    // dof; NaN where none is.
+    const unsigned int n_fields = cell_field_names().size();
+    std::vector<LinearAlgebra::distributed::Vector<double>> sum(2 * n_fields);
+    for (auto &v : sum)
+      v.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const std::vector<double> values
+            = cell_field_values(cell->active_cell_index());
+          for (const unsigned int v : cell->vertex_indices())
+            for (unsigned int k = 0; k < n_fields; ++k)
+              if (std::isfinite(values[k]))
+                {
+                  sum[k](cell->vertex_dof_index(v, 0)) += values[k];
+                  sum[n_fields + k](cell->vertex_dof_index(v, 0)) += 1;
+                }
+        }
+    std::vector<LinearAlgebra::distributed::Vector<double>> mean(n_fields);
+    for (unsigned int k = 0; k < n_fields; ++k)
+      {
+        sum[k].compress(VectorOperation::add);
+        sum[n_fields + k].compress(VectorOperation::add);
+        mean[k].reinit(locally_owned_dofs,
+                       locally_relevant_dofs,
+                       mpi_communicator);
+        for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+          {
+            const double count = sum[n_fields + k].local_element(i);
+            mean[k].local_element(i)
+              = count > 0 ? sum[k].local_element(i) / count
+                          : std::numeric_limits<double>::quiet_NaN();
+          }
+        mean[k].update_ghost_values();
+      }
+    return mean;
+  }
+
+  template <int dim>
   ProfileSnapshot
   ElectrodeSolver<dim>::profile() const
   {
     // Nodes on the line y = z = 0, owned here; rank 0 collects and sorts.
-    const double nan    = std::numeric_limits<double>::quiet_NaN();
-    const double length = model.interfaces()[3];
-    std::vector<std::array<double, 7>> rows;
-    std::set<types::global_dof_index>  done;
+    const double nan         = std::numeric_limits<double>::quiet_NaN();
+    const double length      = model.interfaces()[3];
+    const auto   cell_fields = nodal_cell_fields();
+    std::vector<std::vector<double>>  rows;
+    std::set<types::global_dof_index> done;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         for (const unsigned int v : cell->vertex_indices())
@@ -1427,14 +1546,14 @@ namespace scalebridge::macro
               continue;
             const types::global_dof_index d2
               = cell->vertex_dof_index(v, phis_component);
-            std::array<double, 7> row{
-              {p[0],
-               solution(d0),
-               solution(cell->vertex_dof_index(v, phie_component)),
-               solution(d2),
-               nan,
-               nan,
-               nan}};
+            std::vector<double> row{
+              p[0],
+              solution(d0),
+              solution(cell->vertex_dof_index(v, phie_component)),
+              solution(d2),
+              nan,
+              nan,
+              nan};
             const auto site = site_of_dof.find(d0);
             if (site == site_of_dof.end())
               row[3] = nan; // no solid phase here
@@ -1448,21 +1567,27 @@ namespace scalebridge::macro
                 row[5] = row[4] / c_max;
                 row[6] = reaction[s];
               }
+            for (const auto &field : cell_fields)
+              row.push_back(field(d0));
             rows.push_back(row);
           }
-    const auto      all = Utilities::MPI::gather(mpi_communicator, rows, 0);
+    const auto all = Utilities::MPI::gather(mpi_communicator, rows, 0);
+    std::vector<std::string> columns = ProfileSnapshot().table.column_names();
+    for (const std::string &name : cell_field_names())
+      columns.push_back(name);
     ProfileSnapshot snapshot;
-    snapshot.time = current_time;
+    snapshot.time  = current_time;
+    snapshot.table = io::CsvTable(columns);
     if (Utilities::MPI::this_mpi_process(mpi_communicator) == 0)
       {
-        std::vector<std::array<double, 7>> merged;
+        std::vector<std::vector<double>> merged;
         for (const auto &part : all)
           merged.insert(merged.end(), part.begin(), part.end());
         std::sort(merged.begin(),
                   merged.end(),
                   [](const auto &a, const auto &b) { return a[0] < b[0]; });
         for (const auto &row : merged)
-          snapshot.table.add_row(std::vector<double>(row.begin(), row.end()));
+          snapshot.table.add_row(row);
       }
     return snapshot;
   }
@@ -1509,6 +1634,18 @@ namespace scalebridge::macro
       if (cell->is_locally_owned())
         region(cell->active_cell_index()) = cell->material_id();
     data_out.add_data_vector(region, "region");
+    const std::vector<std::string> names = cell_field_names();
+    std::vector<Vector<float>>     cell_fields(
+      names.size(), Vector<float>(triangulation->n_active_cells()));
+    for (const auto &cell : triangulation->active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          const auto values = cell_field_values(cell->active_cell_index());
+          for (unsigned int k = 0; k < names.size(); ++k)
+            cell_fields[k](cell->active_cell_index()) = values[k];
+        }
+    for (unsigned int k = 0; k < names.size(); ++k)
+      data_out.add_data_vector(cell_fields[k], names[k]);
     data_out.build_patches();
     DataOutBase::VtkFlags flags;
     flags.time = current_time;
@@ -1560,6 +1697,9 @@ namespace scalebridge::macro
             << std::defaultfloat << "   steps " << statistics.accepted_steps
             << " (+" << statistics.rejected_steps << " rejected), Newton "
             << statistics.newton_iterations;
+      const std::string provider = model.effective_properties->progress();
+      if (!provider.empty())
+        pcout << ", " << provider;
       if (!op.deterministic)
         pcout << ", " << format_number(wall_timer.wall_time(), 3) << " s wall";
       pcout << std::endl;

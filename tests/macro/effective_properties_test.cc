@@ -42,10 +42,10 @@ namespace
   }
 
   EffectiveTransport
-  rve(const std::filesystem::path &file,
-      const std::string           &block     = "periodic",
-      const std::string           &direction = "x",
-      const double                 porosity  = 0.3)
+  from_rve_file(const std::filesystem::path &file,
+                const std::string           &block     = "periodic",
+                const std::string           &direction = "x",
+                const double                 porosity  = 0.3)
   {
     EffectiveTransportParameters p;
     p.strategy            = "rve";
@@ -96,7 +96,7 @@ TEST(EffectiveTransport, ReadsBothLayoutsOfTheRveFile)
   io::write_json(dir / "single.json",
                  {{"stiffness_voigt_Pa", {{1, 0}, {0, 1}}},
                   {"transport_efficiency", efficiency(0.2, 0.25, 0.3)}});
-  EffectiveTransport t = rve(dir / "single.json");
+  EffectiveTransport t = from_rve_file(dir / "single.json");
   EXPECT_EQ(t.electrolyte[0][0], 0.2);
   EXPECT_EQ(t.electrolyte[0][1], 0.01);
   EXPECT_EQ(t.solid[0][0], 0.5);
@@ -107,12 +107,12 @@ TEST(EffectiveTransport, ReadsBothLayoutsOfTheRveFile)
     {{"periodic", {{"transport_efficiency", efficiency(0.2, 0.25, 0.3)}}},
      {"kubc", {{"transport_efficiency", efficiency(0.22, 0.27, 0.33)}}},
      {"tubc", {{"transport_efficiency", efficiency(0.18, 0.23, 0.28)}}}});
-  EXPECT_EQ(rve(dir / "all.json").electrolyte[0][0], 0.2);
-  EXPECT_EQ(rve(dir / "all.json", "kubc").electrolyte[0][0], 0.22);
-  EXPECT_EQ(rve(dir / "all.json", "tubc").electrolyte[0][0], 0.18);
+  EXPECT_EQ(from_rve_file(dir / "all.json").electrolyte[0][0], 0.2);
+  EXPECT_EQ(from_rve_file(dir / "all.json", "kubc").electrolyte[0][0], 0.22);
+  EXPECT_EQ(from_rve_file(dir / "all.json", "tubc").electrolyte[0][0], 0.18);
 
   // The RVE's y axis through the thickness: cell (x, y, z) = RVE (y, z, x).
-  t = rve(dir / "all.json", "periodic", "y");
+  t = from_rve_file(dir / "all.json", "periodic", "y");
   EXPECT_EQ(t.electrolyte[0][0], 0.25);
   EXPECT_EQ(t.electrolyte[1][1], 0.3);
   EXPECT_EQ(t.electrolyte[2][2], 0.2);
@@ -124,7 +124,7 @@ TEST(EffectiveTransport, ReadsBothLayoutsOfTheRveFile)
     = {{"electrolyte", group({{0.2, 0}, {0, 0.25}}, 0.3, {true, true})},
        {"solid", group({{0.5, 0}, {0, 0.4}}, 0.7, {true, true})}};
   io::write_json(dir / "rve2d.json", {{"transport_efficiency", two_d}});
-  t = rve(dir / "rve2d.json");
+  t = from_rve_file(dir / "rve2d.json");
   EXPECT_EQ(t.electrolyte[1][1], 0.25);
   EXPECT_TRUE(std::isnan(t.electrolyte[2][2]));
 }
@@ -138,7 +138,7 @@ TEST(EffectiveTransport, RveFileErrorsNameTheFileAndKey)
     io::write_json(dir / "bad.json", content);
     try
       {
-        rve(dir / "bad.json", "periodic", "x", porosity);
+        from_rve_file(dir / "bad.json", "periodic", "x", porosity);
         ADD_FAILURE() << "no error for " << needle;
       }
     catch (const InputError &e)

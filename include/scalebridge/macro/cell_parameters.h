@@ -4,6 +4,9 @@
 #include <deal.II/base/conditional_ostream.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <scalebridge/fe2/parameters.h>
+#include <scalebridge/rve/parameters.h>
+
 #include <string>
 
 namespace scalebridge::macro
@@ -31,9 +34,17 @@ namespace scalebridge::macro
     /// Axis of the RVE ("x", "y", "z") that points through the cell
     /// thickness; the in-plane cell axes follow it cyclically.
     std::string thickness_direction = "x";
+    /// "fe2": the region's live RVE, `subsection RVE` of the region, with
+    /// exactly the entries of scalebridge-rve.
+    rve::RveParameters rve;
 
+    /// Declares `subsection Effective transport`.
     void
     add_parameters(dealii::ParameterHandler &prm);
+
+    /// Declares `subsection RVE` (the region's FE2 microstructure).
+    void
+    add_rve_parameters(dealii::ParameterHandler &prm);
   };
 
   /// One porous electrode: geometry, particles and its material functions.
@@ -183,6 +194,7 @@ namespace scalebridge::macro
     MeshParameters             mesh;
     TimeSteppingParameters     time_stepping;
     OutputParameters           output;
+    fe2::Fe2Parameters         fe2;
 
     /// Origin of the values (the parameter file), named in errors.
     std::string source = "parameters";

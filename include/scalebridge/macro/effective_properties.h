@@ -6,9 +6,14 @@
 
 #include <scalebridge/macro/cell_parameters.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
+#include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace scalebridge::macro
 {
@@ -36,6 +41,13 @@ namespace scalebridge::macro
     dealii::Point<3> position;
     double           time                      = 0;
     double           electrolyte_concentration = 0;
+    /// Mean lithium site fraction x of the particles of the macro cell
+    /// (NaN outside the electrodes).
+    double lithiation  = std::numeric_limits<double>::quiet_NaN();
+    double temperature = 298.15;
+    /// Index of the macro cell that does not depend on the number of MPI
+    /// processes (per-cell microstructures are seeded with it).
+    std::uint64_t cell_index = 0;
   };
 
   /**
@@ -49,6 +61,9 @@ namespace scalebridge::macro
   {
     dealii::Tensor<2, 3> electrolyte;
     dealii::Tensor<2, 3> solid;
+    /// Electrolyte volume fraction of the microstructure behind the
+    /// tensors, where a provider knows it (an RVE); NaN otherwise.
+    double porosity = std::numeric_limits<double>::quiet_NaN();
   };
 
   /**
@@ -65,6 +80,16 @@ namespace scalebridge::macro
     virtual EffectiveTransport
     evaluate(const MacroPointQuery &query) const = 0;
 
+    /**
+     * All queries of this process at once. Collective over the provider's
+     * communicator when depends_on_state(): every process calls it at the
+     * same points of the run (with its own, possibly empty, list), so that
+     * a provider can share work between processes (FE2). The default asks
+     * evaluate() for each.
+     */
+    virtual std::vector<EffectiveTransport>
+    evaluate_all(const std::vector<MacroPointQuery> &queries) const;
+
     /// Whether evaluate() depends on the position, time or state; if not,
     /// the solver asks once per region.
     virtual bool
@@ -73,7 +98,31 @@ namespace scalebridge::macro
     /// One line per region saying where its tensors come from.
     virtual std::string
     describe(unsigned int region) const = 0;
+
+    /// Work done so far, for summary.json (null: nothing to report).
+    virtual nlohmann::json
+    report() const
+    {
+      return nullptr;
+    }
+
+    /// A short account of the work so far for progress lines (may be
+    /// empty).
+    virtual std::string
+    progress() const
+    {
+      return "";
+    }
   };
+
+  /**
+   * A tensor of an RVE result (rows, 2x2 or 3x3, in the RVE frame) in the
+   * cell frame: cell axis k is RVE axis (@p thickness_axis + k) mod n,
+   * symmetrised; components a 2D RVE lacks are NaN.
+   */
+  dealii::Tensor<2, 3>
+  rve_tensor_in_cell_frame(const std::vector<std::vector<double>> &rows,
+                           unsigned int thickness_axis);
 
   /**
    * A strategy for the transport efficiencies of one region, chosen by name

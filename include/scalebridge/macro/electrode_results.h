@@ -83,6 +83,10 @@ namespace scalebridge::macro
     LithiumInventory lithium_end;
     double           lithium_transferred = 0;
 
+    /// What the effective-properties provider reports (FE2: queries, RVE
+    /// solves, reuse); null when it has nothing to say.
+    nlohmann::json effective_properties;
+
     /// Written VTU/PVTU records, relative to the output directory.
     std::vector<std::string> vtu_files;
 

@@ -190,6 +190,15 @@ namespace scalebridge::macro
     output_results(const std::string &directory,
                    unsigned int       index,
                    ElectrodeResults  &results) const;
+    /// Names of the per-cell output fields (porosity, diagonal transport
+    /// efficiencies) and their values at active cell @p cell.
+    static std::vector<std::string>
+    cell_field_names();
+    std::vector<double>
+    cell_field_values(unsigned int cell) const;
+    /// The per-cell fields averaged onto the nodes (ghosted).
+    std::vector<dealii::LinearAlgebra::distributed::Vector<double>>
+    nodal_cell_fields() const;
     void
     compute_surface_fields(
       dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
@@ -265,6 +274,10 @@ namespace scalebridge::macro
     /// of each active cell, from the EffectivePropertiesProvider.
     std::vector<std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>>
       cell_efficiency;
+    /// What the provider returned for each active cell (full 3x3 tensors
+    /// and the porosity, that of the region where the provider has none),
+    /// for output.
+    std::vector<EffectiveTransport> cell_transport;
 
     std::deque<State> history;
     double            bdf_a0       = 0;

@@ -1,0 +1,490 @@
+#include <deal.II/base/timer.h>
+
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
+#include <scalebridge/fe2/fe2_properties.h>
+#include <scalebridge/rve/homogenization.h>
+
+#include <algorithm>
+#include <cmath>
+#include <ostream>
+#include <set>
+#include <streambuf>
+
+namespace scalebridge::fe2
+{
+  namespace
+  {
+    /// Swallows the RVE engine's progress lines.
+    class NullBuffer : public std::streambuf
+    {
+    protected:
+      int
+      overflow(int c) override
+      {
+        return c;
+      }
+    };
+
+    /// Lithiation of a query outside the electrodes (no particles).
+    double
+    request_lithiation(const double x)
+    {
+      return std::isfinite(x) ? x : 0.;
+    }
+
+    /// Asks the electrode generator for pore fraction @p porosity, the
+    /// solid phases scaled to fill the rest in their given proportions.
+    void
+    set_pore_fraction(microstructure::MicrostructureParameters &m,
+                      const double                              porosity)
+    {
+      auto        &f     = m.phase_fractions;
+      const double solid = 1. - f.back();
+      for (std::size_t i = 0; i + 1 < f.size(); ++i)
+        f[i] *= (1. - porosity) / solid;
+      f.back() = porosity;
+    }
+
+    /// Rethrows an RVE input error with the region's path in front of the
+    /// entry when it concerns the parameter file (cards name themselves).
+    [[noreturn]] void
+    rethrow_in_region(const InputError  &e,
+                      const std::string &source,
+                      const std::string &section)
+    {
+      if (e.source() == source)
+        throw InputError(source, section + "/RVE/" + e.key(), e.reason());
+      throw e;
+    }
+  } // namespace
+
+  Fe2EffectiveProperties::Fe2EffectiveProperties(const macro::CellModel &model,
+                                                 const MPI_Comm communicator)
+    : communicator(communicator)
+    , parameters(model.parameters.fe2)
+    , source(model.parameters.source)
+    , others(model.effective_properties)
+    , scheduler(communicator, [&] {
+      const unsigned int n
+        = dealii::Utilities::MPI::n_mpi_processes(communicator);
+      if (model.parameters.fe2.ranks_per_rve > n)
+        throw InputError(model.parameters.source,
+                         "FE2/Ranks per RVE",
+                         "is "
+                           + std::to_string(model.parameters.fe2.ranks_per_rve)
+                           + " but the run has only " + std::to_string(n)
+                           + " MPI ranks; choose 1 to " + std::to_string(n));
+      return model.parameters.fe2.ranks_per_rve;
+    }())
+  {
+    const macro::CellParameters &p = model.parameters;
+    parameters.check(source);
+    const std::array<const macro::EffectiveTransportParameters *, 3> transport{
+      {&p.negative.transport, &p.separator.transport, &p.positive.transport}};
+    const auto x = model.interfaces();
+
+    if (!parameters.porosity_function.empty())
+      porosity_function.emplace(parameters.porosity_function,
+                                std::vector<std::string>{"x", "y", "z"},
+                                std::vector<double>{x[3],
+                                                    p.mesh.height,
+                                                    p.mesh.depth},
+                                std::map<std::string, double>{},
+                                source,
+                                "FE2/Porosity function");
+
+    for (unsigned int r = 0; r < 3; ++r)
+      {
+        if (!model.regions[r].present || transport[r]->strategy != "fe2")
+          continue;
+        Region &region           = regions[r];
+        region.fe2               = true;
+        region.section           = r == macro::separator ? "Separator"
+                                   : r == macro::negative_electrode
+                                     ? "Negative electrode"
+                                     : "Positive electrode";
+        region.parameters        = transport[r]->rve;
+        region.electrolyte_group = transport[r]->electrolyte_group;
+        region.thickness_axis    = transport[r]->thickness_direction[0] - 'x';
+        region.has_solid         = model.regions[r].electrode;
+        if (region.has_solid)
+          region.solid_conductivity = model.regions[r].material->conductivity();
+
+        rve::RveParameters &rp = region.parameters;
+        if (rp.boundary_conditions == "all")
+          rp.boundary_conditions = transport[r]->rve_block;
+        rp.write_fields  = false;
+        rp.deterministic = true;
+        rp.elasticity    = false;
+        rp.conduction    = region.has_solid;
+        rp.carrier       = "electronic";
+        rp.temperature   = model.temperature();
+        if (region.has_solid)
+          rp.lithiation = model.regions[r].initial_stoichiometry;
+
+        const std::string entry = region.section + "/RVE/";
+        if (porosity_function && rp.microstructure.generator == "electrode"
+            && rp.microstructure.phase_fractions.size() < 2)
+          throw InputError(source,
+                           entry + "Microstructure/Phase fractions",
+                           "the FE2 porosity function scales the phase "
+                           "fractions of the electrode generator: give "
+                           "them (active, carbon-binder, pore)");
+        if (porosity_function && rp.microstructure.generator != "electrode")
+          throw InputError(source,
+                           "FE2/Porosity function",
+                           "needs the electrode generator in " + region.section
+                             + "/RVE/Microstructure/Generator (got '"
+                             + rp.microstructure.generator + "')");
+        // Build the region's first RVE once: every entry and card is
+        // checked before the run starts.
+        rve::RveParameters first = rp;
+        if (porosity_function)
+          {
+            const double centre   = 0.5 * (x[r] + x[r + 1]);
+            const double porosity = porosity_function->value({{centre, 0, 0}});
+            if (!(porosity > 0 && porosity < 1))
+              throw InputError(source,
+                               "FE2/Porosity function",
+                               "must lie in (0,1) in every fe2 region; it is "
+                                 + format_number(porosity, 6) + " at x = "
+                                 + format_number(centre, 6) + " m");
+            set_pore_fraction(first.microstructure, porosity);
+          }
+        rve::RveInput input;
+        try
+          {
+            input = rve::prepare_input(first, source);
+          }
+        catch (const InputError &e)
+          {
+            rethrow_in_region(e, source, region.section);
+          }
+        const auto group
+          = std::find_if(input.groups.begin(),
+                         input.groups.end(),
+                         [&](const rve::TransportGroup &g) {
+                           return g.name == region.electrolyte_group;
+                         });
+        if (group == input.groups.end())
+          throw InputError(
+            source,
+            entry + "Transport efficiency/Groups",
+            "has no group '" + region.electrolyte_group
+              + "' (Effective transport/Electrolyte group), whose transport "
+                "efficiency is the electrolyte's");
+        if (!porosity_function)
+          {
+            const auto fractions
+              = input.microstructure.volume_fractions(input.laws.size());
+            double porosity = 0;
+            for (const auto phase : group->phases)
+              porosity += fractions[phase];
+            if (std::abs(porosity - model.regions[r].porosity) > 0.05)
+              throw InputError(
+                source,
+                region.section + "/Porosity",
+                "is " + format_number(model.regions[r].porosity, 4)
+                  + " but the electrolyte group of " + entry
+                  + "Microstructure fills " + format_number(porosity, 4)
+                  + " of the RVE; set the porosity to the RVE's");
+          }
+      }
+  }
+
+  RveIdentity
+  Fe2EffectiveProperties::identity(const macro::MacroPointQuery &query) const
+  {
+    RveIdentity id;
+    id.region      = query.region;
+    id.temperature = query.temperature;
+    id.realization = parameters.variation == "per cell" ? query.cell_index : 0;
+    id.porosity    = -1;
+    if (porosity_function)
+      id.porosity = porosity_function->value(
+        {{query.position[0], query.position[1], query.position[2]}});
+    return id;
+  }
+
+  macro::EffectiveTransport
+  Fe2EffectiveProperties::evaluate(const macro::MacroPointQuery &query) const
+  {
+    Assert(!regions.at(query.region).fe2,
+           dealii::ExcMessage("fe2 regions are evaluated collectively"));
+    return others->evaluate(query);
+  }
+
+  std::vector<macro::EffectiveTransport>
+  Fe2EffectiveProperties::evaluate_all(
+    const std::vector<macro::MacroPointQuery> &queries) const
+  {
+    std::vector<macro::EffectiveTransport> result(queries.size());
+
+    // This process's fe2 queries, tagged with their macro cell.
+    using Tagged = std::pair<std::uint64_t, RveRequest>;
+    std::vector<Tagged>      local;
+    std::vector<std::size_t> local_position;
+    std::string              bad_porosity;
+    for (std::size_t i = 0; i < queries.size(); ++i)
+      {
+        const macro::MacroPointQuery &q = queries[i];
+        if (!regions.at(q.region).fe2)
+          {
+            result[i] = others->evaluate(q);
+            continue;
+          }
+        RveRequest request;
+        request.identity   = identity(q);
+        request.lithiation = request_lithiation(q.lithiation);
+        if (porosity_function
+            && !(request.identity.porosity > 0
+                 && request.identity.porosity < 1))
+          bad_porosity = format_number(request.identity.porosity, 6)
+                         + " at x = " + format_number(q.position[0], 6) + " m";
+        local.emplace_back(q.cell_index, request);
+        local_position.push_back(i);
+      }
+    // Collective error: every process stops with the same message.
+    const auto all_bad
+      = dealii::Utilities::MPI::all_gather(communicator, bad_porosity);
+    for (const std::string &b : all_bad)
+      if (!b.empty())
+        throw InputError(source,
+                         "FE2/Porosity function",
+                         "must lie in (0,1) in every fe2 region; it is " + b);
+
+    // Every process sees the same merged, sorted requests and so takes the
+    // same decisions. In 1D every process holds every cell: the set merges
+    // those copies, and cells in the same state share one request.
+    const auto gathered
+      = dealii::Utilities::MPI::all_gather(communicator, local);
+    std::set<std::pair<std::uint64_t, RveRequest>,
+             bool (*)(const Tagged &, const Tagged &)>
+      cells([](const Tagged &a, const Tagged &b) {
+        return a.first < b.first || (a.first == b.first && a.second < b.second);
+      });
+    for (const auto &from_rank : gathered)
+      cells.insert(from_rank.begin(), from_rank.end());
+    std::set<RveRequest> distinct;
+    for (const auto &c : cells)
+      distinct.insert(c.second);
+    statistics.queries += cells.size();
+    statistics.distinct += distinct.size();
+
+    // Decide: reuse, or solve. New tables are seeded over the whole range.
+    std::vector<RveRequest>                  jobs;
+    std::vector<bool>                        verification;
+    std::map<RveRequest, ReuseTable::Answer> reused;
+    std::set<RveIdentity>                    seeded;
+    std::map<RveIdentity, std::set<double>>  planned;
+    const double tolerance = parameters.reuse_tolerance;
+    for (const RveRequest &request : distinct)
+      {
+        if (tolerance > 0 && tables.count(request.identity) == 0
+            && seeded.insert(request.identity).second)
+          for (const double x : {0., 0.5, 1.})
+            if (std::abs(x - request.lithiation) > ReuseTable::same_state)
+              {
+                jobs.push_back({request.identity, x});
+                verification.push_back(false);
+              }
+        const auto table = tables.find(request.identity);
+        const auto answer
+          = table == tables.end()
+              ? std::nullopt
+              : table->second.lookup(request.lithiation, tolerance);
+        if (answer)
+          {
+            reused[request] = *answer;
+            ++statistics.reused;
+            if (answer->interpolated)
+              {
+                const unsigned long long k = statistics.interpolated++;
+                const double             f = parameters.verification_fraction;
+                statistics.estimated_max_error
+                  = std::max(statistics.estimated_max_error,
+                             answer->estimated_error);
+                if (std::floor((k + 1) * f) > std::floor(k * f))
+                  {
+                    jobs.push_back(request);
+                    verification.push_back(true);
+                  }
+              }
+          }
+        else
+          for (const double x :
+               table == tables.end()
+                 ? std::vector<double>{request.lithiation}
+                 : table->second.samples_for(request.lithiation, tolerance))
+            if (planned[request.identity].insert(x).second)
+              {
+                jobs.push_back({request.identity, x});
+                verification.push_back(false);
+              }
+      }
+
+    const dealii::Timer           timer;
+    const std::vector<RveTensors> solved
+      = scheduler.run<RveRequest, RveTensors>(jobs,
+                                              [this](const RveRequest &request,
+                                                     const MPI_Comm    group) {
+                                                return solve(request, group);
+                                              });
+    statistics.solve_wall_time += timer.wall_time();
+    for (std::size_t j = 0; j < jobs.size(); ++j)
+      if (verification[j])
+        {
+          ++statistics.verification_solves;
+          statistics.verified_max_error
+            = std::max(statistics.verified_max_error,
+                       relative_difference(reused.at(jobs[j]).value,
+                                           solved[j]));
+        }
+      else
+        {
+          ++statistics.rve_solves;
+          tables[jobs[j].identity].insert(jobs[j].lithiation, solved[j]);
+        }
+
+    // Answer this process's queries.
+    for (std::size_t k = 0; k < local.size(); ++k)
+      {
+        const RveRequest          &request = local[k].second;
+        const auto                 it      = reused.find(request);
+        const RveTensors           t       = it != reused.end()
+                                               ? it->second.value
+                                               : tables.at(request.identity)
+                                   .lookup(request.lithiation, 0)
+                                   ->value;
+        macro::EffectiveTransport &out     = result[local_position[k]];
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+            {
+              out.electrolyte[i][j] = t.electrolyte(i, j);
+              out.solid[i][j]       = t.solid(i, j);
+            }
+        out.porosity = t.porosity();
+      }
+    return result;
+  }
+
+  RveTensors
+  Fe2EffectiveProperties::solve(const RveRequest &request,
+                                const MPI_Comm    group) const
+  {
+    const Region      &region = regions.at(request.identity.region);
+    rve::RveParameters p      = region.parameters;
+    p.temperature             = request.identity.temperature;
+    p.lithiation              = request.lithiation;
+    p.microstructure.seed += request.identity.realization;
+    if (request.identity.porosity >= 0)
+      set_pore_fraction(p.microstructure, request.identity.porosity);
+
+    rve::RveInput input;
+    try
+      {
+        input = rve::prepare_input(p, source);
+      }
+    catch (const InputError &e)
+      {
+        rethrow_in_region(e, source, region.section);
+      }
+    NullBuffer           null_buffer;
+    std::ostream         log(&null_buffer);
+    const nlohmann::json json = rve::run_homogenization(input, group, log);
+
+    RveTensors            t;
+    const nlohmann::json &g
+      = json.at("transport_efficiency").at(region.electrolyte_group);
+    const dealii::Tensor<2, 3> e = macro::rve_tensor_in_cell_frame(
+      g.at("tensor").get<std::vector<std::vector<double>>>(),
+      region.thickness_axis);
+    dealii::Tensor<2, 3> s;
+    if (region.has_solid)
+      s = macro::rve_tensor_in_cell_frame(
+            json.at("conductivity").get<std::vector<std::vector<double>>>(),
+            region.thickness_axis)
+          / region.solid_conductivity;
+    else
+      for (unsigned int d = 0; d < 3; ++d)
+        s[d][d] = 1;
+    for (unsigned int i = 0; i < 3; ++i)
+      for (unsigned int j = 0; j < 3; ++j)
+        {
+          t.electrolyte(i, j) = e[i][j];
+          t.solid(i, j)       = s[i][j];
+        }
+    t.porosity() = g.at("volume_fraction").get<double>();
+    return t;
+  }
+
+  std::string
+  Fe2EffectiveProperties::describe(const unsigned int region) const
+  {
+    const Region &r = regions.at(region);
+    if (!r.fe2)
+      return others->describe(region);
+    const auto &m = r.parameters.microstructure;
+    return "fe2: live RVE (" + m.generator + ", "
+           + std::to_string(m.voxels_per_side) + " voxels per side, "
+           + r.parameters.boundary_conditions + ") per "
+           + (parameters.variation == "per cell" ? std::string("macro cell")
+                                                 : std::string("region"))
+           + ", reuse tolerance " + format_number(parameters.reuse_tolerance, 3)
+           + ", " + std::to_string(parameters.ranks_per_rve)
+           + " rank(s) per RVE";
+  }
+
+  nlohmann::json
+  Fe2EffectiveProperties::report() const
+  {
+    std::size_t samples = 0;
+    for (const auto &t : tables)
+      samples += t.second.size();
+    const double   wall = scheduler.wall_time();
+    nlohmann::json j;
+    j["queries"]                      = statistics.queries;
+    j["distinct_states"]              = statistics.distinct;
+    j["rve_solves"]                   = statistics.rve_solves;
+    j["reused"]                       = statistics.reused;
+    j["interpolated"]                 = statistics.interpolated;
+    j["verification_solves"]          = statistics.verification_solves;
+    j["verified_max_relative_error"]  = statistics.verified_max_error;
+    j["estimated_max_relative_error"] = statistics.estimated_max_error;
+    j["reuse_tolerance"]              = parameters.reuse_tolerance;
+    j["ranks_per_rve"]                = scheduler.ranks_per_group();
+    j["groups"]                       = scheduler.n_groups();
+    j["rves"]                         = tables.size();
+    j["table_samples"]                = samples;
+    j["rve_wall_time_s"]              = wall;
+    j["queue_efficiency"]             = scheduler.efficiency();
+    j["rve_solves_per_s"]
+      = wall > 0
+          ? (statistics.rve_solves + statistics.verification_solves) / wall
+          : 0.;
+    return j;
+  }
+
+  std::string
+  Fe2EffectiveProperties::progress() const
+  {
+    return "RVE solves " + std::to_string(statistics.rve_solves) + ", reused "
+           + std::to_string(statistics.reused) + " of "
+           + std::to_string(statistics.distinct) + " states";
+  }
+
+  std::shared_ptr<const macro::EffectivePropertiesProvider>
+  make_effective_properties(const macro::CellModel &model,
+                            const MPI_Comm          communicator)
+  {
+    const macro::CellParameters &p = model.parameters;
+    const bool                   fe2
+      = (!model.half_cell && p.negative.transport.strategy == "fe2")
+        || p.separator.transport.strategy == "fe2"
+        || p.positive.transport.strategy == "fe2";
+    if (!fe2)
+      return model.effective_properties;
+    return std::make_shared<Fe2EffectiveProperties>(model, communicator);
+  }
+} // namespace scalebridge::fe2

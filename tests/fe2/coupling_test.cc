@@ -1,0 +1,226 @@
+// The FE2-coupled electrode: against the rve strategy on the same
+// microstructure, reuse against solving every state, and the same results
+// at 1, 2 and 3 ranks with 1 or 2 ranks per RVE.
+
+#include <deal.II/base/mpi.h>
+
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/io/json_file.h>
+#include <scalebridge/macro/electrode_job.h>
+#include <scalebridge/rve/homogenization.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "test_paths.h"
+
+using namespace scalebridge;
+using namespace scalebridge::macro;
+
+namespace
+{
+  unsigned int
+  n_ranks()
+  {
+    return dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD);
+  }
+
+  /// Cards of a solid network whose phases all conduct electrons with the
+  /// electrode's bulk conductivity: the RVE's solid efficiency is then the
+  /// unit-conductivity efficiency of the solid group, as the rve strategy
+  /// reads it, and nothing depends on the lithiation.
+  std::vector<std::string>
+  uniform_cards(const std::filesystem::path &dir, const double sigma)
+  {
+    const auto write_card = [&](const std::string &name, const bool solid) {
+      nlohmann::json card;
+      card["name"]                      = name;
+      card["transport"]["units"]        = "S/m";
+      card["transport"]["conductivity"] = solid ? 1e-6 : 1.0;
+      if (solid)
+        card["transport"]["electronic_conductivity"] = sigma;
+      const auto path = dir / (name + ".json");
+      if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+        io::write_json(path, card);
+      return path.string();
+    };
+    std::vector<std::string> cards{write_card("active", true),
+                                   write_card("binder", true),
+                                   write_card("pore", false)};
+    MPI_Barrier(MPI_COMM_WORLD);
+    return cards;
+  }
+
+  /// A small LiFePO4 half cell whose positive electrode is an fe2 region on
+  /// a 12^3 electrode microstructure.
+  CellParameters
+  fe2_half_cell(const std::vector<std::string> &cards,
+                const unsigned int              dimension)
+  {
+    CellParameters p;
+    p.source                   = "test.prm";
+    p.dimension                = dimension;
+    p.cell_type                = "half cell";
+    p.separator.thickness      = 25e-6;
+    p.separator.porosity       = 0.5;
+    auto &e                    = p.positive;
+    e.thickness                = 60e-6;
+    e.porosity                 = 0.35;
+    e.active_material_fraction = 0.5;
+    e.particle_radius          = 0.5e-6;
+    e.conductivity             = "5";
+    e.material_card
+      = test_support::source_path("inputs/materials/lifepo4.json");
+    e.maximum_concentration            = "card";
+    e.initial_stoichiometry            = 0.03;
+    e.open_circuit_potential           = "card";
+    e.particle_diffusivity             = "card";
+    e.exchange_current_density         = "card";
+    e.symmetry_factor                  = "card";
+    e.transport.strategy               = "fe2";
+    auto &rve                          = e.transport.rve;
+    rve.microstructure.generator       = "electrode";
+    rve.microstructure.voxels_per_side = 12;
+    rve.microstructure.phase_fractions = {0.55, 0.10, 0.35};
+    rve.microstructure.radius          = 0.2;
+    rve.microstructure.seed            = 3;
+    rve.phase_cards                    = cards;
+    rve.groups                         = "electrolyte: 2; solid: 0, 1";
+    p.operating.one_c_current_density  = 18.3;
+    p.operating.lower_cutoff           = 3.0;
+    p.operating.upper_cutoff           = 3.8;
+    p.operating.protocol               = "Discharge at 1C for 300 s";
+    p.mesh.cells_separator             = 3;
+    p.mesh.cells_positive              = 6;
+    p.mesh.in_plane_cells              = 2;
+    p.mesh.height                      = 20e-6;
+    p.mesh.particle_cells              = 8;
+    p.output.profile_times             = "300";
+    p.output.deterministic             = true;
+    p.time_stepping.tolerance          = 1e-2;
+    return p;
+  }
+
+  ElectrodeResults
+  run(const CellParameters &p, MPI_Comm comm = MPI_COMM_WORLD)
+  {
+    return run_electrode_simulation(p, comm, false, false);
+  }
+
+  double
+  max_voltage_difference(const ElectrodeResults &a, const ElectrodeResults &b)
+  {
+    const auto va = a.voltage.column("voltage_V");
+    const auto vb = b.voltage.column("voltage_V");
+    EXPECT_EQ(va.size(), vb.size());
+    double d = 0;
+    for (std::size_t i = 0; i < std::min(va.size(), vb.size()); ++i)
+      d = std::max(d, std::abs(va[i] - vb[i]));
+    return d;
+  }
+} // namespace
+
+TEST(Fe2Coupling, WithoutStateDependenceEqualsTheRveStrategy)
+{
+  const auto     dir   = test_support::scratch_directory("fe2_equals_rve");
+  const auto     cards = uniform_cards(dir, 5);
+  CellParameters fe2   = fe2_half_cell(cards, 1);
+  fe2.positive.transport.rve.tolerance = 1e-12;
+
+  // The same microstructure through the RVE tool's file.
+  rve::RveParameters prm = fe2.positive.transport.rve;
+  prm.elasticity         = false;
+  prm.write_fields       = false;
+  std::ostringstream   log;
+  const nlohmann::json tensors
+    = rve::run_homogenization(rve::prepare_input(prm, "test.prm"),
+                              MPI_COMM_WORLD,
+                              log);
+  const auto file = dir / "effective_tensors.json";
+  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+    io::write_json(file, tensors);
+  MPI_Barrier(MPI_COMM_WORLD);
+  CellParameters from_file              = fe2;
+  from_file.positive.transport.strategy = "rve";
+  from_file.positive.transport.rve_file = file.string();
+
+  const ElectrodeResults a = run(fe2), b = run(from_file);
+  EXPECT_LT(max_voltage_difference(a, b), 1e-10);
+  // Nothing changes with the state: the initial state and the seeds
+  // x = 0, 1/2, 1 are solved, every later query is reused.
+  ASSERT_FALSE(a.effective_properties.is_null());
+  EXPECT_EQ(a.effective_properties["rve_solves"].get<unsigned>(), 4u);
+  EXPECT_GT(a.effective_properties["reused"].get<unsigned>(), 30u);
+  EXPECT_LT(a.effective_properties["verified_max_relative_error"].get<double>(),
+            1e-10);
+}
+
+TEST(Fe2Coupling, PerCellMicrostructuresAreTheSameOnAnyRankCount)
+{
+  // Every macro cell its own realization with a porosity gradient: real
+  // per-cell tensors. The run on all ranks (1 or 2 per RVE) must equal the
+  // run on one rank alone.
+  const auto     dir      = test_support::scratch_directory("fe2_ranks");
+  const auto     cards    = uniform_cards(dir, 5);
+  CellParameters p        = fe2_half_cell(cards, 2);
+  p.fe2.variation         = "per cell";
+  p.fe2.porosity_function = "0.30 + 0.1*(x - 25e-6)/60e-6";
+
+  std::vector<double> reference;
+  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+    reference = run(p, MPI_COMM_SELF).voltage.column("voltage_V");
+  reference = dealii::Utilities::MPI::broadcast(MPI_COMM_WORLD, reference, 0);
+
+  for (unsigned int per_rve = 1; per_rve <= std::min(2u, n_ranks()); ++per_rve)
+    {
+      p.fe2.ranks_per_rve      = per_rve;
+      const ElectrodeResults r = run(p);
+      const auto             v = r.voltage.column("voltage_V");
+      ASSERT_EQ(v.size(), reference.size());
+      for (std::size_t i = 0; i < v.size(); ++i)
+        EXPECT_NEAR(v[i], reference[i], 1e-8) << "ranks per RVE " << per_rve;
+      const auto &f = r.effective_properties;
+      EXPECT_EQ(f["ranks_per_rve"].get<unsigned>(), per_rve);
+      EXPECT_EQ(f["groups"].get<unsigned>(), n_ranks() / per_rve);
+      // 12 fe2 macro cells, each its own RVE.
+      EXPECT_EQ(f["rves"].get<unsigned>(), 12u);
+    }
+}
+
+TEST(Fe2Coupling, BadInputNamesTheRegionAndEntry)
+{
+  const auto dir   = test_support::scratch_directory("fe2_bad");
+  const auto cards = uniform_cards(dir, 5);
+  const auto key   = [&](CellParameters p) {
+    try
+      {
+        run(p);
+      }
+    catch (const InputError &e)
+      {
+        return e.key();
+      }
+    return std::string("(no error)");
+  };
+  CellParameters p    = fe2_half_cell(cards, 1);
+  p.fe2.ranks_per_rve = n_ranks() + 1;
+  EXPECT_EQ(key(p), "FE2/Ranks per RVE");
+
+  p                                              = fe2_half_cell(cards, 1);
+  p.positive.transport.rve.microstructure.radius = -1;
+  EXPECT_EQ(key(p), "Positive electrode/RVE/Microstructure/Radius");
+
+  p                               = fe2_half_cell(cards, 1);
+  p.positive.transport.rve.groups = "pores: 2";
+  EXPECT_EQ(key(p), "Positive electrode/RVE/Transport efficiency/Groups");
+
+  p                   = fe2_half_cell(cards, 1);
+  p.positive.porosity = 0.2;
+  EXPECT_EQ(key(p), "Positive electrode/Porosity");
+
+  p                       = fe2_half_cell(cards, 1);
+  p.fe2.porosity_function = "1.5 - x";
+  EXPECT_EQ(key(p), "FE2/Porosity function");
+}
