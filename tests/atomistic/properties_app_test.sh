@@ -63,5 +63,41 @@ expect_error no_units "elastic/units" --material "$work/no_units.json" --tempera
 
 "$app" --help | grep -q "tracer_diffusivity_m2_per_s" || fail "--help does not list the keys"
 
+# Hostile paths and card names execute nothing: an output directory named
+# with $(...) and back-quotes, and a card whose name (the plot title) holds
+# back-quotes, $(...), quotes and a newline followed by a gnuplot `!` command.
+# Markers are relative names (created in the cwd, $work) or in /tmp.
+markers="sb_props_marker_dir sb_props_marker_dir_bq sb_props_marker_name_bq
+         sb_props_marker_name_dollar sb_props_marker_bang sb_props_marker_system"
+for m in $markers; do rm -f "/tmp/$m" "$PWD/$m"; done
+hostile="$work/out \$(touch sb_props_marker_dir) \`touch sb_props_marker_dir_bq\` it's"
+mkdir -p "$hostile"
+sed 's|"name": "[^"]*"|"name": "LFP `touch sb_props_marker_name_bq` $(touch /tmp/sb_props_marker_name_dollar) it'"'"'s \\"q\\"\\n!touch sb_props_marker_bang\\nsystem(\\"touch /tmp/sb_props_marker_system\\")"|' \
+  "$lfp" > "$hostile/card.json"
+grep -q 'touch sb_props_marker_name_bq' "$hostile/card.json" \
+  || fail "hostile: card name not replaced"
+if (cd "$work" && "$app" --material "$hostile/card.json" --temperature 298.15 \
+      --output "$hostile/props.json" --samples 50) > "$work/hostile.log" 2>&1; then
+  for f in props.json props.csv; do
+    [[ -s "$hostile/$f" ]] || fail "hostile: $f missing"
+  done
+  grep -q 'touch sb_props_marker_name_bq' "$hostile/props.json" \
+    || fail "hostile: card name not in the report"
+  if command -v gnuplot > /dev/null; then
+    head -c 4 "$hostile/props.png" 2>/dev/null | grep -q "PNG" \
+      || fail "hostile: no props.png although gnuplot exists"
+  fi
+  ls "$hostile" | grep -q "\.tmp\." && fail "hostile: temporary file left behind"
+else
+  fail "hostile: exit code $?"; cat "$work/hostile.log"
+fi
+for m in $markers; do
+  for place in "$work" "$hostile" "$PWD" /tmp; do
+    [[ -e "$place/$m" ]] && fail "hostile: marker $place/$m was created"
+  done
+done
+find "$work" -name "sb_props_marker*" | grep -q . && fail "hostile: a marker was created below $work"
+
+
 if ((failures)); then echo "$failures failure(s)"; exit 1; fi
 echo "all properties app checks passed"

@@ -55,6 +55,35 @@ if command -v gnuplot > /dev/null; then
 fi
 find "$out" -name "*.tmp.*" | grep -q . && fail "temporary files left behind"
 
+# A hostile Output/Directory (from a colleague's parameter file) executes
+# nothing: results and plot land in the directory of that very name.
+markers="sb_electrode_marker_dollar sb_electrode_marker_bq"
+for m in $markers; do rm -f "/tmp/$m" "$PWD/$m"; done
+hostile="$work/out \$(touch sb_electrode_marker_dollar) \`touch sb_electrode_marker_bq\` it's \"q\""
+(cd "$work" && "$app" "$source/inputs/electrode/marquis2019.prm" \
+   --set "Output/Directory=$hostile" \
+   --set "Mesh/Cells in negative electrode=10" --set "Mesh/Cells in separator=5" \
+   --set "Mesh/Cells in positive electrode=10" --set "Mesh/Particle cells=10" \
+   --set "Operating conditions/Protocol=Discharge at 1C for 600 s" \
+   --set "Output/Profile times=0") > "$work/hostile.log" 2>&1 \
+  || { fail "hostile directory: exit code $?"; cat "$work/hostile.log"; }
+for f in voltage.csv summary.json profiles/profile_0s.csv; do
+  [[ -s "$hostile/$f" ]] || fail "hostile directory: $f missing"
+done
+if command -v gnuplot > /dev/null; then
+  head -c 4 "$hostile/voltage.png" 2>/dev/null | grep -q "PNG" \
+    || fail "hostile directory: no voltage.png although gnuplot exists"
+fi
+find "$hostile" -name "*.tmp.*" | grep -q . \
+  && fail "hostile directory: temporary files left behind"
+for m in $markers; do
+  for place in "$work" "$PWD" /tmp; do
+    [[ -e "$place/$m" ]] && fail "hostile directory: marker $place/$m was created"
+  done
+done
+find "$work" -name "sb_electrode_marker*" | grep -q . \
+  && fail "hostile directory: a marker was created below $work"
+
 # --help prints a documented default file, which runs as it stands.
 "$app" --help > "$work/default.prm" 2>&1 || fail "--help: exit code $?"
 grep -q "subsection Operating conditions" "$work/default.prm" \

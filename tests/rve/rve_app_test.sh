@@ -163,6 +163,30 @@ else
   fail "electrode runs failed"; cat electrode1.log electrode2.log
 fi
 
+# --- a hostile Output/Directory executes nothing ----------------------------
+# The shipped 2D laminate (cards named relative to the source tree) writes
+# into a directory named with $(...) and back-quotes.
+markers="sb_rve_marker_dollar sb_rve_marker_bq"
+for m in $markers; do rm -f "/tmp/$m"; done
+hostile="$work/out \$(touch sb_rve_marker_dollar) \`touch sb_rve_marker_bq\` it's \"q\""
+if (cd "$source" && "$app" inputs/rve/laminate_2d.prm \
+      --set "Output/Directory=$hostile" \
+      --set "Microstructure/Voxels per side=16") > hostile.log 2>&1; then
+  jq -e '.periodic.conductivity' "$hostile/effective_tensors.json" > /dev/null \
+    || fail "hostile directory: effective_tensors.json missing"
+  [[ -s "$hostile/fields_periodic.pvtu" ]] || fail "hostile directory: no fields"
+  ls "$hostile" | grep -q "\.tmp" && fail "hostile directory: temporary file left behind"
+else
+  fail "hostile directory run failed"; cat hostile.log
+fi
+for m in $markers; do
+  for place in "$work" "$source" /tmp; do
+    [[ -e "$place/$m" ]] && fail "hostile directory: marker $place/$m was created"
+  done
+done
+find "$work" -name "sb_rve_marker*" | grep -q . \
+  && fail "hostile directory: a marker was created below $work"
+
 # --- bad input: exit code 2, one line naming file and entry, no output -------
 # expect_error NAME FRAGMENT ARGS...
 expect_error() {
