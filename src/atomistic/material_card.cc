@@ -5,6 +5,7 @@
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/json_validation.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -222,11 +223,49 @@ namespace scalebridge::atomistic
       return unit * sigma;
     }
 
+    /// A table of values > 0 against strictly increasing site fractions in
+    /// [0, 1] (keys "x" and @p values_key of @p table).
+    LithiationTable
+    parse_lithiation_table(const JsonObjectReader &table,
+                           const std::string      &values_key,
+                           const std::string      &unit)
+    {
+      table.reject_unknown_keys({"x", values_key});
+      LithiationTable result;
+      result.x = table.numbers("x");
+      if (result.x.size() < 2)
+        table.fail("x",
+                   "needs at least two points (for a value that does not "
+                   "change with x give the constant instead)");
+      result.values = table.numbers(values_key, result.x.size());
+      for (std::size_t i = 0; i < result.x.size(); ++i)
+        {
+          if (!(result.x[i] >= 0 && result.x[i] <= 1))
+            table.fail("x",
+                       "site fractions must lie in [0, 1] (got "
+                         + format_number(result.x[i], 10) + " at index "
+                         + std::to_string(i) + ")");
+          if (i > 0 && !(result.x[i] > result.x[i - 1]))
+            table.fail("x",
+                       "must be strictly increasing (index " + std::to_string(i)
+                         + ": " + format_number(result.x[i], 10) + " after "
+                         + format_number(result.x[i - 1], 10) + ")");
+          if (!(result.values[i] > 0))
+            table.fail(values_key,
+                       "values must be > 0 " + unit
+                         + " (interpolated in log10; got "
+                         + format_number(result.values[i], 10) + " at index "
+                         + std::to_string(i) + ")");
+        }
+      return result;
+    }
+
     TransportCard
     parse_transport(const JsonObjectReader &transport)
     {
       transport.reject_unknown_keys({"conductivity",
                                      "electronic_conductivity",
+                                     "electronic_conductivity_vs_lithiation",
                                      "units",
                                      "euler_angles_deg"});
       TransportCard result;
@@ -257,6 +296,38 @@ namespace scalebridge::atomistic
       if (transport.has("electronic_conductivity"))
         result.electronic_conductivity = to_sample(parse_conductivity(
           transport, "electronic_conductivity", unit, units));
+
+      if (transport.has("electronic_conductivity_vs_lithiation"))
+        {
+          // Fixed unit S/m (in the key, as "U_V" of the OCV table): the
+          // block's "units" does not apply.
+          result.electronic_conductivity_vs_lithiation
+            = parse_lithiation_table(transport.object(
+                                       "electronic_conductivity_vs_lithiation"),
+                                     "S_per_m",
+                                     "S/m");
+          // A constant given as a tensor sets the anisotropy of the table;
+          // a number (isotropic) leaves the unit tensor exactly.
+          if (result.electronic_conductivity
+              && !transport.json().at("electronic_conductivity").is_number())
+            {
+              const double mean
+                = dealii::trace(*result.electronic_conductivity) / 3;
+              if (!(mean > 0))
+                transport.fail(
+                  "electronic_conductivity",
+                  "must have a positive trace when "
+                  "electronic_conductivity_vs_lithiation is given (its shape "
+                  "S / (tr S / 3) sets the anisotropy of the table)");
+              result.electronic_anisotropy
+                = *result.electronic_conductivity / mean;
+            }
+          else if (result.electronic_conductivity
+                   && !(dealii::trace(*result.electronic_conductivity) > 0))
+            transport.fail("electronic_conductivity",
+                           "must be > 0 when "
+                           "electronic_conductivity_vs_lithiation is given");
+        }
       return result;
     }
 
@@ -384,6 +455,79 @@ namespace scalebridge::atomistic
       return result;
     }
 
+    SwellingCard
+    parse_swelling(const JsonObjectReader &swelling,
+                   const MaterialCard     &card,
+                   const std::string      &c_max_key)
+    {
+      const std::string tensor_key = "strain_at_full_lithiation";
+      const std::string omega_key  = "partial_molar_volume_m3_per_mol";
+      swelling.reject_unknown_keys({tensor_key, omega_key});
+      if (swelling.has(tensor_key) == swelling.has(omega_key))
+        swelling.fail(tensor_key,
+                      "give either " + tensor_key
+                        + " (a symmetric 3x3 "
+                          "strain at x = 1 relative to x = 0) or "
+                        + omega_key + " (isotropic), exactly one form");
+      SwellingCard result;
+      if (swelling.has(tensor_key))
+        {
+          const auto           rows = swelling.matrix(tensor_key, 3);
+          dealii::Tensor<2, 3> eps;
+          double               scale = 0, asymmetry = 0;
+          for (unsigned i = 0; i < 3; ++i)
+            for (unsigned j = 0; j < 3; ++j)
+              {
+                eps[i][j] = rows[i][j];
+                scale     = std::max(scale, std::abs(rows[i][j]));
+                asymmetry
+                  = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
+              }
+          if (asymmetry > 1e-8 * scale)
+            swelling.fail(tensor_key,
+                          "must be a symmetric 3x3 tensor (eps_ij = eps_ji; "
+                          "shear components are tensor, not engineering, "
+                          "strains)");
+          const auto principal = dealii::eigenvalues(dealii::symmetrize(eps));
+          if (!(principal[2] > -1))
+            swelling.fail(tensor_key,
+                          "principal strains must be > -1 (smallest "
+                            + format_number(principal[2], 6) + ")");
+          // Crystal frame -> sample frame with the orientation of the
+          // stiffness the eigenstrain acts through.
+          std::array<double, 3> angles{{0, 0, 0}};
+          if (card.elastic)
+            angles = card.elastic->euler_angles_deg;
+          const dealii::Tensor<2, 3> R
+            = elasticity::rotation_from_euler_degrees(angles[0],
+                                                      angles[1],
+                                                      angles[2]);
+          result.strain_at_full_lithiation = dealii::symmetrize(
+            dealii::Tensor<2, 3>(R * eps * dealii::transpose(R)));
+        }
+      else
+        {
+          const double omega = swelling.number(omega_key);
+          if (!card.thermodynamics
+              || !card.thermodynamics->max_concentration_mol_per_m3)
+            swelling.fail(omega_key,
+                          "needs the site concentration " + c_max_key
+                            + " (volumetric strain = Omega c_max x); give it "
+                              "or use strain_at_full_lithiation");
+          const double volumetric
+            = omega * *card.thermodynamics->max_concentration_mol_per_m3;
+          if (!(volumetric > -1))
+            swelling.fail(omega_key,
+                          "gives a volumetric strain Omega c_max = "
+                            + format_number(volumetric, 6)
+                            + " at x = 1; it must be > -1");
+          result.partial_molar_volume_m3_per_mol = omega;
+          result.strain_at_full_lithiation
+            = volumetric / 3 * dealii::unit_symmetric_tensor<3>();
+        }
+      return result;
+    }
+
     uq::ParameterDistribution
     parse_uncertainty(const JsonObjectReader &uncertainty,
                       const MaterialCard     &card)
@@ -474,6 +618,73 @@ namespace scalebridge::atomistic
     return bv;
   }
 
+  namespace
+  {
+    void
+    require_site_fraction(const double x, const char *where)
+    {
+      require(x >= 0 && x <= 1, [&] {
+        return std::string(where) + ": the lithium site fraction x must lie in "
+               + "[0, 1] (got " + format_number(x) + ")";
+      });
+    }
+  } // namespace
+
+  double
+  LithiationTable::operator()(const double x_) const
+  {
+    require_site_fraction(x_, "LithiationTable");
+    require(!x.empty() && values.size() == x.size(), [] {
+      return std::string("LithiationTable: x and values must be non-empty "
+                         "and of equal length");
+    });
+    if (x_ <= x.front())
+      return values.front();
+    if (x_ >= x.back())
+      return values.back();
+    // x[i] <= x_ < x[i + 1]
+    const std::size_t i
+      = std::upper_bound(x.begin(), x.end(), x_) - x.begin() - 1;
+    if (x_ == x[i])
+      return values[i];
+    const double t = (x_ - x[i]) / (x[i + 1] - x[i]);
+    return values[i] * std::pow(values[i + 1] / values[i], t);
+  }
+
+  bool
+  TransportCard::has_electronic_conductivity() const
+  {
+    return electronic_conductivity || electronic_conductivity_vs_lithiation;
+  }
+
+  dealii::Tensor<2, 3>
+  TransportCard::electronic_conductivity_at(const double x) const
+  {
+    require_site_fraction(x, "electronic_conductivity_at");
+    if (electronic_conductivity_vs_lithiation)
+      return (*electronic_conductivity_vs_lithiation)(x)*electronic_anisotropy;
+    if (electronic_conductivity)
+      return *electronic_conductivity;
+    throw InputError(source,
+                     "transport/electronic_conductivity",
+                     "the card gives no electronic conductivity (neither "
+                     "electronic_conductivity nor "
+                     "electronic_conductivity_vs_lithiation)");
+  }
+
+  dealii::SymmetricTensor<2, 3>
+  SwellingCard::strain_at(const double x) const
+  {
+    require_site_fraction(x, "SwellingCard::strain_at");
+    return x * strain_at_full_lithiation;
+  }
+
+  double
+  SwellingCard::volumetric_strain_at(const double x) const
+  {
+    return dealii::trace(strain_at(x));
+  }
+
   double
   MaterialCard::parameter(const std::string &name) const
   {
@@ -516,6 +727,7 @@ namespace scalebridge::atomistic
                               "diffusion",
                               "thermodynamics",
                               "kinetics",
+                              "swelling",
                               "uncertainty"});
     MaterialCard card;
     card.source = source;
@@ -531,7 +743,10 @@ namespace scalebridge::atomistic
         if (root.has("elastic"))
           card.elastic = parse_elastic(root.object("elastic"));
         if (root.has("transport"))
-          card.transport = parse_transport(root.object("transport"));
+          {
+            card.transport         = parse_transport(root.object("transport"));
+            card.transport->source = source;
+          }
         if (root.has("diffusion"))
           card.diffusion = parse_diffusion(root.object("diffusion"));
         if (root.has("thermodynamics"))
@@ -539,6 +754,12 @@ namespace scalebridge::atomistic
             = parse_thermodynamics(root.object("thermodynamics"));
         if (root.has("kinetics"))
           card.kinetics = parse_kinetics(root.object("kinetics"));
+        // After elastic (orientation) and thermodynamics (c_max).
+        if (root.has("swelling"))
+          card.swelling
+            = parse_swelling(root.object("swelling"),
+                             card,
+                             "thermodynamics/max_concentration_mol_per_m3");
         if (root.has("uncertainty"))
           card.uncertainty
             = parse_uncertainty(root.object("uncertainty"), card);

@@ -290,3 +290,310 @@ TEST(MaterialCard, WithParametersRevalidates)
                InputError);
   EXPECT_THROW(card.parameter("diffusion.nonexistent"), InputError);
 }
+
+namespace
+{
+  /// A card with a transport block holding @p transport_extra.
+  json
+  transport_card(const json &transport_extra)
+  {
+    json card = {{"name", "t"},
+                 {"transport", {{"units", "S/m"}, {"conductivity", 1e-6}}}};
+    for (const auto &[key, value] : transport_extra.items())
+      card["transport"][key] = value;
+    return card;
+  }
+
+  json
+  table(const std::vector<double> &x, const std::vector<double> &sigma)
+  {
+    return {{"x", x}, {"S_per_m", sigma}};
+  }
+
+  /// A cubic card with a thermodynamics block (c_max) and @p swelling.
+  json
+  swelling_card(const json &swelling)
+  {
+    json card              = cubic_card();
+    card["thermodynamics"] = {{"model", "regular_solution"},
+                              {"omega_eV", 0.1},
+                              {"mu0_eV", -3.4},
+                              {"max_concentration_mol_per_m3", 20000}};
+    card["swelling"]       = swelling;
+    return card;
+  }
+} // namespace
+
+TEST(MaterialCard, ElectronicConductivityTableIsLogLinear)
+{
+  const auto card = atomistic::parse_material_card(
+    transport_card({{"electronic_conductivity_vs_lithiation",
+                     table({0.0, 0.5, 0.75, 1.0}, {1e-9, 1e-5, 2e-3, 1e-7})}}),
+    "s");
+  ASSERT_TRUE(card.transport->electronic_conductivity_vs_lithiation);
+  EXPECT_TRUE(card.transport->has_electronic_conductivity());
+  EXPECT_FALSE(card.transport->electronic_conductivity);
+  const auto sigma = [&](const double x) {
+    return card.transport->electronic_conductivity_at(x);
+  };
+  // Exact at the points.
+  EXPECT_EQ(sigma(0.0)[0][0], 1e-9);
+  EXPECT_EQ(sigma(0.5)[1][1], 1e-5);
+  EXPECT_EQ(sigma(0.75)[2][2], 2e-3);
+  EXPECT_EQ(sigma(1.0)[0][0], 1e-7);
+  // Linear in log10 between them: log10 s(0.1) = -9 + 0.2 (-5 + 9).
+  EXPECT_NEAR(std::log10(sigma(0.1)[0][0]), -8.2, 1e-12);
+  EXPECT_NEAR(sigma(0.25)[0][0], 1e-7, 1e-12 * 1e-7); // geometric mean
+  EXPECT_NEAR(std::log10(sigma(0.6)[0][0]),
+              -5 + 0.4 * (std::log10(2e-3) + 5),
+              1e-12);
+  EXPECT_NEAR(std::log10(sigma(0.875)[0][0]),
+              0.5 * (std::log10(2e-3) - 7),
+              1e-12);
+  // Isotropic without a constant tensor.
+  const auto s = sigma(0.3);
+  for (unsigned i = 0; i < 3; ++i)
+    for (unsigned j = 0; j < 3; ++j)
+      EXPECT_EQ(s[i][j], i == j ? s[0][0] : 0.0);
+  // x outside [0, 1] is a caller error.
+  EXPECT_THROW(sigma(-0.01), std::invalid_argument);
+  EXPECT_THROW(sigma(1.01), std::invalid_argument);
+  EXPECT_THROW(sigma(std::nan("")), std::invalid_argument);
+
+  // A table that does not cover [0, 1] is held at its end values, and is
+  // in S/m whatever the block's units.
+  json clamped = transport_card(
+    {{"electronic_conductivity_vs_lithiation", table({0.2, 0.8}, {1, 100})}});
+  clamped["transport"]["units"] = "mS/cm";
+  const auto c                  = atomistic::parse_material_card(clamped, "s");
+  EXPECT_EQ(c.transport->electronic_conductivity_at(0.0)[0][0], 1.0);
+  EXPECT_EQ(c.transport->electronic_conductivity_at(0.2)[0][0], 1.0);
+  EXPECT_NEAR(c.transport->electronic_conductivity_at(0.5)[0][0], 10, 1e-12);
+  EXPECT_EQ(c.transport->electronic_conductivity_at(1.0)[0][0], 100.0);
+}
+
+TEST(MaterialCard, ConstantElectronicConductivityIsUnchanged)
+{
+  // Constant only: the same tensor at every x, as before the table existed.
+  json tensor = transport_card(
+    {{"electronic_conductivity", {{2, 0.5, 0}, {0.5, 3, 0}, {0, 0, 4}}}});
+  tensor["transport"]["units"] = "S/cm";
+  const auto card              = atomistic::parse_material_card(tensor, "s");
+  ASSERT_TRUE(card.transport->electronic_conductivity);
+  for (const double x : {0.0, 0.37, 1.0})
+    EXPECT_EQ(card.transport->electronic_conductivity_at(x),
+              *card.transport->electronic_conductivity);
+  EXPECT_EQ((*card.transport->electronic_conductivity)[0][1], 50.0);
+
+  // Table and constant tensor: the tensor gives the anisotropy, the table
+  // the mean (trace / 3); the constant itself stays as given.
+  tensor["transport"]["electronic_conductivity_vs_lithiation"]
+    = table({0, 1}, {1e-3, 1e1});
+  const auto both = atomistic::parse_material_card(tensor, "s");
+  EXPECT_EQ((*both.transport->electronic_conductivity)[2][2], 400.0);
+  const auto at = both.transport->electronic_conductivity_at(0.5);
+  EXPECT_NEAR(dealii::trace(at) / 3, 0.1, 1e-14);
+  const dealii::Tensor<2, 3> expected
+    = 0.1 / 300. * *both.transport->electronic_conductivity;
+  EXPECT_LT((at - expected).norm(), 1e-14 * expected.norm());
+  // ... and rotates with the block's euler angles.
+  tensor["transport"]["electronic_conductivity"]
+    = {{1, 0, 0}, {0, 2, 0}, {0, 0, 3}};
+  tensor["transport"]["euler_angles_deg"] = {90, 0, 0};
+  const auto rotated = atomistic::parse_material_card(tensor, "s");
+  const auto r       = rotated.transport->electronic_conductivity_at(1.0);
+  EXPECT_NEAR(r[0][0], 10 * 2 / 2., 1e-12);
+  EXPECT_NEAR(r[1][1], 10 * 1 / 2., 1e-12);
+  EXPECT_NEAR(r[2][2], 10 * 3 / 2., 1e-12);
+
+  // The shipped LiFePO4 table ends at the card's constant, so RVE results at
+  // the default lithiation x = 1 are those of the constant.
+  const auto lfp = atomistic::read_material_card(
+    test_support::source_path("inputs/materials/lifepo4.json"));
+  EXPECT_EQ(lfp.transport->electronic_conductivity_at(1.0),
+            *lfp.transport->electronic_conductivity);
+  EXPECT_EQ(lfp.transport->electronic_conductivity_at(0.0)[1][1], 1e-9);
+  EXPECT_NEAR(lfp.transport->electronic_conductivity_at(0.5)[1][1],
+              1e-8,
+              1e-12 * 1e-8);
+  const auto lco = atomistic::read_material_card(
+    test_support::source_path("inputs/materials/lco.json"));
+  EXPECT_EQ(lco.transport->electronic_conductivity_at(0.3)[0][0], 1e4);
+  EXPECT_EQ(lco.transport->electronic_conductivity_at(1.0)[0][0], 0.1);
+
+  // No electronic conductivity at all: an InputError naming card and key.
+  const auto none
+    = atomistic::parse_material_card(transport_card(json::object()), "n.json");
+  EXPECT_FALSE(none.transport->has_electronic_conductivity());
+  try
+    {
+      none.transport->electronic_conductivity_at(0.5);
+      ADD_FAILURE() << "no error without an electronic conductivity";
+    }
+  catch (const InputError &e)
+    {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("n.json"), std::string::npos) << message;
+      EXPECT_NE(message.find("transport/electronic_conductivity"),
+                std::string::npos)
+        << message;
+    }
+}
+
+TEST(MaterialCard, RefusesBadConductivityTable)
+{
+  const std::string key = "transport/electronic_conductivity_vs_lithiation";
+  const auto        bad = [](const json &t) {
+    return transport_card({{"electronic_conductivity_vs_lithiation", t}});
+  };
+  expect_refused(bad(table({0, 0.5, 0.5, 1}, {1, 2, 3, 4})),
+                 {key + "/x", "strictly increasing"});
+  expect_refused(bad(table({0, 0.6, 0.4}, {1, 2, 3})),
+                 {key + "/x", "strictly increasing"});
+  expect_refused(bad(table({0, 1}, {1e-9, -1e-7})), {key + "/S_per_m", "> 0"});
+  expect_refused(bad(table({0, 1}, {0, 1e-7})), {key + "/S_per_m", "> 0"});
+  expect_refused(bad(table({-0.1, 1}, {1, 2})), {key + "/x", "[0, 1]"});
+  expect_refused(bad(table({0, 1.2}, {1, 2})), {key + "/x", "[0, 1]"});
+  expect_refused(bad(table({0, 0.5, 1}, {1, 2})), {key + "/S_per_m", "3"});
+  expect_refused(bad(table({0.5}, {1})), {key + "/x", "two points"});
+  expect_refused(bad({{"x", {0, 1}}, {"sigma", {1, 2}}}),
+                 {key + "/sigma", "unknown key"});
+  expect_refused(bad({{"x", {0, 1}}}), {key + "/S_per_m", "missing"});
+  expect_refused(bad(json::array()), {key, "object"});
+  // A constant tensor without trace cannot set the table's anisotropy.
+  json zero = bad(table({0, 1}, {1, 2}));
+  zero["transport"]["electronic_conductivity"]
+    = {{0, 0, 0}, {0, 0, 0}, {0, 0, 0}};
+  expect_refused(zero, {"transport/electronic_conductivity", "trace"});
+  zero["transport"]["electronic_conductivity"] = 0;
+  expect_refused(zero, {"transport/electronic_conductivity", "> 0"});
+  // A misspelt block name is an unknown key.
+  expect_refused(transport_card(
+                   {{"electronic_conductivity_vs_x", table({0, 1}, {1, 2})}}),
+                 {"transport/electronic_conductivity_vs_x", "unknown key"});
+}
+
+TEST(MaterialCard, SwellingTensorIsLinearInLithiation)
+{
+  const json eps  = {{0.05, 0.01, 0}, {0.01, 0.03, 0}, {0, 0, -0.02}};
+  const auto card = atomistic::parse_material_card(
+    swelling_card({{"strain_at_full_lithiation", eps}}), "s");
+  ASSERT_TRUE(card.swelling);
+  EXPECT_FALSE(card.swelling->partial_molar_volume_m3_per_mol);
+  for (unsigned i = 0; i < 3; ++i)
+    for (unsigned j = 0; j < 3; ++j)
+      {
+        const double e = eps[i][j].get<double>();
+        EXPECT_EQ(card.swelling->strain_at(1.0)[i][j], e);
+        EXPECT_EQ(card.swelling->strain_at(0.0)[i][j], 0.0);
+        EXPECT_DOUBLE_EQ(card.swelling->strain_at(0.3)[i][j], 0.3 * e);
+      }
+  // Linear: eps(x1 + x2) = eps(x1) + eps(x2).
+  const auto sum
+    = card.swelling->strain_at(0.25) + card.swelling->strain_at(0.5);
+  EXPECT_LT((sum - card.swelling->strain_at(0.75)).norm(), 1e-16);
+  EXPECT_NEAR(card.swelling->volumetric_strain_at(1.0), 0.06, 1e-15);
+  EXPECT_NEAR(card.swelling->volumetric_strain_at(0.5), 0.03, 1e-15);
+  EXPECT_THROW(card.swelling->strain_at(1.5), std::invalid_argument);
+
+  // Rotated with the elastic block's orientation: 90 degrees about z swaps
+  // the x and y axes.
+  json rotated = swelling_card({{"strain_at_full_lithiation",
+                                 {{0.05, 0, 0}, {0, 0.03, 0}, {0, 0, -0.02}}}});
+  rotated["elastic"]["euler_angles_deg"] = {90, 0, 0};
+  const auto r = atomistic::parse_material_card(rotated, "s");
+  EXPECT_NEAR(r.swelling->strain_at(1.0)[0][0], 0.03, 1e-15);
+  EXPECT_NEAR(r.swelling->strain_at(1.0)[1][1], 0.05, 1e-15);
+  EXPECT_NEAR(r.swelling->strain_at(1.0)[2][2], -0.02, 1e-15);
+  EXPECT_NEAR(r.swelling->strain_at(1.0)[0][1], 0.0, 1e-15);
+  EXPECT_NEAR(r.swelling->volumetric_strain_at(1.0), 0.06, 1e-15);
+
+  // The shipped LiFePO4 card: FePO4 -> LiFePO4 lattice strains.
+  const auto lfp = atomistic::read_material_card(
+    test_support::source_path("inputs/materials/lifepo4.json"));
+  ASSERT_TRUE(lfp.swelling);
+  EXPECT_EQ(lfp.swelling->strain_at(1.0)[0][0], 0.05183);
+  EXPECT_EQ(lfp.swelling->strain_at(1.0)[1][1], 0.03729);
+  EXPECT_EQ(lfp.swelling->strain_at(1.0)[2][2], -0.01984);
+  EXPECT_NEAR(lfp.swelling->volumetric_strain_at(1.0),
+              10.33 / 9.821 + 6.008 / 5.792 + 4.693 / 4.788 - 3,
+              1e-4);
+}
+
+TEST(MaterialCard, SwellingFromPartialMolarVolume)
+{
+  const double omega = 3e-6, c_max = 20000;
+  const auto   card = atomistic::parse_material_card(
+    swelling_card({{"partial_molar_volume_m3_per_mol", omega}}), "s");
+  ASSERT_TRUE(card.swelling);
+  EXPECT_EQ(*card.swelling->partial_molar_volume_m3_per_mol, omega);
+  for (const double x : {0.0, 0.2, 0.5, 1.0})
+    {
+      EXPECT_NEAR(card.swelling->volumetric_strain_at(x),
+                  omega * c_max * x,
+                  1e-15);
+      const auto e = card.swelling->strain_at(x);
+      for (unsigned i = 0; i < 3; ++i)
+        for (unsigned j = 0; j < 3; ++j)
+          EXPECT_NEAR(e[i][j], i == j ? omega * c_max * x / 3 : 0.0, 1e-16);
+    }
+
+  // The shipped graphite card: about 10 % by volume at x = 1; the partial
+  // molar volume is a numeric card entry, so it can be varied.
+  const auto graphite = atomistic::read_material_card(
+    test_support::source_path("inputs/materials/graphite.json"));
+  ASSERT_TRUE(graphite.swelling);
+  const double c = *graphite.thermodynamics->max_concentration_mol_per_m3;
+  EXPECT_NEAR(graphite.swelling->volumetric_strain_at(1.0), 4.04e-6 * c, 1e-15);
+  EXPECT_NEAR(graphite.swelling->volumetric_strain_at(1.0), 0.10, 0.005);
+  const auto half
+    = graphite.with_parameters({"swelling.partial_molar_volume_m3_per_mol"},
+                               {2.02e-6});
+  EXPECT_NEAR(half.swelling->volumetric_strain_at(1.0), 2.02e-6 * c, 1e-15);
+}
+
+TEST(MaterialCard, RefusesBadSwelling)
+{
+  const json eps = {{0.05, 0, 0}, {0, 0.03, 0}, {0, 0, -0.02}};
+  // Both forms, and neither.
+  expect_refused(swelling_card({{"strain_at_full_lithiation", eps},
+                                {"partial_molar_volume_m3_per_mol", 3e-6}}),
+                 {"swelling/strain_at_full_lithiation",
+                  "partial_molar_volume_m3_per_mol",
+                  "exactly one"});
+  expect_refused(swelling_card(json::object()),
+                 {"swelling/strain_at_full_lithiation", "exactly one"});
+  // Partial molar volume without c_max: no thermodynamics block, or one
+  // without max_concentration_mol_per_m3.
+  json no_thermo = swelling_card({{"partial_molar_volume_m3_per_mol", 3e-6}});
+  no_thermo.erase("thermodynamics");
+  expect_refused(no_thermo,
+                 {"swelling/partial_molar_volume_m3_per_mol",
+                  "thermodynamics/max_concentration_mol_per_m3"});
+  json no_c_max = swelling_card({{"partial_molar_volume_m3_per_mol", 3e-6}});
+  no_c_max["thermodynamics"].erase("max_concentration_mol_per_m3");
+  expect_refused(no_c_max,
+                 {"swelling/partial_molar_volume_m3_per_mol",
+                  "thermodynamics/max_concentration_mol_per_m3"});
+  // Shrinking to nothing.
+  expect_refused(swelling_card({{"partial_molar_volume_m3_per_mol", -1e-4}}),
+                 {"swelling/partial_molar_volume_m3_per_mol", "> -1"});
+  // A strain that is not symmetric, not 3x3, or collapses an axis.
+  json asymmetric  = eps;
+  asymmetric[0][1] = 0.01;
+  expect_refused(swelling_card({{"strain_at_full_lithiation", asymmetric}}),
+                 {"swelling/strain_at_full_lithiation", "symmetric"});
+  expect_refused(swelling_card(
+                   {{"strain_at_full_lithiation", {{0.05, 0}, {0, 0.03}}}}),
+                 {"swelling/strain_at_full_lithiation", "3 x 3"});
+  json collapse  = eps;
+  collapse[2][2] = -1.0;
+  expect_refused(swelling_card({{"strain_at_full_lithiation", collapse}}),
+                 {"swelling/strain_at_full_lithiation", "> -1"});
+  // Unknown keys.
+  expect_refused(swelling_card({{"strain_at_full_lithiation", eps},
+                                {"euler_angles_deg", {0, 0, 0}}}),
+                 {"swelling/euler_angles_deg", "unknown key"});
+  expect_refused(swelling_card({{"partial_molar_volume", 3e-6}}),
+                 {"swelling/partial_molar_volume", "unknown key"});
+}
