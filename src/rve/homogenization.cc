@@ -275,6 +275,8 @@ namespace scalebridge::rve
       shared["refinements_per_voxel"] = prm.refinements_per_voxel;
       shared["element_degree"]        = prm.element_degree;
       shared["volume_fractions"]      = fractions;
+      // Lithium site fraction the cards were evaluated at.
+      shared["lithiation"] = prm.lithiation;
 
       nlohmann::json bounds;
       if (prm.elasticity)
@@ -342,6 +344,7 @@ namespace scalebridge::rve
       = parameters.microstructure.build(parameters.dimension, source);
     input.laws   = read_phase_laws(parameters.phase_cards,
                                  parameters.temperature,
+                                 parameters.lithiation,
                                  parameters.carrier,
                                  source);
     input.groups = parse_transport_groups(parameters.groups,

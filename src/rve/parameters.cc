@@ -1,4 +1,5 @@
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/rve/boundary_condition.h>
 #include <scalebridge/rve/parameters.h>
 
@@ -125,12 +126,25 @@ namespace scalebridge::rve
                       "Temperature at which the phase properties are "
                       "evaluated [K].",
                       Patterns::Double(0.));
+    prm.add_parameter(
+      "Lithiation",
+      lithiation,
+      "Lithium site fraction x in [0, 1] at which the cards are evaluated: "
+      "with Carrier = electronic, a card with "
+      "'electronic_conductivity_vs_lithiation' conducts with its table at "
+      "x (log-linear in x); cards with only a constant "
+      "'electronic_conductivity' do not depend on x, nor does ionic "
+      "conduction. The default 1 is the fully lithiated host (LiFePO4 for "
+      "inputs/materials/lifepo4.json, whose table ends at its constant "
+      "value).",
+      Patterns::Double(0., 1.));
     prm.add_parameter("Carrier",
                       carrier,
                       "Which conductivity of the cards the transport problem "
                       "uses: ionic ('conductivity') or electronic "
-                      "('electronic_conductivity'; cards without it do not "
-                      "conduct).",
+                      "('electronic_conductivity', or "
+                      "'electronic_conductivity_vs_lithiation' at Lithiation; "
+                      "cards without either do not conduct).",
                       Patterns::Selection("ionic|electronic"));
     prm.leave_subsection();
 
@@ -257,6 +271,11 @@ namespace scalebridge::rve
                        "card per phase id, e.g. "
                        "'inputs/materials/lifepo4.json, "
                        "inputs/materials/electrolyte_pore.json'");
+    if (!(lithiation >= 0 && lithiation <= 1))
+      throw InputError(source,
+                       "Materials/Lithiation",
+                       "the lithium site fraction must lie in [0, 1] (got "
+                         + format_number(lithiation, 10) + ")");
     if (!elasticity && !conduction)
       throw InputError(source,
                        "Physics/Elasticity",

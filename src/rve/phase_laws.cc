@@ -1,10 +1,12 @@
 #include <scalebridge/atomistic/material_card.h>
 #include <scalebridge/atomistic/phase_properties.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/rve/phase_laws.h>
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 namespace scalebridge::rve
 {
@@ -29,9 +31,15 @@ namespace scalebridge::rve
   PhaseLaws
   read_phase_laws(const std::vector<std::string> &cards,
                   const double                    temperature,
+                  const double                    lithiation,
                   const std::string              &carrier,
                   const std::string              &prm_source)
   {
+    if (!(lithiation >= 0 && lithiation <= 1))
+      throw InputError(prm_source,
+                       "Materials/Lithiation",
+                       "the lithium site fraction must lie in [0, 1] (got "
+                         + format_number(lithiation, 10) + ")");
     PhaseLaws laws;
     for (const auto &path : cards)
       {
@@ -54,14 +62,14 @@ namespace scalebridge::rve
           }
         if (card.transport)
           {
-            const dealii::Tensor<2, 3> *t = nullptr;
+            std::optional<dealii::Tensor<2, 3>> t;
             if (carrier == "electronic")
               {
-                if (card.transport->electronic_conductivity)
-                  t = &*card.transport->electronic_conductivity;
+                if (card.transport->has_electronic_conductivity())
+                  t = card.transport->electronic_conductivity_at(lithiation);
               }
             else
-              t = &phase.conductivity();
+              t = phase.conductivity();
             if (t)
               {
                 k.reinit(3, 3);

@@ -48,6 +48,11 @@ namespace scalebridge::rve
     ///@{
     std::vector<std::string> phase_cards;
     double                   temperature = 298.15;
+    /// Lithium site fraction x in [0, 1] at which the cards' electronic
+    /// conductivity tables are evaluated (carrier electronic). 1 (fully
+    /// lithiated) keeps the results of cards whose table ends at their
+    /// constant value, e.g. LiFePO4.
+    double lithiation = 1.0;
     /// ionic | electronic: which conductivity of the cards the transport
     /// problem uses.
     std::string carrier = "ionic";

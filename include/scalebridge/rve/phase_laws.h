@@ -40,14 +40,19 @@ namespace scalebridge::rve
   };
 
   /**
-   * Reads the material cards and evaluates them at @p temperature.
-   * @p carrier "ionic" takes the card's "conductivity", "electronic" its
-   * "electronic_conductivity". Errors name the card (or @p prm_source and
-   * "Materials/Phase cards" for a missing file).
+   * Reads the material cards and evaluates them at @p temperature and the
+   * lithium site fraction @p lithiation (x in [0, 1]). @p carrier "ionic"
+   * takes the card's "conductivity", "electronic" its electronic
+   * conductivity at x (TransportCard::electronic_conductivity_at(): the
+   * "electronic_conductivity_vs_lithiation" table if the card has one, else
+   * the constant "electronic_conductivity"; a card with neither does not
+   * conduct). Errors name the card (or @p prm_source and "Materials/Phase
+   * cards" for a missing file).
    */
   PhaseLaws
   read_phase_laws(const std::vector<std::string> &cards,
                   double                          temperature,
+                  double                          lithiation,
                   const std::string              &carrier,
                   const std::string              &prm_source);
 
