@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 #include <ostream>
 #include <set>
 #include <streambuf>
@@ -26,11 +27,12 @@ namespace scalebridge::fe2
       }
     };
 
-    /// Lithiation of a query outside the electrodes (no particles).
+    /// The lithiation an RVE is asked for: 0 outside the electrodes (no
+    /// particles), and clamped to [0, 1] against round-off at the ends.
     double
     request_lithiation(const double x)
     {
-      return std::isfinite(x) ? x : 0.;
+      return std::isfinite(x) ? std::clamp(x, 0., 1.) : 0.;
     }
 
     /// Asks the electrode generator for pore fraction @p porosity, the
@@ -60,11 +62,15 @@ namespace scalebridge::fe2
   } // namespace
 
   Fe2EffectiveProperties::Fe2EffectiveProperties(const macro::CellModel &model,
-                                                 const MPI_Comm communicator)
+                                                 const MPI_Comm communicator,
+                                                 const bool     verbose)
     : communicator(communicator)
     , parameters(model.parameters.fe2)
     , source(model.parameters.source)
     , others(model.effective_properties)
+    , verbose(verbose
+              && dealii::Utilities::MPI::this_mpi_process(communicator) == 0)
+    , deterministic(model.parameters.output.deterministic)
     , scheduler(communicator, [&] {
       const unsigned int n
         = dealii::Utilities::MPI::n_mpi_processes(communicator);
@@ -332,6 +338,17 @@ namespace scalebridge::fe2
                                                 return solve(request, group);
                                               });
     statistics.solve_wall_time += timer.wall_time();
+    if (verbose && !jobs.empty())
+      {
+        std::cout << "  FE2: " << cells.size() << " macro-cell queries, "
+                  << distinct.size() << " distinct states, " << jobs.size()
+                  << " RVE solves on " << scheduler.n_groups()
+                  << " group(s) of " << scheduler.ranks_per_group()
+                  << " rank(s)";
+        if (!deterministic)
+          std::cout << " [" << format_number(timer.wall_time(), 3) << " s]";
+        std::cout << std::endl;
+      }
     for (std::size_t j = 0; j < jobs.size(); ++j)
       if (verification[j])
         {
@@ -390,9 +407,26 @@ namespace scalebridge::fe2
       {
         rethrow_in_region(e, source, region.section);
       }
-    NullBuffer           null_buffer;
-    std::ostream         log(&null_buffer);
-    const nlohmann::json json = rve::run_homogenization(input, group, log);
+    NullBuffer     null_buffer;
+    std::ostream   log(&null_buffer);
+    nlohmann::json json;
+    try
+      {
+        json = rve::run_homogenization(input, group, log);
+      }
+    catch (const std::exception &e)
+      {
+        // Say which RVE failed, in the user's terms.
+        throw std::runtime_error(
+          "FE2 RVE of the " + macro::region_name(request.identity.region)
+          + " (realization " + std::to_string(request.identity.realization)
+          + (request.identity.porosity >= 0
+               ? ", pore fraction "
+                   + format_number(request.identity.porosity, 4)
+               : std::string())
+          + ", lithiation " + format_number(request.lithiation, 6)
+          + "): " + e.what() + " (see " + region.section + "/RVE/Solver)");
+      }
 
     RveTensors            t;
     const nlohmann::json &g
@@ -476,7 +510,8 @@ namespace scalebridge::fe2
 
   std::shared_ptr<const macro::EffectivePropertiesProvider>
   make_effective_properties(const macro::CellModel &model,
-                            const MPI_Comm          communicator)
+                            const MPI_Comm          communicator,
+                            const bool              verbose)
   {
     const macro::CellParameters &p = model.parameters;
     const bool                   fe2
@@ -485,6 +520,8 @@ namespace scalebridge::fe2
         || p.positive.transport.strategy == "fe2";
     if (!fe2)
       return model.effective_properties;
-    return std::make_shared<Fe2EffectiveProperties>(model, communicator);
+    return std::make_shared<Fe2EffectiveProperties>(model,
+                                                    communicator,
+                                                    verbose);
   }
 } // namespace scalebridge::fe2

@@ -15,8 +15,9 @@ namespace scalebridge::macro
     = "Porous-electrode (Doyle-Fuller-Newman, P2D) battery cell solver: full\n"
       "cell or half cell, 1D through the thickness or 2D/3D with in-plane\n"
       "extent. Material functions come from expressions, tables or material\n"
-      "cards; effective transport from Bruggeman, given tensors or the RVE\n"
-      "tool's effective_tensors.json. Outputs in Output/Directory:\n"
+      "cards; effective transport from Bruggeman, given tensors, the RVE\n"
+      "tool's effective_tensors.json or a live RVE per macro cell (FE2:\n"
+      "Strategy = fe2, subsections RVE and FE2). Outputs in Output/Directory:\n"
       "voltage.csv, profiles/, summary.json, voltage.png, VTU (2D/3D).\n"
       "The defaults are the Marquis et al. (2019) cell, 1C discharge.";
 
@@ -43,7 +44,7 @@ namespace scalebridge::macro
   {
     CellModel model = CellModel::build(parameters);
     model.effective_properties
-      = fe2::make_effective_properties(model, communicator);
+      = fe2::make_effective_properties(model, communicator, verbose);
     const bool root
       = dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
     if (verbose && root)

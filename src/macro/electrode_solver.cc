@@ -247,24 +247,17 @@ namespace scalebridge::macro
 
     // Lumped (nodal) weights: int eps v_i over the cell, and int v_i over
     // the collector faces, stored at every component of a node.
-    QGauss<dim>   quadrature(2);
-    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
+    assemble_capacity();
     QGauss<dim - 1>                      face_quadrature(2);
     FEFaceValues<dim>                    fe_face_values(fe,
                                      face_quadrature,
                                      update_values | update_JxW_values);
     const unsigned int                   n = fe.n_dofs_per_cell();
     std::vector<types::global_dof_index> dofs(n);
-    std::vector<double>                  integrals;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           cell->get_dof_indices(dofs);
-          const double eps = model.regions[cell->material_id()].porosity;
-          fe_values.reinit(cell);
-          shape_integrals(fe_values, integrals);
-          for (unsigned int i = 0; i < n; ++i)
-            capacity(dofs[i]) += eps * integrals[i];
           for (const unsigned int f : cell->face_indices())
             if (cell->face(f)->at_boundary()
                 && cell->face(f)->boundary_id() <= 1)
@@ -283,7 +276,6 @@ namespace scalebridge::macro
                   }
               }
         }
-    capacity.compress(VectorOperation::add);
     collector_weight.compress(VectorOperation::add);
     foil_weight.compress(VectorOperation::add);
 
@@ -475,6 +467,34 @@ namespace scalebridge::macro
 
   template <int dim>
   void
+  ElectrodeSolver<dim>::assemble_capacity()
+  {
+    // The porosity of a cell is its region's, or what a state-dependent
+    // provider (FE2: the cell's RVE) reported for it.
+    capacity = 0;
+    QGauss<dim>   quadrature(2);
+    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
+    const unsigned int                   n = fe.n_dofs_per_cell();
+    std::vector<types::global_dof_index> dofs(n);
+    std::vector<double>                  integrals;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          cell->get_dof_indices(dofs);
+          const double eps
+            = cell_transport.empty()
+                ? model.regions[cell->material_id()].porosity
+                : cell_transport[cell->active_cell_index()].porosity;
+          fe_values.reinit(cell);
+          shape_integrals(fe_values, integrals);
+          for (unsigned int i = 0; i < n; ++i)
+            capacity(dofs[i]) += eps * integrals[i];
+        }
+    capacity.compress(VectorOperation::add);
+  }
+
+  template <int dim>
+  void
   ElectrodeSolver<dim>::update_effective_properties()
   {
     // Constant providers are asked once per region; state-dependent ones
@@ -648,6 +668,8 @@ namespace scalebridge::macro
     // After the initial state: a state-dependent provider sees it.
     set_initial_state();
     update_effective_properties();
+    if (model.effective_properties->depends_on_state())
+      assemble_capacity();
 
     statistics              = SolverStatistics();
     statistics.dimension    = dim;

@@ -157,6 +157,52 @@ TEST(Fe2Coupling, WithoutStateDependenceEqualsTheRveStrategy)
             1e-10);
 }
 
+TEST(Fe2Coupling, ReuseStaysWithinAMillivoltOfSolvingEveryState)
+{
+  // The active phase conducts electrons a thousand times better when
+  // lithiated, the binder less than the electrode's bulk value: the solid
+  // efficiency follows the discharge.
+  const auto     dir   = test_support::scratch_directory("fe2_reuse");
+  auto           cards = uniform_cards(dir, 1);
+  nlohmann::json active;
+  active["name"]                      = "switching active phase";
+  active["transport"]["units"]        = "S/m";
+  active["transport"]["conductivity"] = 1e-6;
+  active["transport"]["electronic_conductivity_vs_lithiation"]
+    = {{"x", {0.0, 1.0}}, {"S_per_m", {0.05, 50.0}}};
+  cards[0] = (dir / "switching.json").string();
+  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+    io::write_json(cards[0], active);
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  CellParameters p             = fe2_half_cell(cards, 1);
+  p.operating.protocol         = "Discharge at 2C for 900 s";
+  p.fe2.reuse_tolerance        = 0;
+  const ElectrodeResults every = run(p);
+  p.fe2.reuse_tolerance        = 1e-3;
+  const ElectrodeResults reuse = run(p);
+
+  const auto &e = every.effective_properties, &r = reuse.effective_properties;
+  EXPECT_EQ(e["reused"].get<unsigned>(), 0u);
+  EXPECT_EQ(e["rve_solves"].get<unsigned>(),
+            e["distinct_states"].get<unsigned>());
+  // The state really drives the RVE: the solid efficiency changed.
+  const auto xx = [](const ElectrodeResults &res) {
+    return res.profiles.back().table.column("solid_efficiency_xx");
+  };
+  ASSERT_FALSE(every.profiles.empty());
+  EXPECT_LT(max_voltage_difference(every, reuse), 1e-3);
+  EXPECT_LT(3 * r["rve_solves"].get<unsigned>(),
+            e["rve_solves"].get<unsigned>());
+  EXPECT_GT(r["verification_solves"].get<unsigned>(), 0u);
+  EXPECT_LT(r["verified_max_relative_error"].get<double>(), 5e-3);
+  (void)xx;
+  // Lithium conserved: what left the foil entered the electrode.
+  EXPECT_NEAR(reuse.lithium_end.total(),
+              reuse.lithium_start.total(),
+              1e-12 * reuse.lithium_start.total());
+}
+
 TEST(Fe2Coupling, PerCellMicrostructuresAreTheSameOnAnyRankCount)
 {
   // Every macro cell its own realization with a porosity gradient: real

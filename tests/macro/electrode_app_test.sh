@@ -38,7 +38,7 @@ awk -F, 'NR > 1 { if ($2 < 3.6 || $2 > 3.86 || $3 != 24) bad = 1; t = $1 }
 for t in 0 900 1800; do
   f="$out/profiles/profile_${t}s.csv"
   head -1 "$f" 2>/dev/null \
-    | grep -q "^x_m,ce_mol_per_m3,phi_e_V,phi_s_V,cs_surf_mol_per_m3,x_surf,j_A_per_m2$" \
+    | grep -q "^x_m,ce_mol_per_m3,phi_e_V,phi_s_V,cs_surf_mol_per_m3,x_surf,j_A_per_m2,porosity,electrolyte_efficiency_xx,electrolyte_efficiency_yy,solid_efficiency_xx,solid_efficiency_yy$" \
     || fail "profile at $t s missing or with other columns"
   [[ $(wc -l < "$f") -eq 27 ]] || fail "profile at $t s: not 26 nodes"
 done

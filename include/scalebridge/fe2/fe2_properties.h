@@ -51,7 +51,8 @@ namespace scalebridge::fe2
      * "<Region>/RVE/<entry>" (or "FE2/<entry>"). Collective.
      */
     Fe2EffectiveProperties(const macro::CellModel &model,
-                           MPI_Comm                communicator);
+                           MPI_Comm                communicator,
+                           bool                    verbose = false);
 
     /// Non-fe2 regions only; fe2 ones need the collective batch call.
     macro::EffectiveTransport
@@ -116,6 +117,10 @@ namespace scalebridge::fe2
     std::array<Region, 3>                              regions;
     std::shared_ptr<const EffectivePropertiesProvider> others;
     std::optional<macro::MaterialFunction>             porosity_function;
+    /// A line on rank 0 after every batch that solved RVEs.
+    bool verbose;
+    /// No timings in those lines.
+    bool deterministic;
 
     mutable RveScheduler                      scheduler;
     mutable std::map<RveIdentity, ReuseTable> tables;
@@ -128,7 +133,8 @@ namespace scalebridge::fe2
    */
   std::shared_ptr<const macro::EffectivePropertiesProvider>
   make_effective_properties(const macro::CellModel &model,
-                            MPI_Comm                communicator);
+                            MPI_Comm                communicator,
+                            bool                    verbose = false);
 } // namespace scalebridge::fe2
 
 #endif

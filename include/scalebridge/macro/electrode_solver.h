@@ -150,6 +150,9 @@ namespace scalebridge::macro
     set_initial_state();
     void
     update_effective_properties();
+    /// Lumped electrolyte capacity int eps v_i with the cells' porosities.
+    void
+    assemble_capacity();
 
     /// Adds a cell's or node's contribution, eliminating constrained dofs.
     void
