@@ -216,6 +216,15 @@ namespace scalebridge::microstructure
       m.dimension(), m.n_voxels(), m.voxel_size(), feature, periodic);
   }
 
+  std::uint64_t
+  swelling_tie_key(std::size_t voxel_index)
+  {
+    std::uint64_t z = std::uint64_t(voxel_index) + 0x9e3779b97f4a7c15ull;
+    z               = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z               = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
   SwellingResult
   swell_phase(Microstructure &m,
               PhaseId         phase,
@@ -285,7 +294,7 @@ namespace scalebridge::microstructure
                               periodic,
                               dist);
 
-    // The n_change candidates of smallest (distance, index).
+    // The n_change candidates of smallest (distance, tie key).
     const PhaseId                               from = grow ? into : phase;
     std::vector<std::pair<double, std::size_t>> candidates;
     candidates.reserve(grow ? n_into : n_phase);
@@ -295,7 +304,13 @@ namespace scalebridge::microstructure
     std::vector<double>().swap(dist);
     std::nth_element(candidates.begin(),
                      candidates.begin() + (n_change - 1),
-                     candidates.end());
+                     candidates.end(),
+                     [](const auto &a, const auto &b) {
+                       return a.first < b.first
+                              || (a.first == b.first
+                                  && swelling_tie_key(a.second)
+                                       < swelling_tie_key(b.second));
+                     });
     const PhaseId to = grow ? phase : into;
     for (std::size_t c = 0; c < n_change; ++c)
       ids[candidates[c].second] = to;

@@ -86,11 +86,38 @@ namespace
     return electrode(3, {{n, n, n}}, o);
   }
 
+  /// The SplitMix64 finalizer, written out as the reference of
+  /// swelling_tie_key().
+  std::uint64_t
+  splitmix64(std::uint64_t x)
+  {
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  }
+
+  /// Checks that the taken voxels (second) of a set at equal distance are
+  /// those of smallest tie key (first).
+  void
+  expect_taken_in_key_order(std::vector<std::pair<std::uint64_t, bool>> set)
+  {
+    std::sort(set.begin(), set.end());
+    const auto first_not_taken
+      = std::find_if(set.begin(), set.end(), [](const auto &e) {
+          return !e.second;
+        });
+    EXPECT_TRUE(std::none_of(first_not_taken,
+                             set.end(),
+                             [](const auto &e) { return e.second; }))
+      << "equal distances not taken in the order of the tie key";
+  }
+
   /**
    * Checks that the voxels of @p grown that are @p phase and were not in
    * @p before form a digital ball around voxel @p seed: every voxel of
    * @p into closer than the farthest converted one is converted, and on that
-   * last shell the converted ones are those of smallest index; voxels of
+   * last shell the converted ones are those of smallest tie key; voxels of
    * other phases are left as they were.
    */
   void
@@ -116,7 +143,7 @@ namespace
         }
     EXPECT_EQ(converted, result.converted);
     EXPECT_NEAR(result.front_distance, std::sqrt(shell), 1e-12);
-    bool skipped_on_shell = false;
+    std::vector<std::pair<std::uint64_t, bool>> last_shell;
     for (std::size_t v = 0; v < grown.n_total_voxels(); ++v)
       {
         if (before.data()[v] != into)
@@ -130,12 +157,10 @@ namespace
           ASSERT_TRUE(in) << "voxel " << v << " inside the ball not grown";
         else if (d2 > shell)
           ASSERT_FALSE(in) << "voxel " << v << " outside the ball grown";
-        else if (!in)
-          skipped_on_shell = true;
         else
-          ASSERT_FALSE(skipped_on_shell)
-            << "last shell not taken in index order at " << v;
+          last_shell.emplace_back(splitmix64(v), in);
       }
+    expect_taken_in_key_order(last_shell);
   }
 } // namespace
 
@@ -255,7 +280,7 @@ TEST(Swelling, EqualEdgesRoundedDifferentlyStillTie)
 {
   // 0.45 / 24 and 1.35 / 72 differ in the last bit; as voxel edges they are
   // meant to be equal, and the ball grown from one voxel must be the one of
-  // exactly cubic voxels (same ties, same index order), not one squeezed by
+  // exactly cubic voxels (same ties, same tie order), not one squeezed by
   // a rounding error.
   const std::array<unsigned, 3> n{{24, 24, 72}};
   Microstructure                rounded(3, n, {{0.45, 0.45, 1.35}}, 2);
@@ -337,13 +362,14 @@ TEST(Swelling, OtherPhasesAreNeverTouched)
       }
 }
 
-TEST(Swelling, SubVoxelFactorTakesTheFirstShellInIndexOrder)
+TEST(Swelling, SubVoxelFactorSpreadsOverTheFirstShell)
 {
   // 2 % in volume on a 24³ electrode moves the surface by far less than a
   // voxel: exactly round(1.02 n) - n pore voxels become active, all of them
-  // face neighbours of a particle (distance h), the smallest indices first.
-  // Shrinking by 1/1.02 removes active voxels with a non-active face
-  // neighbour, again smallest indices first.
+  // face neighbours of a particle (distance h), those of smallest tie key
+  // first. Shrinking by 1/1.02 removes active voxels with a non-active face
+  // neighbour, again by tie key. Either way the change is spread over the
+  // whole cell, not piled up at one end of the storage order.
   const Microstructure original           = electrode_24();
   const auto           nv                 = original.n_voxels();
   const std::size_t    n                  = count(original, 0);
@@ -362,15 +388,18 @@ TEST(Swelling, SubVoxelFactorTakesTheFirstShellInIndexOrder)
   };
   for (const bool grow : {true, false})
     {
+      SCOPED_TRACE(grow ? "grow" : "shrink");
       const double      f = grow ? 1.02 : 1. / 1.02;
       const std::size_t expected
         = grow ? std::llround(1.02 * n) - n : n - std::llround(n / 1.02);
       Microstructure m = original;
       const auto     r = swell_phase(m, 0, 2, f);
       EXPECT_EQ(r.converted, expected);
-      EXPECT_GT(expected, 50u);
+      EXPECT_GT(expected, 100u);
       EXPECT_NEAR(r.front_distance, h, 1e-15);
-      std::size_t taken = 0;
+      std::vector<std::pair<std::uint64_t, bool>> shell;
+      std::size_t                                 taken = 0;
+      std::array<std::array<std::size_t, 4>, 3>   quarters{};
       for (std::size_t v = 0; v < m.n_total_voxels(); ++v)
         {
           const PhaseId from = grow ? 2 : 0;
@@ -380,11 +409,29 @@ TEST(Swelling, SubVoxelFactorTakesTheFirstShellInIndexOrder)
               continue;
             }
           const bool changed = m.data()[v] != original.data()[v];
-          ASSERT_EQ(changed, taken < expected) << v;
+          shell.emplace_back(splitmix64(v), changed);
           taken += changed;
+          if (changed)
+            for (unsigned d = 0; d < 3; ++d)
+              ++quarters[d][coordinates(nv, v)[d] / 6];
         }
       EXPECT_EQ(taken, expected);
+      expect_taken_in_key_order(shell);
+      // About a quarter each; binomial spread sqrt(n p (1-p)) is about 5.
+      for (unsigned d = 0; d < 3; ++d)
+        for (unsigned q = 0; q < 4; ++q)
+          EXPECT_GE(quarters[d][q], expected / 8)
+            << "direction " << d << " quarter " << q;
     }
+}
+
+TEST(Swelling, TieKeyIsTheDocumentedPermutation)
+{
+  for (const std::size_t v :
+       {std::size_t(0), std::size_t(1), std::size_t(12345), ~std::size_t(0)})
+    EXPECT_EQ(swelling_tie_key(v), splitmix64(v));
+  // Reference value of SplitMix64 seeded with 0 (first output).
+  EXPECT_EQ(swelling_tie_key(0), 0xe220a8397b1dcdafull);
 }
 
 TEST(Swelling, TwoDimensionalElectrode)

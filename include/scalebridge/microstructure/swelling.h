@@ -62,6 +62,14 @@ namespace scalebridge::microstructure
                             PhaseId               phase,
                             bool                  periodic = true);
 
+  /**
+   * Order among voxels at equal distance in swell_phase(): the smaller key
+   * is taken first. The SplitMix64 finalizer of @p voxel_index, a bijection
+   * of 64-bit integers, so keys never tie and do not depend on the platform.
+   */
+  std::uint64_t
+  swelling_tie_key(std::size_t voxel_index);
+
   /// What swell_phase() did.
   struct SwellingResult
   {
@@ -96,8 +104,14 @@ namespace scalebridge::microstructure
    *   voxel of any other phase become @p into (erosion from the surface).
    * - |f - 1| <= 1e-12: nothing changes.
    *
-   * Equal distances are broken by the smaller linear voxel index, so the
-   * result depends on nothing but the arguments. Growing a single voxel
+   * Equal distances are broken by swelling_tie_key() of the linear voxel
+   * index, a fixed pseudo-random permutation, so the result depends on
+   * nothing but the arguments. It is not the index itself: below one voxel
+   * of surface motion all candidates lie on the first shell at equal
+   * distance, and in index order a 2 % swelling of a 24³ electrode would
+   * all go into the two lowest z layers while the particles elsewhere did
+   * not grow; the permutation spreads it evenly over the surface. Growing a
+   * single voxel
    * gives a digital ball (every voxel within the front distance, part of
    * the last shell); the achieved factor is within 0.5 / n of f. Growing by
    * f and then shrinking by 1/f restores the voxel count (not necessarily
