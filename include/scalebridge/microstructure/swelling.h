@@ -110,13 +110,14 @@ namespace scalebridge::microstructure
    * of surface motion all candidates lie on the first shell at equal
    * distance, and in index order a 2 % swelling of a 24³ electrode would
    * all go into the two lowest z layers while the particles elsewhere did
-   * not grow; the permutation spreads it evenly over the surface. Growing a
-   * single voxel
-   * gives a digital ball (every voxel within the front distance, part of
-   * the last shell); the achieved factor is within 0.5 / n of f. Growing by
-   * f and then shrinking by 1/f restores the voxel count (not necessarily
-   * the shape). For the FE² coupling, apply the factor relative to x_ref to
-   * the reference microstructure every time, not cumulatively.
+   * not grow; the permutation spreads it evenly over the surface.
+   *
+   * Growing a single voxel gives a digital ball (every voxel within the
+   * front distance, part of the last shell); the achieved factor is within
+   * 0.5 / n of f. Growing by f and then shrinking by 1/f restores the voxel
+   * count (not necessarily the shape). For the FE² coupling, apply the
+   * factor relative to x_ref to the reference microstructure every time,
+   * not cumulatively.
    *
    * Distances are straight lines through any phase: a pore voxel behind a
    * thin wall of carbon-binder counts as close to the particle.
