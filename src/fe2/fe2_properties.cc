@@ -306,15 +306,26 @@ namespace scalebridge::fe2
             ++statistics.reused;
             if (answer->interpolated)
               {
-                const unsigned long long k = statistics.interpolated++;
-                const double             f = parameters.verification_fraction;
+                ++statistics.interpolated;
                 statistics.estimated_max_error
                   = std::max(statistics.estimated_max_error,
                              answer->estimated_error);
-                if (std::floor((k + 1) * f) > std::floor(k * f))
+                // A share of the answers from brackets not checked yet:
+                // checking the same interval again and again (a cell at
+                // rest, a shared table) would cost solves and say little.
+                const auto bracket = std::make_tuple(request.identity,
+                                                     answer->bracket.first,
+                                                     answer->bracket.second);
+                if (verified_brackets.count(bracket) == 0)
                   {
-                    jobs.push_back(request);
-                    verification.push_back(true);
+                    const unsigned long long k = unverified_answers++;
+                    const double f = parameters.verification_fraction;
+                    if (std::floor((k + 1) * f) > std::floor(k * f))
+                      {
+                        verified_brackets.insert(bracket);
+                        jobs.push_back(request);
+                        verification.push_back(true);
+                      }
                   }
               }
           }

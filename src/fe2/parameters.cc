@@ -37,9 +37,9 @@ namespace scalebridge::fe2
     prm.add_parameter(
       "Verification fraction",
       verification_fraction,
-      "Share of reused answers that are also solved afresh, to measure the "
-      "error reuse really made (summary.json: "
-      "fe2/verified_max_relative_error).",
+      "Share of the reused (interpolated) answers, from table intervals not "
+      "checked before, that are also solved afresh to measure the error "
+      "reuse really made (summary.json: fe2/verified_max_relative_error).",
       dealii::Patterns::Double(0, 1));
   }
 

@@ -40,35 +40,42 @@ namespace scalebridge::fe2
         || upper == samples.end())
       return std::nullopt;
 
-    // Bracket [a, b] and the nearest third sample c beyond either end.
-    const auto b = upper;
-    const auto a = std::prev(upper);
-    auto       c = samples.end();
-    if (a != samples.begin())
-      c = std::prev(a);
-    if (std::next(b) != samples.end()
-        && (c == samples.end() || std::next(b)->first - x < x - c->first))
-      c = std::next(b);
-
-    const double xa = a->first, xb = b->first, xc = c->first;
+    // Bracket [a, b]; the estimate takes the parabola through a third
+    // sample on either side that exists and keeps the larger difference,
+    // so that curvature growing towards one side is not missed.
+    const auto   b  = upper;
+    const auto   a  = std::prev(upper);
+    const double xa = a->first, xb = b->first;
     const double t = (x - xa) / (xb - xa);
     Answer       answer;
     answer.interpolated = true;
     answer.bracket      = {xa, xb};
-    RveTensors quadratic;
     for (unsigned int i = 0; i < RveTensors::size; ++i)
+      answer.value.values[i]
+        = (1 - t) * a->second.values[i] + t * b->second.values[i];
+    answer.estimated_error = 0;
+    for (const auto &c :
+         {a == samples.begin() ? samples.end() : std::prev(a), std::next(b)})
       {
-        const double fa = a->second.values[i], fb = b->second.values[i],
-                     fc        = c->second.values[i];
-        answer.value.values[i] = (1 - t) * fa + t * fb;
-        // Newton form: the line plus the second divided difference term.
-        const double fab  = (fb - fa) / (xb - xa);
-        const double fbc  = (fc - fb) / (xc - xb);
-        const double fabc = (fbc - fab) / (xc - xa);
-        quadratic.values[i]
-          = answer.value.values[i] + fabc * (x - xa) * (x - xb);
+        if (c == samples.end())
+          continue;
+        const double xc = c->first;
+        RveTensors   quadratic;
+        for (unsigned int i = 0; i < RveTensors::size; ++i)
+          {
+            const double fa = a->second.values[i], fb = b->second.values[i],
+                         fc = c->second.values[i];
+            // Newton form: the line plus the second divided difference.
+            const double fab  = (fb - fa) / (xb - xa);
+            const double fbc  = (fc - fb) / (xc - xb);
+            const double fabc = (fbc - fab) / (xc - xa);
+            quadratic.values[i]
+              = answer.value.values[i] + fabc * (x - xa) * (x - xb);
+          }
+        answer.estimated_error
+          = std::max(answer.estimated_error,
+                     relative_difference(answer.value, quadratic));
       }
-    answer.estimated_error = relative_difference(answer.value, quadratic);
     return answer;
   }
 

@@ -114,9 +114,13 @@ TEST(ReuseTable, RefinementMeetsTheToleranceForASmoothResponse)
           ++solves;
         }
   EXPECT_LT(worst, 2 * tol);
-  // A piecewise-linear fit of exp(3x) to 1e-3 needs about 30 samples on
-  // [0, 1]; solving each of the 139 marching states would be the failure.
-  EXPECT_LT(solves, 60u);
+  // An ideal piecewise-linear fit of exp(3x) to a relative error tol puts
+  // its samples h = sqrt(8 tol / 9) apart: about 34 on [0, 1]. The
+  // estimate is conservative (two parabolas, a margin) and samples are
+  // placed without knowing the future: allow 2.5 times that, which is
+  // still half of solving each of the 139 marching states.
+  const double ideal = 1. / std::sqrt(8 * tol / 9);
+  EXPECT_LT(solves, 2.5 * ideal);
 }
 
 TEST(ReuseTable, SerializesThroughBoostArchives)

@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <tuple>
 
 namespace scalebridge::fe2
 {
@@ -125,6 +127,10 @@ namespace scalebridge::fe2
     mutable RveScheduler                      scheduler;
     mutable std::map<RveIdentity, ReuseTable> tables;
     mutable Statistics                        statistics;
+    /// Intervals of tables whose interpolation was checked by a solve.
+    mutable std::set<std::tuple<RveIdentity, double, double>> verified_brackets;
+    /// Interpolated answers from unchecked intervals so far.
+    mutable unsigned long long unverified_answers = 0;
   };
 
   /**

@@ -25,8 +25,8 @@ namespace scalebridge::fe2
     /// Pore fraction as an expression of x, y, z [m] in the cell frame;
     /// empty: the RVE's own phase fractions.
     std::string porosity_function;
-    /// Share of reused answers that are solved afresh to measure the error
-    /// reuse really made.
+    /// Share of the interpolated answers (from table intervals not checked
+    /// before) that are solved afresh to measure the error reuse made.
     double verification_fraction = 0.05;
 
     void
