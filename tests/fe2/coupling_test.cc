@@ -4,6 +4,7 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/macro/electrode_job.h>
@@ -97,7 +98,7 @@ namespace
     p.mesh.in_plane_cells              = 2;
     p.mesh.height                      = 20e-6;
     p.mesh.particle_cells              = 8;
-    p.output.profile_times             = "300";
+    p.output.profile_times             = "0, 300";
     p.output.deterministic             = true;
     p.time_stepping.tolerance          = 1e-2;
     return p;
@@ -142,9 +143,13 @@ TEST(Fe2Coupling, WithoutStateDependenceEqualsTheRveStrategy)
   if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
     io::write_json(file, tensors);
   MPI_Barrier(MPI_COMM_WORLD);
+  // The FE2 cell takes the RVE's pore fraction as its porosity; the rve
+  // strategy takes the region's, so give it the same.
   CellParameters from_file              = fe2;
   from_file.positive.transport.strategy = "rve";
   from_file.positive.transport.rve_file = file.string();
+  from_file.positive.porosity
+    = tensors["transport_efficiency"]["electrolyte"]["volume_fraction"];
 
   const ElectrodeResults a = run(fe2), b = run(from_file);
   EXPECT_LT(max_voltage_difference(a, b), 1e-10);
@@ -159,9 +164,9 @@ TEST(Fe2Coupling, WithoutStateDependenceEqualsTheRveStrategy)
 
 TEST(Fe2Coupling, ReuseStaysWithinAMillivoltOfSolvingEveryState)
 {
-  // The active phase conducts electrons a thousand times better when
-  // lithiated, the binder less than the electrode's bulk value: the solid
-  // efficiency follows the discharge.
+  // The active phase conducts electrons 25 times better when lithiated,
+  // the binder less than the electrode's bulk value: the solid efficiency
+  // follows the discharge.
   const auto     dir   = test_support::scratch_directory("fe2_reuse");
   auto           cards = uniform_cards(dir, 1);
   nlohmann::json active;
@@ -169,7 +174,7 @@ TEST(Fe2Coupling, ReuseStaysWithinAMillivoltOfSolvingEveryState)
   active["transport"]["units"]        = "S/m";
   active["transport"]["conductivity"] = 1e-6;
   active["transport"]["electronic_conductivity_vs_lithiation"]
-    = {{"x", {0.0, 1.0}}, {"S_per_m", {0.05, 50.0}}};
+    = {{"x", {0.0, 1.0}}, {"S_per_m", {0.2, 5.0}}};
   cards[0] = (dir / "switching.json").string();
   if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
     io::write_json(cards[0], active);
@@ -183,24 +188,34 @@ TEST(Fe2Coupling, ReuseStaysWithinAMillivoltOfSolvingEveryState)
   const ElectrodeResults reuse = run(p);
 
   const auto &e = every.effective_properties, &r = reuse.effective_properties;
-  EXPECT_EQ(e["reused"].get<unsigned>(), 0u);
-  EXPECT_EQ(e["rve_solves"].get<unsigned>(),
+  // Tolerance 0: nothing interpolated; every state solved unless it is an
+  // exact repeat of a solved one.
+  EXPECT_EQ(e["interpolated"].get<unsigned>(), 0u);
+  EXPECT_EQ(e["rve_solves"].get<unsigned>() + e["reused"].get<unsigned>(),
             e["distinct_states"].get<unsigned>());
-  // The state really drives the RVE: the solid efficiency changed.
-  const auto xx = [](const ElectrodeResults &res) {
-    return res.profiles.back().table.column("solid_efficiency_xx");
-  };
-  ASSERT_FALSE(every.profiles.empty());
   EXPECT_LT(max_voltage_difference(every, reuse), 1e-3);
   EXPECT_LT(3 * r["rve_solves"].get<unsigned>(),
             e["rve_solves"].get<unsigned>());
   EXPECT_GT(r["verification_solves"].get<unsigned>(), 0u);
   EXPECT_LT(r["verified_max_relative_error"].get<double>(), 5e-3);
-  (void)xx;
-  // Lithium conserved: what left the foil entered the electrode.
-  EXPECT_NEAR(reuse.lithium_end.total(),
-              reuse.lithium_start.total(),
-              1e-12 * reuse.lithium_start.total());
+
+  // The state really drives the RVE: the solid efficiency of some cell
+  // changed between the first and the last profile.
+  ASSERT_GE(reuse.profiles.size(), 2u);
+  const auto before
+    = reuse.profiles.front().table.column("solid_efficiency_xx");
+  const auto after  = reuse.profiles.back().table.column("solid_efficiency_xx");
+  double     change = 0;
+  for (std::size_t i = 0; i < before.size(); ++i)
+    if (std::isfinite(before[i]) && before[i] > 0)
+      change = std::max(change, std::abs(after[i] / before[i] - 1));
+  EXPECT_GT(change, 0.01);
+
+  // Lithium conserved: what the foil gave entered the electrode.
+  const double in = 18.3 * 2 * 900 / constants::faraday;
+  EXPECT_NEAR(reuse.lithium_end.total() - reuse.lithium_start.total(),
+              in,
+              1e-11 * in);
 }
 
 TEST(Fe2Coupling, PerCellMicrostructuresAreTheSameOnAnyRankCount)
