@@ -10,6 +10,7 @@ work="$build/tests/scratch/app.properties"
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$source/tests/support/hostile_markers.sh"
 
 for card in "$source"/inputs/materials/*.json; do
   name=$(basename "$card" .json)
@@ -91,12 +92,7 @@ if (cd "$work" && "$app" --material "$hostile/card.json" --temperature 298.15 \
 else
   fail "hostile: exit code $?"; cat "$work/hostile.log"
 fi
-for m in $markers; do
-  for place in "$work" "$hostile" "$PWD" /tmp; do
-    [[ -e "$place/$m" ]] && fail "hostile: marker $place/$m was created"
-  done
-done
-find "$work" -name "sb_props_marker*" | grep -q . && fail "hostile: a marker was created below $work"
+check_no_markers hostile "$markers" "$work" "$hostile" "$PWD" /tmp
 
 
 if ((failures)); then echo "$failures failure(s)"; exit 1; fi

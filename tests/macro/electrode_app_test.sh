@@ -11,6 +11,7 @@ work="$build/tests/scratch/app.electrode"
 rm -rf "$work" && mkdir -p "$work"
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$source/tests/support/hostile_markers.sh"
 
 out="$work/marquis"
 if ! "$app" "$source/inputs/electrode/marquis2019.prm" \
@@ -76,13 +77,7 @@ if command -v gnuplot > /dev/null; then
 fi
 find "$hostile" -name "*.tmp.*" | grep -q . \
   && fail "hostile directory: temporary files left behind"
-for m in $markers; do
-  for place in "$work" "$PWD" /tmp; do
-    [[ -e "$place/$m" ]] && fail "hostile directory: marker $place/$m was created"
-  done
-done
-find "$work" -name "sb_electrode_marker*" | grep -q . \
-  && fail "hostile directory: a marker was created below $work"
+check_no_markers "hostile directory" "$markers" "$work" "$PWD" /tmp
 
 # --help prints a documented default file, which runs as it stands.
 "$app" --help > "$work/default.prm" 2>&1 || fail "--help: exit code $?"

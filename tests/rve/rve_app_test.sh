@@ -16,6 +16,7 @@ cards="$source/inputs/materials"
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$source/tests/support/hostile_markers.sh"
 # near A B REL: |A - B| <= REL |B|
 near() { awk -v a="$1" -v b="$2" -v r="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; exit !(d <= r * m) }'; }
 
@@ -179,13 +180,7 @@ if (cd "$source" && "$app" inputs/rve/laminate_2d.prm \
 else
   fail "hostile directory run failed"; cat hostile.log
 fi
-for m in $markers; do
-  for place in "$work" "$source" /tmp; do
-    [[ -e "$place/$m" ]] && fail "hostile directory: marker $place/$m was created"
-  done
-done
-find "$work" -name "sb_rve_marker*" | grep -q . \
-  && fail "hostile directory: a marker was created below $work"
+check_no_markers "hostile directory" "$markers" "$work" "$source" /tmp
 
 # --- bad input: exit code 2, one line naming file and entry, no output -------
 # expect_error NAME FRAGMENT ARGS...
