@@ -349,7 +349,10 @@ namespace scalebridge::fe2
                                                 return solve(request, group);
                                               });
     statistics.solve_wall_time += timer.wall_time();
-    if (verbose && !jobs.empty())
+    // A line for the batches that take a while (the first, a change of
+    // control); the regular progress lines count all solves.
+    if (verbose
+        && jobs.size() >= std::max<std::size_t>(16, distinct.size() / 4))
       {
         std::cout << "  FE2: " << cells.size() << " macro-cell queries, "
                   << distinct.size() << " distinct states, " << jobs.size()
