@@ -247,7 +247,7 @@ namespace scalebridge::macro
 
     // Lumped (nodal) weights: int eps v_i over the cell, and int v_i over
     // the collector faces, stored at every component of a node.
-    assemble_capacity();
+    assemble_capacity(capacity);
     QGauss<dim - 1>                      face_quadrature(2);
     FEFaceValues<dim>                    fe_face_values(fe,
                                      face_quadrature,
@@ -467,11 +467,12 @@ namespace scalebridge::macro
 
   template <int dim>
   void
-  ElectrodeSolver<dim>::assemble_capacity()
+  ElectrodeSolver<dim>::assemble_capacity(
+    LinearAlgebra::distributed::Vector<double> &target) const
   {
     // The porosity of a cell is its region's, or what a state-dependent
     // provider (FE2: the cell's RVE) reported for it.
-    capacity = 0;
+    target.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
     QGauss<dim>   quadrature(2);
     FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
     const unsigned int                   n = fe.n_dofs_per_cell();
@@ -488,9 +489,9 @@ namespace scalebridge::macro
           fe_values.reinit(cell);
           shape_integrals(fe_values, integrals);
           for (unsigned int i = 0; i < n; ++i)
-            capacity(dofs[i]) += eps * integrals[i];
+            target(dofs[i]) += eps * integrals[i];
         }
-    capacity.compress(VectorOperation::add);
+    target.compress(VectorOperation::add);
   }
 
   template <int dim>
@@ -609,6 +610,11 @@ namespace scalebridge::macro
           cell_efficiency[cell->active_cell_index()]
             = convert(t, cell->material_id());
         }
+    if (per_cell)
+      {
+        assemble_capacity(next_capacity);
+        capacity_pending = true;
+      }
   }
 
   template <int dim>
@@ -668,8 +674,13 @@ namespace scalebridge::macro
     // After the initial state: a state-dependent provider sees it.
     set_initial_state();
     update_effective_properties();
-    if (model.effective_properties->depends_on_state())
-      assemble_capacity();
+    if (capacity_pending)
+      {
+        // The initial state holds the cells' own porosities from the start.
+        capacity         = next_capacity;
+        capacity_pending = false;
+        restart_history();
+      }
 
     statistics              = SolverStatistics();
     statistics.dimension    = dim;
@@ -706,6 +717,9 @@ namespace scalebridge::macro
     for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
       state.macro.local_element(i) = solution.local_element(i);
     state.particles = particles;
+    state.capacity.resize(locally_owned_dofs.n_elements());
+    for (unsigned int i = 0; i < locally_owned_dofs.n_elements(); ++i)
+      state.capacity[i] = capacity.local_element(i);
     history.push_front(std::move(state));
   }
 
@@ -1338,6 +1352,11 @@ namespace scalebridge::macro
   bool
   ElectrodeSolver<dim>::try_step(const double h)
   {
+    if (capacity_pending)
+      {
+        capacity         = next_capacity;
+        capacity_pending = false;
+      }
     std::vector<double> times;
     for (const State &s : history)
       times.push_back(s.time);
@@ -1349,10 +1368,18 @@ namespace scalebridge::macro
     const std::size_t  n_part  = particles.size();
     for (unsigned int i = 0; i < n_owned; ++i)
       {
-        double hist = b.a[1] * history[0].macro.local_element(i);
+        // d(eps ce)/dt: earlier concentrations enter with the capacity
+        // they were computed with, relative to the present one.
+        const double m      = capacity.local_element(i);
+        const auto   weight = [&](const State &state) {
+          return is_concentration[i] && m > 0 ? state.capacity[i] / m : 1.;
+        };
+        double hist
+          = b.a[1] * weight(history[0]) * history[0].macro.local_element(i);
         double pred = 0;
         if (b.order == 2)
-          hist += b.a[2] * history[1].macro.local_element(i);
+          hist
+            += b.a[2] * weight(history[1]) * history[1].macro.local_element(i);
         for (unsigned int k = 0; k < b.n_predictor; ++k)
           pred += b.p[k] * history[k].macro.local_element(i);
         macro_history.local_element(i) = hist;

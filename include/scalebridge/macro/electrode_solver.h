@@ -129,6 +129,10 @@ namespace scalebridge::macro
       double                                             time;
       dealii::LinearAlgebra::distributed::Vector<double> macro;
       std::vector<double>                                particles;
+      /// The lumped capacity int eps v_i (owned part) the state was
+      /// computed with: the electrolyte balance is d(eps ce)/dt, and the
+      /// porosity of a state-dependent provider may change between steps.
+      std::vector<double> capacity;
     };
 
     enum class Control
@@ -150,9 +154,11 @@ namespace scalebridge::macro
     set_initial_state();
     void
     update_effective_properties();
-    /// Lumped electrolyte capacity int eps v_i with the cells' porosities.
+    /// Lumped electrolyte capacity int eps v_i with the cells' porosities,
+    /// into @p target.
     void
-    assemble_capacity();
+    assemble_capacity(
+      dealii::LinearAlgebra::distributed::Vector<double> &target) const;
 
     /// Adds a cell's or node's contribution, eliminating constrained dofs.
     void
@@ -249,6 +255,11 @@ namespace scalebridge::macro
     dealii::LinearAlgebra::distributed::Vector<double> predictor;
     /// Lumped weights: int eps v_i (capacity), int_{x=L} v_i, int_{x=0} v_i.
     dealii::LinearAlgebra::distributed::Vector<double> capacity;
+    /// The capacity the current solution was computed with is `capacity`;
+    /// a state-dependent provider's new porosities wait here until the next
+    /// step starts (then the balance d(eps ce)/dt takes them over).
+    dealii::LinearAlgebra::distributed::Vector<double> next_capacity;
+    bool                                               capacity_pending = false;
     dealii::LinearAlgebra::distributed::Vector<double> collector_weight;
     dealii::LinearAlgebra::distributed::Vector<double> foil_weight;
     /// 1 / natural scale of each macro unknown (ce0 or RT/F), owned part.
