@@ -285,3 +285,55 @@ TEST(Fe2Coupling, BadInputNamesTheRegionAndEntry)
   p.fe2.porosity_function = "1.5 - x";
   EXPECT_EQ(key(p), "FE2/Porosity function");
 }
+
+TEST(Fe2Coupling, SwellingParticlesTakeThePoresAndTheCellFollows)
+{
+  // The active phase swells by 9 % in volume from x = 0 to 1 (isotropic
+  // Vegard); the RVE as given holds at x = 1, so at the start (x = 0.03)
+  // the particles are smaller and the pores larger. During the discharge
+  // lithiated cells lose porosity; salt and lithium stay conserved.
+  const auto     dir   = test_support::scratch_directory("fe2_swelling");
+  auto           cards = uniform_cards(dir, 5);
+  nlohmann::json active;
+  active["name"]                                 = "swelling active phase";
+  active["transport"]["units"]                   = "S/m";
+  active["transport"]["conductivity"]            = 1e-6;
+  active["transport"]["electronic_conductivity"] = 5.0;
+  active["swelling"]["strain_at_full_lithiation"]
+    = {{0.03, 0, 0}, {0, 0.03, 0}, {0, 0, 0.03}};
+  cards[0] = (dir / "swelling.json").string();
+  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+    io::write_json(cards[0], active);
+  MPI_Barrier(MPI_COMM_WORLD);
+
+  CellParameters p         = fe2_half_cell(cards, 1);
+  p.operating.protocol     = "Discharge at 2C for 900 s";
+  p.fe2.variation          = "per cell";
+  const ElectrodeResults r = run(p);
+
+  ASSERT_GE(r.profiles.size(), 2u);
+  const auto start = r.profiles.front().table.column("porosity");
+  const auto end   = r.profiles.back().table.column("porosity");
+  const auto x_end = r.profiles.back().table.column("x_surf");
+  // At x = 0.03 every electrode cell is more porous than the RVE as given
+  // (0.35 at x = 1): the particles lost 1 - 1.0027/1.09 of their volume.
+  const auto   x_m             = r.profiles.front().table.column("x_m");
+  unsigned int electrode_nodes = 0, denser = 0;
+  for (std::size_t i = 0; i < start.size(); ++i)
+    if (x_m[i] > 26e-6 && x_m[i] < 84e-6)
+      {
+        ++electrode_nodes;
+        EXPECT_GT(start[i], 0.37) << "at x = " << x_m[i];
+        EXPECT_LT(start[i], 0.41) << "at x = " << x_m[i];
+        if (end[i] < start[i] - 1e-3)
+          ++denser;
+      }
+  EXPECT_GT(electrode_nodes, 0u);
+  EXPECT_GT(denser, 0u); // the lithiated cells swelled
+  (void)x_end;
+  const double in = 18.3 * 2 * 900 / constants::faraday;
+  EXPECT_NEAR(r.lithium_end.total() - r.lithium_start.total(), in, 1e-11 * in);
+  EXPECT_NEAR(r.lithium_end.electrolyte,
+              r.lithium_start.electrolyte,
+              1e-10 * r.lithium_start.total());
+}

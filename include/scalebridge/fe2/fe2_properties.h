@@ -10,6 +10,7 @@
 #include <scalebridge/macro/material_function.h>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -95,6 +96,13 @@ namespace scalebridge::fe2
       bool               has_solid      = false;
       /// Bulk electronic conductivity of the electrode [S/m].
       double solid_conductivity = 1;
+      /// Volumetric swelling strain e_v(x) of each phase (empty: none); the
+      /// RVE as given holds at x_ref = its Materials/Lithiation.
+      std::vector<std::function<double(double)>> swelling;
+      double                                     reference_lithiation = 1;
+      /// The phase swelling particles grow into (or leave): the first of
+      /// the electrolyte group.
+      microstructure::PhaseId pore_phase = 0;
     };
 
     struct Statistics
