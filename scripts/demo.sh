@@ -45,7 +45,7 @@ echo "== 4. Marquis et al. (2019) cell, 1C discharge"
 
 echo
 echo "== 5. FE2: the LiFePO4 half cell in 2D with a live RVE per macro cell ($ranks ranks)"
-# The shipped case (200 macro cells, 24^3 RVEs) takes about 9 minutes on 2
+# The shipped case (200 macro cells, 24^3 RVEs) takes about 17 minutes on 2
 # cores; the demo runs it on a coarser macro mesh to 20 minutes of 1C.
 "${mpirun[@]}" "$bin/scalebridge-electrode" inputs/electrode/lifepo4_half_cell_fe2.prm \
   --set "Mesh/In-plane cells=2" \
