@@ -12,23 +12,11 @@
 #include <iostream>
 #include <ostream>
 #include <set>
-#include <streambuf>
 
 namespace scalebridge::fe2
 {
   namespace
   {
-    /// Swallows the RVE engine's progress lines.
-    class NullBuffer : public std::streambuf
-    {
-    protected:
-      int
-      overflow(int c) override
-      {
-        return c;
-      }
-    };
-
     /// The lithiation an RVE is asked for: 0 outside the electrodes (no
     /// particles), and clamped to [0, 1] against round-off at the ends.
     double
@@ -435,8 +423,8 @@ namespace scalebridge::fe2
       {
         rethrow_in_region(e, source, region.section);
       }
-    NullBuffer     null_buffer;
-    std::ostream   log(&null_buffer);
+    // No buffer: the RVE engine's progress lines are discarded.
+    std::ostream   log(nullptr);
     nlohmann::json json;
     try
       {

@@ -32,25 +32,41 @@ namespace
   /// electrode's bulk conductivity: the RVE's solid efficiency is then the
   /// unit-conductivity efficiency of the solid group, as the rve strategy
   /// reads it, and nothing depends on the lithiation.
+  /// A card for a phase that conducts Li ions a little (or, in a pore,
+  /// well): the transport block the tests build on, written by rank 0.
+  nlohmann::json
+  transport_card(const std::string &name, const bool solid)
+  {
+    nlohmann::json card;
+    card["name"]                      = name;
+    card["transport"]["units"]        = "S/m";
+    card["transport"]["conductivity"] = solid ? 1e-6 : 1.0;
+    return card;
+  }
+
+  /// Writes @p card to @p dir/NAME.json (rank 0; every rank waits) and
+  /// returns the path.
+  std::string
+  write_card(const std::filesystem::path &dir, const nlohmann::json &card)
+  {
+    const auto path = dir / (card["name"].get<std::string>() + ".json");
+    if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+      io::write_json(path, card);
+    MPI_Barrier(MPI_COMM_WORLD);
+    return path.string();
+  }
+
   std::vector<std::string>
   uniform_cards(const std::filesystem::path &dir, const double sigma)
   {
-    const auto write_card = [&](const std::string &name, const bool solid) {
-      nlohmann::json card;
-      card["name"]                      = name;
-      card["transport"]["units"]        = "S/m";
-      card["transport"]["conductivity"] = solid ? 1e-6 : 1.0;
-      if (solid)
+    std::vector<std::string> cards;
+    for (const std::string name : {"active", "binder"})
+      {
+        nlohmann::json card = transport_card(name, true);
         card["transport"]["electronic_conductivity"] = sigma;
-      const auto path = dir / (name + ".json");
-      if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
-        io::write_json(path, card);
-      return path.string();
-    };
-    std::vector<std::string> cards{write_card("active", true),
-                                   write_card("binder", true),
-                                   write_card("pore", false)};
-    MPI_Barrier(MPI_COMM_WORLD);
+        cards.push_back(write_card(dir, card));
+      }
+    cards.push_back(write_card(dir, transport_card("pore", false)));
     return cards;
   }
 
@@ -167,18 +183,12 @@ TEST(Fe2Coupling, ReuseStaysWithinAMillivoltOfSolvingEveryState)
   // The active phase conducts electrons 25 times better when lithiated,
   // the binder less than the electrode's bulk value: the solid efficiency
   // follows the discharge.
-  const auto     dir   = test_support::scratch_directory("fe2_reuse");
-  auto           cards = uniform_cards(dir, 1);
-  nlohmann::json active;
-  active["name"]                      = "switching active phase";
-  active["transport"]["units"]        = "S/m";
-  active["transport"]["conductivity"] = 1e-6;
+  const auto     dir    = test_support::scratch_directory("fe2_reuse");
+  auto           cards  = uniform_cards(dir, 1);
+  nlohmann::json active = transport_card("switching", true);
   active["transport"]["electronic_conductivity_vs_lithiation"]
     = {{"x", {0.0, 1.0}}, {"S_per_m", {0.2, 5.0}}};
-  cards[0] = (dir / "switching.json").string();
-  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
-    io::write_json(cards[0], active);
-  MPI_Barrier(MPI_COMM_WORLD);
+  cards[0] = write_card(dir, active);
 
   CellParameters p             = fe2_half_cell(cards, 1);
   p.operating.protocol         = "Discharge at 2C for 900 s";
@@ -292,19 +302,13 @@ TEST(Fe2Coupling, SwellingParticlesTakeThePoresAndTheCellFollows)
   // Vegard); the RVE as given holds at x = 1, so at the start (x = 0.03)
   // the particles are smaller and the pores larger. During the discharge
   // lithiated cells lose porosity; salt and lithium stay conserved.
-  const auto     dir   = test_support::scratch_directory("fe2_swelling");
-  auto           cards = uniform_cards(dir, 5);
-  nlohmann::json active;
-  active["name"]                                 = "swelling active phase";
-  active["transport"]["units"]                   = "S/m";
-  active["transport"]["conductivity"]            = 1e-6;
+  const auto     dir    = test_support::scratch_directory("fe2_swelling");
+  auto           cards  = uniform_cards(dir, 5);
+  nlohmann::json active = transport_card("swelling", true);
   active["transport"]["electronic_conductivity"] = 5.0;
   active["swelling"]["strain_at_full_lithiation"]
     = {{0.03, 0, 0}, {0, 0.03, 0}, {0, 0, 0.03}};
-  cards[0] = (dir / "swelling.json").string();
-  if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
-    io::write_json(cards[0], active);
-  MPI_Barrier(MPI_COMM_WORLD);
+  cards[0] = write_card(dir, active);
 
   CellParameters p         = fe2_half_cell(cards, 1);
   p.operating.protocol     = "Discharge at 2C for 900 s";
