@@ -4,11 +4,41 @@
 #include <scalebridge/base/preconditions.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string_view>
 
 namespace scalebridge::atomistic
 {
+  namespace
+  {
+    /// Index of @p name in @p header: the exact name, else the one name
+    /// equal to it up to case (LAMMPS thermo headers print `lx` as `Lx`);
+    /// -1 if there is none or the case-blind match is ambiguous.
+    int
+    column_index(const std::vector<std::string> &header,
+                 const std::string              &name)
+    {
+      const auto it = std::find(header.begin(), header.end(), name);
+      if (it != header.end())
+        return int(it - header.begin());
+      const auto lower = [](std::string s) {
+        for (char &c : s)
+          c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+      };
+      int found = -1;
+      for (std::size_t i = 0; i < header.size(); ++i)
+        if (lower(header[i]) == lower(name))
+          {
+            if (found >= 0)
+              return -1;
+            found = int(i);
+          }
+      return found;
+    }
+  } // namespace
+
   ColumnTable
   read_columns(const std::filesystem::path    &path,
                const std::string              &entry,
@@ -62,9 +92,7 @@ namespace scalebridge::atomistic
             index.clear();
             for (const auto &name : names)
               {
-                const auto it = std::find(header.begin(), header.end(), name);
-                index.push_back(it == header.end() ? -1
-                                                   : int(it - header.begin()));
+                index.push_back(column_index(header, name));
               }
             if (std::find(index.begin(), index.end(), -1) != index.end())
               {

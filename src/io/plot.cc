@@ -261,7 +261,9 @@ namespace scalebridge::io
       {
         const long x = csv.column(curve.x_column);
         const long y = csv.column(curve.y_column);
-        if (x < 0 || y < 0)
+        const long e
+          = curve.error_column.empty() ? -1 : csv.column(curve.error_column);
+        if (x < 0 || y < 0 || (!curve.error_column.empty() && e < 0))
           continue;
         ++n_curves;
         const std::string block = "$d" + std::to_string(n_curves);
@@ -272,11 +274,15 @@ namespace scalebridge::io
               return i < static_cast<long>(row.size()) ? number(row[i])
                                                        : std::string("NaN");
             };
-            data << field(x) << ' ' << field(y) << '\n';
+            data << field(x) << ' ' << field(y);
+            if (e >= 0)
+              data << ' ' << field(e);
+            data << '\n';
           }
         data << "EOD\n";
         plot << (n_curves == 1 ? "plot " : ", ") << block
-             << " using 1:2 with lines lw 2 title "
+             << (e >= 0 ? " using 1:2:3 with yerrorbars pt 7 title "
+                        : " using 1:2 with lines lw 2 title ")
              << gnuplot_string(curve.legend);
       }
     if (n_curves == 0)

@@ -29,13 +29,13 @@ namespace scalebridge::atomistic
 
   /**
    * Reads the columns @p names of the first table in @p path whose header
-   * names them all: a header line (a leading '#' is dropped, as in the
-   * output of LAMMPS `fix ave/time`; a thermo log's `Step Temp ...` line
-   * works as is) followed by rows of as many numbers. The table ends at the
-   * first line that is not such a row (e.g. "Loop time" in a log). A step
-   * column (`TimeStep`, `Step`, `step`, `timestep`), if present, must
-   * increase in equal steps. Streams the file; keeps only the columns
-   * asked for.
+   * names them all (exactly, or else up to case: LAMMPS prints `lx` as `Lx`): a
+   * header line (a leading '#' is dropped, as in the output of LAMMPS `fix
+   * ave/time`; a thermo log's `Step Temp ...` line works as is) followed by
+   * rows of as many numbers. The table ends at the first line that is not such
+   * a row (e.g. "Loop time" in a log). A step column (`TimeStep`, `Step`,
+   * `step`, `timestep`), if present, must increase in equal steps. Streams the
+   * file; keeps only the columns asked for.
    *
    * Throws InputError "FILE:LINE: '@p entry': ..." for names that no header
    * holds (listing the columns of the headers seen), a row with another

@@ -13,6 +13,9 @@ namespace scalebridge::io
     std::string x_column;
     std::string y_column;
     std::string legend;
+    /// If not empty: the column of the y error, and the curve is drawn as
+    /// points with error bars instead of a line.
+    std::string error_column = "";
   };
 
   /// A line plot of columns of a CSV file written by CsvTable.
