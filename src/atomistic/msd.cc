@@ -3,6 +3,7 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -208,6 +209,11 @@ namespace scalebridge::atomistic
                   "end), or set 'Fit start' and 'Fit end'");
           }
         first = candidate;
+        // Up to ten times the start: a window fixed in physical time, so
+        // that a longer trajectory gives more independent windows (an error
+        // falling as 1/sqrt(length)) rather than a longer window.
+        if (!options.fit_end)
+          last = std::min(last, std::max<std::size_t>(10 * first, 20));
       }
     result.automatic_window = !options.fit_start && !options.fit_end;
     result.fit_first_lag    = first;

@@ -438,8 +438,8 @@ namespace scalebridge::atomistic
     for (const auto &b : blocks)
       all.add(b);
     result.mean_volume = all.volume / all.n;
-    bool                      ok;
-    const std::vector<double> c = constants_from(all, kT, ok);
+    bool                ok;
+    std::vector<double> c = constants_from(all, kT, ok);
     if (!ok)
       throw InputError(source,
                        entry,
@@ -462,7 +462,17 @@ namespace scalebridge::atomistic
                            "use fewer blocks or a longer run");
       }
     result.covariance_GPa2 = jackknife_covariance(leave_one_out);
-    result.stiffness_GPa   = matrix_from(c);
+    // Jackknife bias correction M c - (M - 1) mean(c_-b): the inverse of a
+    // sample covariance is biased by O(1/n_eff) (inverse-Wishart), which is
+    // not small against the error of short runs.
+    for (unsigned int a = 0; a < 21; ++a)
+      {
+        double mean = 0;
+        for (const auto &theta : leave_one_out)
+          mean += theta[a] / M;
+        c[a] = M * c[a] - (M - 1.0) * mean;
+      }
+    result.stiffness_GPa = matrix_from(c);
     std::vector<double> se(21);
     for (unsigned int a = 0; a < 21; ++a)
       se[a] = std::sqrt(std::max(0.0, result.covariance_GPa2[a * 21 + a]));

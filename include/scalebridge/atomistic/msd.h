@@ -62,7 +62,8 @@ namespace scalebridge::atomistic
   /**
    * MSD of the followed atoms of @p trajectory over all origins, the
    * diffusive window (automatic: from where the local exponent stays within
-   * the tolerance of 1, up to a third of a block), D_tr = slope / 6 by
+   * the tolerance of 1, to ten times that lag or 20 lags, at most a third
+   * of a block), D_tr = slope / 6 by
    * least squares, and its standard error by batch means over
    * @p options.n_blocks contiguous blocks, each analysed with the same
    * window. Throws InputError (@p source, @p entry) when the trajectory is

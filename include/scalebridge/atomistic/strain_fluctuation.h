@@ -64,9 +64,9 @@ namespace scalebridge::atomistic
    *   C = kB T / <V> <de de^T>^-1.
    * @p box holds the LAMMPS columns lx, ly, lz, xy, xz, yz (in this order),
    * h = [[lx, xy, xz], [0, ly, yz], [0, 0, lz]]: the tilt xy belongs to
-   * Voigt 6, xz to 5, yz to 4. Standard errors and covariance by
-   * delete-one-block jackknife over contiguous blocks (the inverse of a
-   * covariance is not linear in the data).
+   * Voigt 6, xz to 5, yz to 4. Values bias-corrected, standard errors and
+   * covariance by delete-one-block jackknife over contiguous blocks (the
+   * inverse of a covariance is not linear in the data).
    *
    * Throws InputError (@p source, @p entry) for too few rows (saying how
    * many are needed), a box that does not fluctuate (singular covariance)

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Regression test of scalebridge-atomistic: the shipped example (regenerated
+# by the deterministic generator and compared with the shipped files) gives
+# atomistic.json with the documented keys and a card every tool accepts;
+# bad input is refused with one line naming file and entry, exit code 2,
+# and nothing written.
+# Arguments: build dir, source dir, mpirun command (unused: serial tool).
+set -u
+build="$1"
+source="$2"
+app="$build/bin/scalebridge-atomistic"
+work="$build/tests/scratch/app.atomistic"
+rm -rf "$work" && mkdir -p "$work"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The shipped example is what the generator writes.
+"$build/bin/scalebridge-atomistic-benchmark" --generate-example "$work/example" > /dev/null \
+  || fail "generator failed"
+for f in li_walk.dump heat_flux.dat npt_box.log; do
+  cmp -s "$work/example/$f" "$source/inputs/atomistic/$f" \
+    || fail "inputs/atomistic/$f differs from the generator's output"
+done
+
+cd "$source"
+out="$work/out"
+if ! "$app" inputs/atomistic/example.prm --set "Output/Directory=$out" \
+     > "$work/run.log" 2>&1; then
+  fail "example: exit code $?"; cat "$work/run.log"
+fi
+for key in tracer_diffusivity_m2_per_s thermal_conductivity_W_per_mK \
+           elastic_constants_GPa migration_barrier_eV attempt_prefactor_m2_per_s \
+           finite_size; do
+  jq -e ".\"$key\"" "$out/atomistic.json" > /dev/null || fail "key $key missing"
+done
+for key in tracer_diffusivity_m2_per_s thermal_conductivity_W_per_mK \
+           migration_barrier_eV attempt_prefactor_m2_per_s; do
+  jq -e ".\"$key\".value > 0 and .\"$key\".standard_error > 0" \
+    "$out/atomistic.json" > /dev/null || fail "$key: no value and standard error"
+done
+# Known answers of the synthetic data within 4 standard errors.
+jq -e '(.tracer_diffusivity_m2_per_s | ((.value - 2e-10) | fabs) < 4 * .standard_error)
+   and (.thermal_conductivity_W_per_mK | ((.value - 1.5574) | fabs) < 4 * .standard_error)
+   and (.elastic_constants_GPa | ((.value[3][3] - 60) | fabs) < 4 * .standard_error[3][3])
+   and (.elastic.symmetry == "cubic") and .elastic.born_stability.stable' \
+  "$out/atomistic.json" > /dev/null || fail "example results off their known values"
+jq -e '.uncertainty.parameters | index("elastic.C44") and index("diffusion.migration_barrier_eV")' \
+  "$out/card.json" > /dev/null || fail "card uncertainty lacks the new entries"
+[[ -s "$out/msd.csv" && -s "$out/green_kubo.csv" && -s "$out/arrhenius.csv" ]] \
+  || fail "CSV tables missing"
+if command -v gnuplot > /dev/null; then
+  for p in msd green_kubo arrhenius; do
+    [[ -s "$out/$p.png" ]] || fail "plot $p.png missing"
+  done
+fi
+ls "$out" | grep -q "\.tmp\." && fail "temporary file left behind"
+
+# The card is accepted by the tool that reads cards.
+if [[ -x "$build/bin/scalebridge-properties" ]]; then
+  "$build/bin/scalebridge-properties" --material "$out/card.json" \
+    --temperature 300 > "$work/props.log" 2>&1 || fail "card refused: $(cat "$work/props.log")"
+fi
+
+# Merged into a base card: its other blocks and uncertainty entries stay,
+# replaced ones go.
+"$app" inputs/atomistic/example.prm --set "Output/Directory=$work/merged" \
+  --set "Card/Base card=inputs/materials/lifepo4.json" --set "Card/Name=" \
+  > /dev/null 2>&1 || fail "merge: exit code $?"
+jq -e '(.name | startswith("LiFePO4")) and .thermodynamics.omega_eV == 0.115
+   and (.uncertainty.parameters | index("thermodynamics.omega_eV"))
+   and (.uncertainty.parameters | index("elastic.C11"))
+   and .diffusion.jump_distance_m == 3e-10' \
+  "$work/merged/card.json" > /dev/null || fail "merged card wrong"
+
+# expect_error NAME FRAGMENT ARGS...: exit code 2, one line on stderr with
+# the fragment, no output directory.
+expect_error() {
+  local name="$1" fragment="$2"; shift 2
+  local dir="$work/bad_$name"
+  "$app" "$@" --set "Output/Directory=$dir" > "$work/bad_$name.out" 2> "$work/bad_$name.err"
+  local code=$?
+  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
+  [[ $(wc -l < "$work/bad_$name.err") -eq 1 ]] \
+    || fail "$name: error is not one line: $(cat "$work/bad_$name.err")"
+  grep -qF -- "$fragment" "$work/bad_$name.err" \
+    || fail "$name: '$fragment' not in: $(cat "$work/bad_$name.err")"
+  [[ ! -e "$dir" ]] || fail "$name: output written despite the error"
+}
+prm=inputs/atomistic/example.prm
+expect_error missing_dump "Diffusion/Trajectory" $prm --set "Diffusion/Trajectory=$work/none.dump"
+head -c 200000 inputs/atomistic/li_walk.dump > "$work/truncated.dump"
+expect_error truncated "truncated" $prm --set "Diffusion/Trajectory=$work/truncated.dump"
+expect_error no_column "c_flux[4]" $prm --set "Green-Kubo/Columns=c_flux[1], c_flux[2], c_flux[4]"
+expect_error two_columns "Green-Kubo/Columns" $prm --set "Green-Kubo/Columns=c_flux[1], c_flux[2]"
+expect_error no_volume "Green-Kubo/Volume" $prm --set "Green-Kubo/Volume=0"
+expect_error short_box "rows" $prm --set "Elastic constants/Number of blocks=100"
+expect_error bad_window "Diffusion/Fit start" $prm --set "Diffusion/Fit start=soon"
+expect_error bad_units "Units" $prm --set "Units=cgs"
+expect_error arrhenius_lengths "Arrhenius/Values" $prm --set "Arrhenius/Values=1e-10, 2e-10"
+expect_error unknown_entry "Frobnicate" $prm --set "Diffusion/Frobnicate=1"
+
+"$app" --help | grep -q "Time per frame" || fail "--help lacks the entries"
+"$app" --help | grep -q "tracer_diffusivity_m2_per_s\|atomistic.json" || fail "--help lacks the outputs"
+
+if ((failures)); then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "all app.atomistic checks passed"
