@@ -76,8 +76,12 @@ namespace scalebridge::rve
       constrained[l] = bc.constrained_unknowns(hierarchy.level(l), n_comp);
     fine_operator = std::make_unique<LevelOperator<double>>(
       fine, *matrices, hierarchy.n_levels() - 1, n_comp, constrained.back());
-    multigrid = std::make_unique<Multigrid>(
-      hierarchy, *matrices, n_comp, constrained, settings.multigrid);
+    multigrid  = make_multigrid(hierarchy,
+                               *matrices,
+                               n_comp,
+                               constrained,
+                               settings.multigrid,
+                               needs_double_precision(laws, participates));
     projection = std::make_unique<NullSpaceProjection>(*domain_, fine, n_comp);
 
     context.physics        = physics;
@@ -98,6 +102,7 @@ namespace scalebridge::rve
     result_.n_dofs               = grid.n_total_nodes() * n_comp;
     result_.n_levels             = hierarchy.n_levels();
     result_.n_coarse_dofs        = multigrid->n_coarse_unknowns();
+    result_.double_precision     = multigrid->double_precision();
     result_.null_space_dimension = projection->dimension();
     result_.setup_time
       = dealii::Utilities::MPI::max(timer.wall_time(),
@@ -171,6 +176,7 @@ namespace scalebridge::rve
     result_.iterations     = cg.iterations;
     result_.converged      = cg.converged;
     result_.n_stagnated    = cg.stagnated;
+    result_.n_indefinite   = cg.indefinite;
     // Energies <sigma : eps> = (1/|Y|) sum_cells u_e^T K u_e without a cell
     // loop: with u = E x + u~ and b = -A(E x) this is a(E x, E x) - 2 (b, u~)
     // + (u~, A u~); with tractions it is (u, A u).

@@ -76,6 +76,7 @@ namespace scalebridge::rve
       j["zero_energy_directions"]    = r.n_zero_energy_directions;
       j["iterations_per_load_case"]  = r.iterations;
       j["stopped_at_round_off"]      = r.n_stagnated;
+      j["multigrid_precision"]       = r.double_precision ? "double" : "single";
       j["hill_mandel_per_load_case"] = r.hill_mandel;
       j["relative_asymmetry"]        = r.asymmetry;
       j["setup_time_s"]              = r.setup_time;
@@ -118,6 +119,14 @@ namespace scalebridge::rve
           log << " [setup " << format_number(r.setup_time, 3) << " s, solve "
               << format_number(r.solve_time, 3) << " s]";
         log << std::endl;
+        if (r.n_indefinite > 0)
+          throw std::runtime_error(
+            bc_name + " " + label
+            + ": the multigrid preconditioner is not "
+              "positive definite in "
+            + std::to_string(r.n_indefinite) + " load case(s) ("
+            + (r.double_precision ? "double" : "single")
+            + " precision); the phase contrast is too high for it");
         if (!r.converged)
           throw std::runtime_error(
             bc_name + " " + label + ": CG did not reach the tolerance in "

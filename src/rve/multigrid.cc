@@ -6,14 +6,16 @@
 #include <scalebridge/rve/multigrid.h>
 
 #include <cmath>
+#include <limits>
 
 namespace scalebridge::rve
 {
   /// Per level: solution, right-hand side, residual and Chebyshev update of
   /// the cycle, and the first coarse correction of a W-cycle.
-  struct Multigrid::Workspace
+  template <typename Number>
+  struct Multigrid<Number>::Workspace
   {
-    std::vector<MultiVector<float>> x, b, r, d, e;
+    std::vector<MultiVector<Number>> x, b, r, d, e;
   };
 
   namespace
@@ -30,11 +32,12 @@ namespace scalebridge::rve
     }
 
     /// Jacobi preconditioner for the inner coarse CG.
+    template <typename Number>
     struct Jacobi
     {
-      const LevelOperator<float> *op;
+      const LevelOperator<Number> *op;
       void
-      vmult(MultiVector<float> &dst, const MultiVector<float> &src) const
+      vmult(MultiVector<Number> &dst, const MultiVector<Number> &src) const
       {
         const unsigned k  = src.n_columns();
         const auto    &id = op->inverse_diagonal();
@@ -46,7 +49,8 @@ namespace scalebridge::rve
     };
   } // namespace
 
-  Multigrid::Multigrid(
+  template <typename Number>
+  Multigrid<Number>::Multigrid(
     const VoxelHierarchy                         &hierarchy,
     const LevelMatrices                          &matrices,
     const unsigned int                            n_components,
@@ -59,7 +63,7 @@ namespace scalebridge::rve
   {
     const unsigned int n_lev = hierarchy.n_levels();
     for (unsigned l = 0; l < n_lev; ++l)
-      operators.push_back(std::make_unique<LevelOperator<float>>(
+      operators.push_back(std::make_unique<LevelOperator<Number>>(
         hierarchy.level(l), matrices, l, n_comp, constrained[l]));
 
     max_eigenvalues.assign(n_lev, 0.);
@@ -136,17 +140,19 @@ namespace scalebridge::rve
       }
   }
 
-  Multigrid::~Multigrid() = default;
+  template <typename Number>
+  Multigrid<Number>::~Multigrid() = default;
 
+  template <typename Number>
   std::size_t
-  Multigrid::memory_consumption() const
+  Multigrid<Number>::memory_consumption() const
   {
     std::size_t bytes = coarse_inverse.memory_consumption();
     for (const auto &op : operators)
       bytes
         += op->n_active_cells()
              * (sizeof(unsigned) * (1 + op->level().geometry.nodes_per_cell()))
-           + op->inverse_diagonal().size() * (sizeof(float) + sizeof(double));
+           + op->inverse_diagonal().size() * (sizeof(Number) + sizeof(double));
     for (const auto &[k, w] : workspaces)
       for (unsigned l = 0; l < w->x.size(); ++l)
         bytes += w->x[l].data.memory_consumption()
@@ -154,8 +160,9 @@ namespace scalebridge::rve
     return bytes;
   }
 
-  Multigrid::Workspace &
-  Multigrid::workspace(const unsigned int n_columns) const
+  template <typename Number>
+  typename Multigrid<Number>::Workspace &
+  Multigrid<Number>::workspace(const unsigned int n_columns) const
   {
     auto &w = workspaces[n_columns];
     if (!w)
@@ -180,9 +187,10 @@ namespace scalebridge::rve
     return *w;
   }
 
+  template <typename Number>
   void
-  Multigrid::set_constrained_to_zero(const unsigned int  level,
-                                     MultiVector<float> &v) const
+  Multigrid<Number>::set_constrained_to_zero(const unsigned int   level,
+                                             MultiVector<Number> &v) const
   {
     const unsigned k = v.n_columns();
     for (const auto i : operators[level]->constrained_unknowns())
@@ -190,12 +198,13 @@ namespace scalebridge::rve
         v.data.local_element(std::size_t(i) * k + r) = 0;
   }
 
+  template <typename Number>
   double
-  Multigrid::estimate_max_eigenvalue(const unsigned int level) const
+  Multigrid<Number>::estimate_max_eigenvalue(const unsigned int level) const
   {
-    const LevelOperator<float> &A = *operators[level];
-    const GridLevel            &g = hierarchy->level(level);
-    MultiVector<float>          y, b, x, r, z, p, q;
+    const LevelOperator<Number> &A = *operators[level];
+    const GridLevel             &g = hierarchy->level(level);
+    MultiVector<Number>          y, b, x, r, z, p, q;
     y.reinit(g, n_comp, 1);
     const auto range = g.nodes->local_range();
     for (unsigned i = 0; i < y.locally_owned_size(); ++i)
@@ -211,7 +220,7 @@ namespace scalebridge::rve
     r.data         = b.data;
     const auto &id = A.inverse_diagonal();
     auto        precondition
-      = [&](MultiVector<float> &out, const MultiVector<float> &in) {
+      = [&](MultiVector<Number> &out, const MultiVector<Number> &in) {
           for (unsigned i = 0; i < in.locally_owned_size(); ++i)
             out.data.local_element(i) = id[i] * in.data.local_element(i);
         };
@@ -252,19 +261,20 @@ namespace scalebridge::rve
     return T.eigenvalue(diag.size() - 1);
   }
 
+  template <typename Number>
   void
-  Multigrid::smooth(const unsigned int        level,
-                    MultiVector<float>       &x,
-                    const MultiVector<float> &b,
-                    const bool                zero_initial_guess,
-                    Workspace                &w) const
+  Multigrid<Number>::smooth(const unsigned int         level,
+                            MultiVector<Number>       &x,
+                            const MultiVector<Number> &b,
+                            const bool                 zero_initial_guess,
+                            Workspace                 &w) const
   {
-    const LevelOperator<float> &A  = *operators[level];
-    const auto                 &id = A.inverse_diagonal();
-    MultiVector<float>         &r  = w.r[level];
-    MultiVector<float>         &d  = w.d[level];
-    const unsigned int          k  = b.n_columns();
-    const unsigned int          n  = b.locally_owned_size();
+    const LevelOperator<Number> &A  = *operators[level];
+    const auto                  &id = A.inverse_diagonal();
+    MultiVector<Number>         &r  = w.r[level];
+    MultiVector<Number>         &d  = w.d[level];
+    const unsigned int           k  = b.n_columns();
+    const unsigned int           n  = b.locally_owned_size();
 
     const double upper = 1.2 * max_eigenvalues[level];
     const double lower = upper / settings.smoothing_range;
@@ -273,18 +283,18 @@ namespace scalebridge::rve
     const double sigma = theta / delta;
     double       rho   = 1. / sigma;
 
-    float       *xp = x.data.begin();
-    float       *dp = d.data.begin();
-    float       *rp = r.data.begin();
-    const float *bp = b.data.begin();
+    Number       *xp = x.data.begin();
+    Number       *dp = d.data.begin();
+    Number       *rp = r.data.begin();
+    const Number *bp = b.data.begin();
     for (unsigned int step = 0; step < settings.smoothing_degree; ++step)
       {
         if (step == 0 && zero_initial_guess)
           {
-            const float f = 1. / theta;
+            const Number f = 1. / theta;
             for (unsigned i = 0, u = 0; i < n; i += k, ++u)
               {
-                const float s = f * id[u];
+                const Number s = f * id[u];
                 for (unsigned r = 0; r < k; ++r)
                   {
                     dp[i + r] = s * bp[i + r];
@@ -296,10 +306,10 @@ namespace scalebridge::rve
         A.vmult(r, x);
         if (step == 0)
           {
-            const float f = 1. / theta;
+            const Number f = 1. / theta;
             for (unsigned i = 0, u = 0; i < n; i += k, ++u)
               {
-                const float s = f * id[u];
+                const Number s = f * id[u];
                 for (unsigned r = 0; r < k; ++r)
                   {
                     dp[i + r] = s * (bp[i + r] - rp[i + r]);
@@ -309,12 +319,12 @@ namespace scalebridge::rve
             continue;
           }
         const double rho_new = 1. / (2. * sigma - rho);
-        const float  f1      = rho_new * rho;
-        const float  f2      = 2. * rho_new / delta;
+        const Number f1      = rho_new * rho;
+        const Number f2      = 2. * rho_new / delta;
         rho                  = rho_new;
         for (unsigned i = 0, u = 0; i < n; i += k, ++u)
           {
-            const float s = f2 * id[u];
+            const Number s = f2 * id[u];
             for (unsigned r = 0; r < k; ++r)
               {
                 dp[i + r] = f1 * dp[i + r] + s * (bp[i + r] - rp[i + r]);
@@ -324,16 +334,17 @@ namespace scalebridge::rve
       }
   }
 
+  template <typename Number>
   void
-  Multigrid::coarse_solve(MultiVector<float>       &x,
-                          const MultiVector<float> &b) const
+  Multigrid<Number>::coarse_solve(MultiVector<Number>       &x,
+                                  const MultiVector<Number> &b) const
   {
     const unsigned int k = b.n_columns();
     if (!dense_coarse)
       {
         x.data = 0;
-        Jacobi jacobi{operators[0].get()};
-        solve_block_cg<float>(
+        Jacobi<Number> jacobi{operators[0].get()};
+        solve_block_cg<Number>(
           *operators[0], jacobi, NoProjection(), x, b, 1e-3, 1000);
         return;
       }
@@ -363,35 +374,36 @@ namespace scalebridge::rve
       }
   }
 
+  template <typename Number>
   void
-  Multigrid::v_cycle(const unsigned int level, Workspace &w) const
+  Multigrid<Number>::v_cycle(const unsigned int level, Workspace &w) const
   {
     if (level == 0)
       {
         coarse_solve(w.x[0], w.b[0]);
         return;
       }
-    MultiVector<float> &x = w.x[level];
-    MultiVector<float> &b = w.b[level];
-    MultiVector<float> &r = w.r[level];
+    MultiVector<Number> &x = w.x[level];
+    MultiVector<Number> &b = w.b[level];
+    MultiVector<Number> &r = w.r[level];
     smooth(level, x, b, true, w);
     operators[level]->vmult(r, x);
-    r.data.sadd(-1.f, 1.f, b.data);
+    r.data.sadd(Number(-1), Number(1), b.data);
 
     // Restriction (transpose of the prolongation) to the coarse right-hand
     // side; components have their own weights.
-    const GridLevel    &g  = hierarchy->level(level);
-    const auto         &P  = matrices->prolongation(level);
-    MultiVector<float> &bc = w.b[level - 1];
-    const unsigned int  k  = r.n_columns();
-    const unsigned int  B  = r.block();
-    bc.data                = 0;
+    const GridLevel     &g  = hierarchy->level(level);
+    const auto          &P  = matrices->prolongation(level);
+    MultiVector<Number> &bc = w.b[level - 1];
+    const unsigned int   k  = r.n_columns();
+    const unsigned int   B  = r.block();
+    bc.data                 = 0;
     for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
       for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
         {
-          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
-          float       *c = bc.data.begin() + std::size_t(P.coarse_node[e]) * B;
-          const float *f = r.data.begin() + std::size_t(n) * B;
+          const auto   *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          Number       *c = bc.data.begin() + std::size_t(P.coarse_node[e]) * B;
+          const Number *f = r.data.begin() + std::size_t(n) * B;
           for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
             for (unsigned col = 0; col < k; ++col, ++q)
               c[q] += wgt[comp] * f[q];
@@ -400,14 +412,14 @@ namespace scalebridge::rve
     set_constrained_to_zero(level - 1, bc);
 
     v_cycle(level - 1, w);
-    MultiVector<float> &xc = w.x[level - 1];
+    MultiVector<Number> &xc = w.x[level - 1];
     // Further corrections xc += cycle(bc - A xc) (W-cycle); the coarsest
     // level is solved exactly by the first.
     for (unsigned int i = 1; i < settings.coarse_corrections && level > 1; ++i)
       {
-        MultiVector<float> &e  = w.e[level - 1];
-        MultiVector<float> &rc = w.r[level - 1];
-        e.data                 = xc.data;
+        MultiVector<Number> &e  = w.e[level - 1];
+        MultiVector<Number> &rc = w.r[level - 1];
+        e.data                  = xc.data;
         operators[level - 1]->vmult(rc, xc);
         bc.data -= rc.data;
         v_cycle(level - 1, w);
@@ -418,9 +430,9 @@ namespace scalebridge::rve
     for (unsigned n = 0; n < g.n_owned_nodes(); ++n)
       for (unsigned e = P.start[n]; e < P.start[n + 1]; ++e)
         {
-          const float *wgt = P.weight.data() + std::size_t(e) * n_comp;
-          const float *c = xc.data.begin() + std::size_t(P.coarse_node[e]) * B;
-          float       *f = x.data.begin() + std::size_t(n) * B;
+          const auto   *wgt = P.weight.data() + std::size_t(e) * n_comp;
+          const Number *c = xc.data.begin() + std::size_t(P.coarse_node[e]) * B;
+          Number       *f = x.data.begin() + std::size_t(n) * B;
           for (unsigned comp = 0, q = 0; comp < n_comp; ++comp)
             for (unsigned col = 0; col < k; ++col, ++q)
               f[q] += wgt[comp] * c[q];
@@ -430,9 +442,10 @@ namespace scalebridge::rve
     smooth(level, x, b, false, w);
   }
 
+  template <typename Number>
   void
-  Multigrid::vmult(MultiVector<double>       &dst,
-                   const MultiVector<double> &src) const
+  Multigrid<Number>::vmult(MultiVector<double>       &dst,
+                           const MultiVector<double> &src) const
   {
     Workspace         &w    = workspace(src.n_columns());
     const unsigned int fine = operators.size() - 1;
@@ -441,4 +454,48 @@ namespace scalebridge::rve
     v_cycle(fine, w);
     dst.copy_from(w.x[fine]);
   }
+
+  bool
+  needs_double_precision(const std::vector<dealii::FullMatrix<double>> &laws,
+                         const std::vector<bool> &participates)
+  {
+    double largest = 0, smallest = std::numeric_limits<double>::infinity();
+    for (unsigned p = 0; p < laws.size(); ++p)
+      {
+        if (!participates[p] || laws[p].m() == 0)
+          continue;
+        dealii::LAPACKFullMatrix<double> law(laws[p].m(), laws[p].n());
+        for (unsigned i = 0; i < law.m(); ++i)
+          for (unsigned j = 0; j < law.n(); ++j)
+            law(i, j) = 0.5 * (laws[p](i, j) + laws[p](j, i));
+        law.compute_eigenvalues();
+        for (unsigned i = 0; i < law.m(); ++i)
+          {
+            const double lambda = std::abs(law.eigenvalue(i));
+            largest             = std::max(largest, lambda);
+            if (lambda > 0)
+              smallest = std::min(smallest, lambda);
+          }
+      }
+    return largest > single_precision_contrast_limit * smallest;
+  }
+
+  std::unique_ptr<MultigridPreconditioner>
+  make_multigrid(const VoxelHierarchy                         &hierarchy,
+                 const LevelMatrices                          &matrices,
+                 const unsigned int                            n_components,
+                 const std::vector<std::vector<unsigned int>> &constrained,
+                 const MultigridSettings                      &settings,
+                 const bool                                    double_precision)
+  {
+    if (settings.precision == "double"
+        || (settings.precision == "auto" && double_precision))
+      return std::make_unique<Multigrid<double>>(
+        hierarchy, matrices, n_components, constrained, settings);
+    return std::make_unique<Multigrid<float>>(
+      hierarchy, matrices, n_components, constrained, settings);
+  }
+
+  template class Multigrid<float>;
+  template class Multigrid<double>;
 } // namespace scalebridge::rve

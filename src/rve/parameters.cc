@@ -239,6 +239,14 @@ namespace scalebridge::rve
                       "flat iteration counts for stiff particles joined by "
                       "soft binder); V: once.",
                       Patterns::Selection("W|V"));
+    prm.add_parameter("Multigrid precision",
+                      multigrid_precision,
+                      "Precision of the multigrid levels: auto takes single "
+                      "precision (half the memory traffic) unless the phase "
+                      "coefficients differ by more than 1e5, where rounded "
+                      "single-precision coarse operators stop being positive "
+                      "definite; single or double forces one.",
+                      Patterns::Selection("auto|single|double"));
     prm.leave_subsection();
 
     prm.enter_subsection("Output");
@@ -315,6 +323,7 @@ namespace scalebridge::rve
     s.multigrid.smoothing_degree   = smoothing_degree;
     s.multigrid.smoothing_range    = smoothing_range;
     s.multigrid.coarse_corrections = multigrid_cycle == "W" ? 2 : 1;
+    s.multigrid.precision          = multigrid_precision;
     return s;
   }
 } // namespace scalebridge::rve

@@ -18,6 +18,10 @@ namespace scalebridge::rve
     bool                      converged = true;
     /// Columns that stopped at the round-off limit, above the tolerance.
     unsigned int stagnated = 0;
+    /// Columns stopped because (r, M r) came out negative: the
+    /// preconditioner is not positive definite, and the residual measure
+    /// says nothing (they count as not converged).
+    unsigned int indefinite = 0;
 
     unsigned int
     max_iterations() const
@@ -52,6 +56,11 @@ namespace scalebridge::rve
    * a billion times less conductive than its neighbour). It stops there,
    * counts as converged if its residual dropped by 1e-4, and is counted in
    * BlockCGResult::stagnated.
+   *
+   * A negative (r, M r) beyond the round-off of the tolerance means that M
+   * is not positive definite; taking its square root as zero would stop the
+   * column as converged at an arbitrary iterate. It stops as not converged
+   * instead (BlockCGResult::indefinite).
    *
    * @param floor per column, an l2 norm below which the initial residual
    *        counts as converged (right-hand sides that are round-off of a
@@ -153,6 +162,7 @@ namespace scalebridge::rve
     std::vector<double>       best  = result.initial_residual;
     std::vector<unsigned int> improved(k, 0);
     std::vector<bool>         stagnated(k, false);
+    std::vector<bool>         indefinite(k, false);
 
     p.data = z.data;
     std::vector<double> alpha(k), beta(k);
@@ -177,7 +187,13 @@ namespace scalebridge::rve
               const double res         = std::sqrt(std::max(rz_new[c], 0.));
               result.iterations[c]     = it + 1;
               result.final_residual[c] = res;
-              if (converged(c))
+              const double round_off   = tolerance * scale[c];
+              if (!(rz_new[c] >= -round_off * round_off))
+                {
+                  active[c]     = false;
+                  indefinite[c] = true;
+                }
+              else if (converged(c))
                 active[c] = false;
               else if (res < 0.5 * best[c])
                 {
@@ -200,11 +216,13 @@ namespace scalebridge::rve
       }
     for (unsigned c = 0; c < k; ++c)
       {
-        if (active[c]
+        if (active[c] || indefinite[c]
             || (stagnated[c] && result.final_residual[c] > 1e-4 * scale[c]))
           result.converged = false;
         if (stagnated[c])
           ++result.stagnated;
+        if (indefinite[c])
+          ++result.indefinite;
       }
     return result;
   }

@@ -52,13 +52,17 @@ namespace scalebridge::rve
     std::vector<unsigned int> iterations;
     bool                      converged = true;
     /// Load cases that stopped at the round-off limit (see solve_block_cg).
-    unsigned int n_stagnated          = 0;
-    std::size_t  n_cells              = 0;
-    std::size_t  n_active_cells       = 0;
-    std::size_t  n_removed_cells      = 0;
-    std::size_t  n_dofs               = 0;
-    unsigned int n_levels             = 0;
-    std::size_t  n_coarse_dofs        = 0;
+    unsigned int n_stagnated = 0;
+    /// Load cases stopped by a preconditioner that is not positive definite.
+    unsigned int n_indefinite    = 0;
+    std::size_t  n_cells         = 0;
+    std::size_t  n_active_cells  = 0;
+    std::size_t  n_removed_cells = 0;
+    std::size_t  n_dofs          = 0;
+    unsigned int n_levels        = 0;
+    std::size_t  n_coarse_dofs   = 0;
+    /// Whether the multigrid ran in double precision (high phase contrast).
+    bool         double_precision     = false;
     unsigned int null_space_dimension = 0;
     double       setup_time           = 0;
     double       solve_time           = 0;
@@ -165,24 +169,24 @@ namespace scalebridge::rve
                 unsigned int            j,
                 dealii::Vector<double> &u) const;
 
-    Physics                                 physics_;
-    const BoundaryCondition                *bc;
-    const VoxelHierarchy                   *hierarchy;
-    const std::vector<uint8_t>             *cell_phase;
-    SolverSettings                          settings;
-    unsigned int                            n_comp;
-    std::unique_ptr<ActiveDomain>           domain_;
-    std::unique_ptr<VoxelElement>           element;
-    std::vector<dealii::FullMatrix<double>> laws;
-    std::unique_ptr<LevelMatrices>          matrices;
-    std::unique_ptr<LevelOperator<double>>  fine_operator;
-    std::unique_ptr<Multigrid>              multigrid;
-    std::unique_ptr<NullSpaceProjection>    projection;
-    ProblemContext                          context;
-    dealii::FullMatrix<double>              loads;
-    std::vector<dealii::Vector<double>>     affine;
-    MultiVector<double>                     x;
-    CellProblemResult                       result_;
+    Physics                                  physics_;
+    const BoundaryCondition                 *bc;
+    const VoxelHierarchy                    *hierarchy;
+    const std::vector<uint8_t>              *cell_phase;
+    SolverSettings                           settings;
+    unsigned int                             n_comp;
+    std::unique_ptr<ActiveDomain>            domain_;
+    std::unique_ptr<VoxelElement>            element;
+    std::vector<dealii::FullMatrix<double>>  laws;
+    std::unique_ptr<LevelMatrices>           matrices;
+    std::unique_ptr<LevelOperator<double>>   fine_operator;
+    std::unique_ptr<MultigridPreconditioner> multigrid;
+    std::unique_ptr<NullSpaceProjection>     projection;
+    ProblemContext                           context;
+    dealii::FullMatrix<double>               loads;
+    std::vector<dealii::Vector<double>>      affine;
+    MultiVector<double>                      x;
+    CellProblemResult                        result_;
   };
 } // namespace scalebridge::rve
 

@@ -10,6 +10,8 @@
 
 #include <map>
 #include <memory>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 namespace scalebridge::rve
@@ -47,11 +49,76 @@ namespace scalebridge::rve
      * iterations and accuracy at contrast 1000 in single precision.
      */
     unsigned int coarse_corrections = 2;
+    /// Precision of the levels: "auto" (needs_double_precision()),
+    /// "single" or "double".
+    std::string precision = "auto";
   };
 
   /**
+   * The multigrid cycle as CG sees it, whatever precision its levels use.
+   */
+  class MultigridPreconditioner
+  {
+  public:
+    virtual ~MultigridPreconditioner() = default;
+
+    /// dst = one cycle applied to src (double in, double out).
+    virtual void
+    vmult(MultiVector<double> &dst, const MultiVector<double> &src) const = 0;
+
+    virtual unsigned int
+    n_levels() const = 0;
+
+    /// Unknowns of the coarsest level (all ranks).
+    virtual std::size_t
+    n_coarse_unknowns() const = 0;
+
+    /// Bytes held by the level matrices and vectors on this rank.
+    virtual std::size_t
+    memory_consumption() const = 0;
+
+    /// Whether the levels are stored and cycled in double precision.
+    virtual bool
+    double_precision() const = 0;
+  };
+
+  /**
+   * Largest ratio of phase coefficients (eigenvalues of the phase laws
+   * @p laws, over the phases that @p participate) above which the cycle runs
+   * in double precision, see needs_double_precision().
+   */
+  constexpr double single_precision_contrast_limit = 1e5;
+
+  /**
+   * Whether the multigrid levels must be held in double precision. Why: a
+   * Galerkin coarse matrix of a cell that mixes phases of contrast c, rounded
+   * to single precision (unit round-off u = 6e-8), is perturbed by about u
+   * times its largest entry, which is more than the weak phase's own entries
+   * once c > 1/u: the coarse operator and the smoother then stop being
+   * positive definite, and so does the preconditioner. An olivine particle
+   * (1e-9 S/m) beside carbon-binder (50 S/m), c = 5e10, made CG stop after
+   * one step on a negative (r, M r) with the effective conductivity 10 %
+   * off. The limit keeps the perturbation below about 1 % of the weakest
+   * phase (u c < 1e-2); below it single precision halves memory traffic at
+   * no cost in iterations.
+   */
+  bool
+  needs_double_precision(const std::vector<dealii::FullMatrix<double>> &laws,
+                         const std::vector<bool> &participates);
+
+  /// A multigrid cycle in single or double precision (@p double_precision
+  /// when settings.precision is "auto").
+  std::unique_ptr<MultigridPreconditioner>
+  make_multigrid(const VoxelHierarchy                         &hierarchy,
+                 const LevelMatrices                          &matrices,
+                 unsigned int                                  n_components,
+                 const std::vector<std::vector<unsigned int>> &constrained,
+                 const MultigridSettings                      &settings,
+                 bool double_precision);
+
+  /**
    * Geometric multigrid on the voxel hierarchy, used as a preconditioner:
-   * one W-cycle (or V-cycle) in single precision with Chebyshev-Jacobi
+   * one W-cycle (or V-cycle) in the precision @p Number with Chebyshev-Jacobi
    * smoothing,
    * operator-dependent transfer, Galerkin coarse operators and a dense
    * pseudo-inverse on the coarsest level (which also takes care of the
@@ -64,7 +131,8 @@ namespace scalebridge::rve
    * numbers, so the preconditioner, and with it the iteration counts, do not
    * depend on the number of ranks.
    */
-  class Multigrid
+  template <typename Number>
+  class Multigrid final : public MultigridPreconditioner
   {
   public:
     /**
@@ -79,21 +147,26 @@ namespace scalebridge::rve
 
     ~Multigrid();
 
-    /// dst = one cycle applied to src (double in, double out).
     void
-    vmult(MultiVector<double> &dst, const MultiVector<double> &src) const;
+    vmult(MultiVector<double>       &dst,
+          const MultiVector<double> &src) const override;
 
     unsigned int
-    n_levels() const
+    n_levels() const override
     {
       return operators.size();
     }
 
-    /// Unknowns of the coarsest level (all ranks).
     std::size_t
-    n_coarse_unknowns() const
+    n_coarse_unknowns() const override
     {
       return coarse_size;
+    }
+
+    bool
+    double_precision() const override
+    {
+      return std::is_same_v<Number, double>;
     }
 
     /// Largest eigenvalue estimate of D^-1 A per level (coarsest first).
@@ -103,9 +176,8 @@ namespace scalebridge::rve
       return max_eigenvalues;
     }
 
-    /// Bytes held by the level matrices and vectors on this rank.
     std::size_t
-    memory_consumption() const;
+    memory_consumption() const override;
 
   private:
     struct Workspace;
@@ -117,29 +189,29 @@ namespace scalebridge::rve
     v_cycle(unsigned int level, Workspace &w) const;
 
     void
-    smooth(unsigned int              level,
-           MultiVector<float>       &x,
-           const MultiVector<float> &b,
-           bool                      zero_initial_guess,
-           Workspace                &w) const;
+    smooth(unsigned int               level,
+           MultiVector<Number>       &x,
+           const MultiVector<Number> &b,
+           bool                       zero_initial_guess,
+           Workspace                 &w) const;
 
     void
-    coarse_solve(MultiVector<float> &x, const MultiVector<float> &b) const;
+    coarse_solve(MultiVector<Number> &x, const MultiVector<Number> &b) const;
 
     void
-    set_constrained_to_zero(unsigned int level, MultiVector<float> &v) const;
+    set_constrained_to_zero(unsigned int level, MultiVector<Number> &v) const;
 
     double
     estimate_max_eigenvalue(unsigned int level) const;
 
-    const VoxelHierarchy                              *hierarchy;
-    const LevelMatrices                               *matrices;
-    unsigned int                                       n_comp;
-    MultigridSettings                                  settings;
-    std::vector<std::unique_ptr<LevelOperator<float>>> operators;
-    std::vector<double>                                max_eigenvalues;
-    std::size_t                                        coarse_size  = 0;
-    bool                                               dense_coarse = true;
+    const VoxelHierarchy                               *hierarchy;
+    const LevelMatrices                                *matrices;
+    unsigned int                                        n_comp;
+    MultigridSettings                                   settings;
+    std::vector<std::unique_ptr<LevelOperator<Number>>> operators;
+    std::vector<double>                                 max_eigenvalues;
+    std::size_t                                         coarse_size  = 0;
+    bool                                                dense_coarse = true;
     /// Pseudo-inverse of the coarsest matrix (dense case), and the global
     /// unknown index of each owned coarse unknown.
     dealii::FullMatrix<double>                                 coarse_inverse;

@@ -83,7 +83,8 @@ namespace scalebridge::rve
     unsigned int smoothing_degree = 3;
     double       smoothing_range  = 15.;
     /// "W" or "V"; see MultigridSettings::coarse_corrections.
-    std::string multigrid_cycle = "W";
+    std::string multigrid_cycle     = "W";
+    std::string multigrid_precision = "auto";
     ///@}
 
     /** @name Output */
