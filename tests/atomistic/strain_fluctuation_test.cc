@@ -6,6 +6,7 @@
 #include <scalebridge/atomistic/md_units.h>
 #include <scalebridge/atomistic/strain_fluctuation.h>
 #include <scalebridge/atomistic/synthetic_md.h>
+#include <scalebridge/elasticity/stiffness.h>
 
 #include <deal.II/lac/full_matrix.h>
 
@@ -39,6 +40,7 @@ namespace
     return S;
   }
 
+  /// The library's orthorhombic Voigt stiffness, as the test's array type.
   Matrix
   orthorhombic(double C11,
                double C22,
@@ -50,14 +52,13 @@ namespace
                double C55,
                double C66)
   {
-    Matrix C{};
-    C[0]    = {C11, C12, C13, 0, 0, 0};
-    C[1]    = {C12, C22, C23, 0, 0, 0};
-    C[2]    = {C13, C23, C33, 0, 0, 0};
-    C[3][3] = C44;
-    C[4][4] = C55;
-    C[5][5] = C66;
-    return C;
+    const auto C = elasticity::orthorhombic_stiffness(
+      C11, C22, C33, C12, C13, C23, C44, C55, C66);
+    Matrix m;
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 6; ++j)
+        m[i][j] = C[i][j];
+    return m;
   }
 
   StrainFluctuationResult
