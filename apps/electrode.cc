@@ -1,4 +1,5 @@
-// scalebridge-electrode FILE.prm [--set "Subsection/Entry=value"]... [--help]
+// scalebridge-electrode FILE.prm [--set "Subsection/Entry=value"]...
+//   [--restart CHECKPOINT_FOLDER] [--help]
 // The porous-electrode (DFN) battery solver; see --help.
 
 #include <scalebridge/io/parameter_app.h>
@@ -17,8 +18,10 @@ main(int argc, char **argv)
     {
       // The parameter file names the source of input errors.
       const io::CommandLine command_line = io::parse_command_line(
-        std::vector<std::string>(argv + 1, argv + argc));
+        std::vector<std::string>(argv + 1, argv + argc), {"--restart"});
       parameters.source = command_line.parameter_file;
+      if (command_line.options.count("--restart") != 0)
+        parameters.restart = command_line.options.at("--restart");
     }
   catch (...)
     {
@@ -32,5 +35,7 @@ main(int argc, char **argv)
      [&](dealii::ParameterHandler &prm) { parameters.add_parameters(prm); },
      [&](dealii::ParameterHandler &) {
        macro::run_electrode_simulation(parameters, MPI_COMM_WORLD);
-     }});
+     },
+     {"--restart"},
+     " [--restart CHECKPOINT_FOLDER]"});
 }

@@ -7,11 +7,17 @@
 #include <scalebridge/microstructure/swelling.h>
 #include <scalebridge/rve/homogenization.h>
 
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/serialization/utility.hpp>
+#include <boost/serialization/vector.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <ostream>
 #include <set>
+#include <sstream>
 
 namespace scalebridge::fe2
 {
@@ -507,7 +513,8 @@ namespace scalebridge::fe2
     std::size_t samples = 0;
     for (const auto &t : tables)
       samples += t.second.size();
-    const double   wall = scheduler.wall_time();
+    // Deterministic output: no timings, so that runs compare byte for byte.
+    const double   wall = deterministic ? 0. : scheduler.wall_time();
     nlohmann::json j;
     j["queries"]                      = statistics.queries;
     j["distinct_states"]              = statistics.distinct;
@@ -523,12 +530,44 @@ namespace scalebridge::fe2
     j["rves"]                         = tables.size();
     j["table_samples"]                = samples;
     j["rve_wall_time_s"]              = wall;
-    j["queue_efficiency"]             = scheduler.efficiency();
+    j["queue_efficiency"] = deterministic ? 0. : scheduler.efficiency();
     j["rve_solves_per_s"]
       = wall > 0
           ? (statistics.rve_solves + statistics.verification_solves) / wall
           : 0.;
     return j;
+  }
+
+  std::string
+  Fe2EffectiveProperties::save_state() const
+  {
+    std::vector<std::pair<RveIdentity, std::pair<double, double>>> brackets;
+    for (const auto &[identity, low, high] : verified_brackets)
+      brackets.push_back({identity, {low, high}});
+    std::ostringstream              out;
+    boost::archive::binary_oarchive archive(out);
+    archive << tables << statistics << brackets << unverified_answers;
+    return out.str();
+  }
+
+  void
+  Fe2EffectiveProperties::load_state(const std::string &state) const
+  {
+    std::vector<std::pair<RveIdentity, std::pair<double, double>>> brackets;
+    std::istringstream                                             in(state);
+    boost::archive::binary_iarchive                                archive(in);
+    archive >> tables >> statistics >> brackets >> unverified_answers;
+    verified_brackets.clear();
+    for (const auto &[identity, bracket] : brackets)
+      verified_brackets.insert({identity, bracket.first, bracket.second});
+    std::size_t samples = 0;
+    for (const auto &t : tables)
+      samples += t.second.size();
+    if (verbose)
+      std::cout << "  FE2: " << tables.size() << " RVE table(s) with "
+                << samples << " solved state(s) restored; "
+                << statistics.rve_solves << " RVE solves before the restart"
+                << std::endl;
   }
 
   std::string

@@ -4,6 +4,7 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/parameter_app.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -61,7 +62,8 @@ namespace scalebridge::io
   } // namespace
 
   CommandLine
-  parse_command_line(const std::vector<std::string> &arguments)
+  parse_command_line(const std::vector<std::string> &arguments,
+                     const std::vector<std::string> &value_options)
   {
     CommandLine result;
     for (std::size_t i = 0; i < arguments.size(); ++i)
@@ -84,11 +86,24 @@ namespace scalebridge::io
             result.overrides.emplace_back(assignment.substr(0, equal),
                                           assignment.substr(equal + 1));
           }
+        else if (std::find(value_options.begin(), value_options.end(), arg)
+                 != value_options.end())
+          {
+            if (i + 1 == arguments.size() || arguments[i + 1].empty())
+              throw InputError("command line", arg, "needs a value");
+            if (!result.options.emplace(arg, arguments[++i]).second)
+              throw InputError("command line", arg, "given more than once");
+          }
         else if (!arg.empty() && arg[0] == '-')
-          throw InputError("command line",
-                           arg,
-                           "unknown option; allowed are FILE.prm, "
-                           "--set \"Subsection/Entry=value\" and --help");
+          {
+            std::string allowed = "FILE.prm, --set \"Subsection/Entry=value\"";
+            for (const auto &o : value_options)
+              allowed += ", " + o + " VALUE";
+            throw InputError("command line",
+                             arg,
+                             "unknown option; allowed are " + allowed
+                               + " and --help");
+          }
         else if (result.parameter_file.empty())
           result.parameter_file = arg;
         else
@@ -138,7 +153,8 @@ namespace scalebridge::io
     try
       {
         const CommandLine command_line
-          = parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+          = parse_command_line(std::vector<std::string>(argv + 1, argv + argc),
+                               app.value_options);
         dealii::ParameterHandler prm;
         app.declare(prm);
         if (command_line.help)
@@ -146,7 +162,8 @@ namespace scalebridge::io
             if (root)
               {
                 std::cout << "# " << app.name << " FILE.prm [--set "
-                          << "\"Subsection/Entry=value\"]... [--help]\n#\n";
+                          << "\"Subsection/Entry=value\"]..."
+                          << app.value_options_synopsis << " [--help]\n#\n";
                 std::istringstream description(app.description);
                 for (std::string line; std::getline(description, line);)
                   std::cout << "# " << line << '\n';

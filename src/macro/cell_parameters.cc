@@ -376,6 +376,9 @@ namespace scalebridge::macro
     prm.enter_subsection("FE2");
     fe2.add_parameters(prm);
     prm.leave_subsection();
+    prm.enter_subsection("Checkpoint");
+    checkpoint.add_parameters(prm);
+    prm.leave_subsection();
   }
 
   void
@@ -485,6 +488,7 @@ namespace scalebridge::macro
                    output.progress_interval,
                    " [s]");
     fe2.check(source);
+    checkpoint.check(source);
   }
 
   void

@@ -1,11 +1,15 @@
 #include <deal.II/base/utilities.h>
 
+#include <scalebridge/base/input_error.h>
 #include <scalebridge/fe2/fe2_properties.h>
+#include <scalebridge/io/checkpoint_folder.h>
 #include <scalebridge/macro/cell_model.h>
+#include <scalebridge/macro/checkpoint.h>
 #include <scalebridge/macro/electrode_job.h>
 #include <scalebridge/macro/electrode_solver.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -19,6 +23,7 @@ namespace scalebridge::macro
       "tool's effective_tensors.json or a live RVE per macro cell (FE2:\n"
       "Strategy = fe2, subsections RVE and FE2). Outputs in Output/Directory:\n"
       "voltage.csv, profiles/, summary.json, voltage.png, VTU (2D/3D).\n"
+      "Checkpoints (subsection Checkpoint) continue with --restart FOLDER.\n"
       "The defaults are the Marquis et al. (2019) cell, 1C discharge.";
 
   namespace
@@ -31,7 +36,7 @@ namespace scalebridge::macro
         const bool         verbose)
     {
       ElectrodeSolver<dim> solver(model, communicator, verbose);
-      solver.setup();
+      solver.setup(model.parameters.restart);
       return solver.run(vtu_directory);
     }
   } // namespace
@@ -42,6 +47,37 @@ namespace scalebridge::macro
                            const bool            write_outputs,
                            const bool            verbose)
   {
+    // A restart: the folder must be complete and written for this input.
+    if (!parameters.restart.empty())
+      io::on_root_collectively(communicator, [&]() {
+        io::verify_checkpoint(parameters.restart);
+        std::ifstream  in(std::filesystem::path(parameters.restart)
+                         / "input.json");
+        nlohmann::json then;
+        try
+          {
+            then = nlohmann::json::parse(in);
+          }
+        catch (const std::exception &)
+          {
+            throw InputError(parameters.restart,
+                             "input.json",
+                             "is not a ScaleBridge input fingerprint");
+          }
+        const std::vector<std::string> differences
+          = fingerprint_differences(then, input_fingerprint(parameters));
+        if (!differences.empty())
+          {
+            std::string text;
+            for (const std::string &d : differences)
+              text += (text.empty() ? "" : "; ") + d;
+            throw InputError(parameters.restart,
+                             "--restart",
+                             "the checkpoint was written for another input ("
+                               + text + ")");
+          }
+      });
+
     CellModel model = CellModel::build(parameters);
     model.effective_properties
       = fe2::make_effective_properties(model, communicator, verbose);

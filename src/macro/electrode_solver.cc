@@ -22,6 +22,7 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/macro/bdf.h>
+#include <scalebridge/macro/checkpoint.h>
 #include <scalebridge/macro/electrode_solver.h>
 
 #include <algorithm>
@@ -89,6 +90,7 @@ namespace scalebridge::macro
                                         const bool       verbose)
     : model(model)
     , mpi_communicator(dim == 1 ? MPI_COMM_SELF : communicator)
+    , job_communicator(communicator)
     , pcout(std::cout,
             verbose && Utilities::MPI::this_mpi_process(communicator) == 0)
     , computing_timer(mpi_communicator,
@@ -138,6 +140,14 @@ namespace scalebridge::macro
     // Colorized: x = 0 has boundary id 0, x = L id 1.
     GridGenerator::subdivided_hyper_rectangle(
       *triangulation, steps, p1, p2, true);
+    assign_regions();
+  }
+
+  template <int dim>
+  void
+  ElectrodeSolver<dim>::assign_regions()
+  {
+    const auto x = model.interfaces();
     for (const auto &cell : triangulation->active_cell_iterators())
       {
         const double xc = cell->center()[0];
@@ -495,6 +505,29 @@ namespace scalebridge::macro
   }
 
   template <int dim>
+  std::pair<Tensor<2, dim>, Tensor<2, dim>>
+  ElectrodeSolver<dim>::efficiency_of(const EffectiveTransport &t,
+                                      const unsigned int        r) const
+  {
+    std::pair<Tensor<2, dim>, Tensor<2, dim>> result;
+    for (unsigned int i = 0; i < dim; ++i)
+      for (unsigned int j = 0; j < dim; ++j)
+        {
+          result.first[i][j]  = t.electrolyte[i][j];
+          result.second[i][j] = t.solid[i][j];
+          if (!std::isfinite(t.electrolyte[i][j])
+              || (model.regions[r].electrode && !std::isfinite(t.solid[i][j])))
+            throw InputError(
+              model.parameters.source,
+              region_name(r) + "/Effective transport",
+              "the transport-efficiency tensor lacks components a "
+                + std::to_string(dim)
+                + "D cell needs (a 2D RVE serves 1D and 2D cells)");
+        }
+    return result;
+  }
+
+  template <int dim>
   void
   ElectrodeSolver<dim>::update_effective_properties()
   {
@@ -505,28 +538,7 @@ namespace scalebridge::macro
     const EffectivePropertiesProvider &provider = *model.effective_properties;
     const bool                         per_cell = provider.depends_on_state();
     const auto                         x        = model.interfaces();
-    const auto                         convert
-      = [&](const EffectiveTransport &t, const unsigned int r) {
-          std::pair<Tensor<2, dim>, Tensor<2, dim>> result;
-          for (unsigned int i = 0; i < dim; ++i)
-            for (unsigned int j = 0; j < dim; ++j)
-              {
-                result.first[i][j]  = t.electrolyte[i][j];
-                result.second[i][j] = t.solid[i][j];
-                if (!std::isfinite(t.electrolyte[i][j])
-                    || (model.regions[r].electrode
-                        && !std::isfinite(t.solid[i][j])))
-                  throw InputError(
-                    model.parameters.source,
-                    region_name(r) + "/Effective transport",
-                    "the transport-efficiency tensor lacks components a "
-                      + std::to_string(dim)
-                      + "D cell needs (a 2D RVE serves 1D and 2D cells)");
-              }
-          return result;
-        };
-
-    std::array<EffectiveTransport, 3> region_values;
+    std::array<EffectiveTransport, 3>  region_values;
     if (!per_cell)
       for (unsigned int r = 0; r < 3; ++r)
         if (model.regions[r].present)
@@ -608,7 +620,7 @@ namespace scalebridge::macro
           if (!std::isfinite(t.porosity))
             t.porosity = model.regions[cell->material_id()].porosity;
           cell_efficiency[cell->active_cell_index()]
-            = convert(t, cell->material_id());
+            = efficiency_of(t, cell->material_id());
         }
     if (per_cell)
       {
@@ -665,24 +677,64 @@ namespace scalebridge::macro
 
   template <int dim>
   void
-  ElectrodeSolver<dim>::setup()
+  ElectrodeSolver<dim>::setup(const std::string &checkpoint)
   {
     TimerOutput::Scope t(computing_timer, "setup");
     make_grid();
+    if (!checkpoint.empty())
+      read_checkpoint_scalars(checkpoint);
     setup_system();
     setup_particles();
-    // After the initial state: a state-dependent provider sees it.
-    set_initial_state();
-    update_effective_properties();
-    if (capacity_pending)
+    if (checkpoint.empty())
       {
-        // The initial state holds the cells' own porosities from the start.
-        capacity         = next_capacity;
-        capacity_pending = false;
-        restart_history();
+        // After the initial state: a state-dependent provider sees it.
+        set_initial_state();
+        update_effective_properties();
+        if (capacity_pending)
+          {
+            // The initial state holds the cells' own porosities from the
+            // start.
+            capacity         = next_capacity;
+            capacity_pending = false;
+            restart_history();
+          }
+        statistics = SolverStatistics();
+      }
+    else
+      {
+        LinearAlgebra::distributed::Vector<double> nodes = gather_nodal_state();
+        cell_efficiency.resize(triangulation->n_active_cells());
+        cell_transport.resize(triangulation->n_active_cells());
+        if constexpr (dim > 1)
+          {
+            auto &tria
+              = dynamic_cast<parallel::DistributedTriangulationBase<dim> &>(
+                *triangulation);
+            const unsigned int handle = tria.register_data_attach(
+              [](const auto &, const auto) { return std::vector<char>(); },
+              false);
+            tria.notify_ready_to_unpack(
+              handle,
+              [&](const typename Triangulation<dim>::cell_iterator &cell,
+                  const auto,
+                  const auto &data) {
+                unpack_cell(cell, &*data.begin(), nodes);
+              });
+          }
+        else
+          for (const auto &cell : triangulation->active_cell_iterators())
+            unpack_cell(cell,
+                        serial_records.at(cell->active_cell_index()).data(),
+                        nodes);
+        serial_records.clear();
+        scatter_nodal_state(nodes);
+        if (pivoting_solver)
+          setup_linear_solver(true);
+        apply_control(control,
+                      control == Control::voltage ? applied_voltage
+                                                  : applied_current);
       }
 
-    statistics              = SolverStatistics();
     statistics.dimension    = dim;
     statistics.n_cells      = triangulation->n_global_active_cells();
     statistics.n_macro_dofs = dof_handler.n_dofs();
@@ -1712,14 +1764,30 @@ namespace scalebridge::macro
     const TimeSteppingParameters &ts     = model.parameters.time_stepping;
     const OutputParameters       &op     = model.parameters.output;
     const double                  growth = 3;
-    ElectrodeResults              results;
     const std::vector<double>    &profile_times = model.profile_times;
-    std::size_t                   next_profile  = 0;
-    double                        next_progress = op.progress_interval;
     const bool write_vtu = dim > 1 && op.write_vtu && !vtu_directory.empty();
+    const CheckpointParameters &cp = model.parameters.checkpoint;
 
-    results.lithium_start = lithium_inventory();
-    double last_t = current_time, last_V = 0, last_I = 0;
+    RunState st;
+    if (resumed)
+      {
+        st = std::move(*resumed);
+        resumed.reset();
+        pcout << "Restarted at t = " << format_number(current_time, 6)
+              << " s (protocol step " << st.step + 1 << "/"
+              << model.protocol.size() << ")" << std::endl;
+      }
+    else
+      {
+        st.next_progress         = op.progress_interval;
+        st.next_checkpoint       = cp.interval;
+        st.results.lithium_start = lithium_inventory();
+        st.last_t                = current_time;
+      }
+    ElectrodeResults &results       = st.results;
+    std::size_t      &next_profile  = st.next_profile;
+    double           &next_progress = st.next_progress;
+    double &last_t = st.last_t, &last_V = st.last_V, &last_I = st.last_I;
 
     const auto snapshot = [&]() {
       results.profiles.push_back(profile());
@@ -1754,38 +1822,13 @@ namespace scalebridge::macro
       pcout << std::endl;
     };
 
-    for (std::size_t k = 0; k < model.protocol.size(); ++k)
+    for (; st.step < model.protocol.size(); ++st.step)
       {
-        const OperatingStep &step = model.protocol[k];
-        StepReport           report;
-        report.text       = step.text;
-        report.start_time = current_time;
-        pcout << "Step " << k + 1 << "/" << model.protocol.size() << ": "
-              << step.text << std::endl;
-
-        // New control: potentials jump, concentrations do not. Find the
-        // potentials consistent with the frozen concentrations, and start
-        // the BDF history afresh (the solution's derivative jumps here).
-        if (step.control == OperatingStep::Control::voltage)
-          apply_control(Control::voltage, step.voltage);
-        else
-          apply_control(Control::current,
-                        step.control == OperatingStep::Control::rest
-                          ? 0
-                          : step.current_density);
-        restart_history();
-        if (!newton_solve(true))
-          throw std::runtime_error(
-            "no consistent potentials at the start of step '" + step.text
-            + "' (t = " + format_number(current_time, 6) + " s)");
-        restart_history();
-        if (model.effective_properties->depends_on_state())
-          update_effective_properties();
-        last_t = current_time;
-        last_V = terminal_voltage();
-        last_I = current_density();
-        results.voltage.add_row({last_t, last_V, last_I});
-        take_due_snapshots();
+        const std::size_t    k      = st.step;
+        const OperatingStep &step   = model.protocol[k];
+        StepReport          &report = st.report;
+        double              &h      = st.h;
+        double              &g_now  = st.g_now;
 
         const auto event_value = [&]() {
           if (step.control == OperatingStep::Control::current
@@ -1804,12 +1847,47 @@ namespace scalebridge::macro
               ? 1e-6 * *step.current_limit
               : 1e-6;
 
-        const double t_end = current_time + step.duration;
-        double       h     = ts.initial_step;
-        report.end_reason  = "duration";
-        double g_now       = event_value();
-        if (g_now <= 0)
-          report.end_reason = "limit reached at the start";
+        if (!st.in_step)
+          {
+            report            = StepReport();
+            report.text       = step.text;
+            report.start_time = current_time;
+            pcout << "Step " << k + 1 << "/" << model.protocol.size() << ": "
+                  << step.text << std::endl;
+
+            // New control: potentials jump, concentrations do not. Find the
+            // potentials consistent with the frozen concentrations, and start
+            // the BDF history afresh (the solution's derivative jumps here).
+            if (step.control == OperatingStep::Control::voltage)
+              apply_control(Control::voltage, step.voltage);
+            else
+              apply_control(Control::current,
+                            step.control == OperatingStep::Control::rest
+                              ? 0
+                              : step.current_density);
+            restart_history();
+            if (!newton_solve(true))
+              throw std::runtime_error(
+                "no consistent potentials at the start of step '" + step.text
+                + "' (t = " + format_number(current_time, 6) + " s)");
+            restart_history();
+            if (model.effective_properties->depends_on_state())
+              update_effective_properties();
+            last_t = current_time;
+            last_V = terminal_voltage();
+            last_I = current_density();
+            results.voltage.add_row({last_t, last_V, last_I});
+            take_due_snapshots();
+
+            st.t_end          = current_time + step.duration;
+            h                 = ts.initial_step;
+            report.end_reason = "duration";
+            g_now             = event_value();
+            if (g_now <= 0)
+              report.end_reason = "limit reached at the start";
+            st.in_step = true;
+          }
+        const double t_end = st.t_end;
         // (A hold may have no duration: t_end = infinity.)
         const double t_stop
           = std::isfinite(t_end) ? t_end - 1e-12 * std::max(1.0, t_end) : t_end;
@@ -1937,7 +2015,16 @@ namespace scalebridge::macro
                   : growth * h_try;
             h     = clipped ? std::max(h, h_next) : h_next;
             g_now = g_new;
+
+            if (cp.interval > 0
+                && current_time >= st.next_checkpoint * (1 - 1e-12))
+              {
+                while (st.next_checkpoint <= current_time * (1 + 1e-12))
+                  st.next_checkpoint += cp.interval;
+                write_checkpoint(st);
+              }
           }
+        st.in_step         = false;
         report.end_time    = current_time;
         report.end_voltage = last_V;
         results.capacity_Ah_per_m2 += report.capacity_Ah_per_m2;
@@ -1949,8 +2036,9 @@ namespace scalebridge::macro
         || results.profiles.back().time != current_time)
       snapshot();
 
-    results.lithium_end  = lithium_inventory();
-    statistics.wall_time = wall_timer.wall_time();
+    results.lithium_end = lithium_inventory();
+    // Deterministic output: no timings, so that runs compare byte for byte.
+    statistics.wall_time = op.deterministic ? 0. : wall_timer.wall_time();
     results.statistics   = statistics;
     if (!op.deterministic)
       computing_timer.print_summary();

@@ -81,6 +81,13 @@ namespace scalebridge::fe2
     std::string
     progress() const override;
 
+    /// Tables, counters and checked intervals (a Boost binary archive).
+    std::string
+    save_state() const override;
+
+    void
+    load_state(const std::string &state) const override;
+
     /// One RVE solve on @p group: the tensors handed up for @p request.
     RveTensors
     solve(const RveRequest &request, MPI_Comm group) const;
@@ -116,6 +123,15 @@ namespace scalebridge::fe2
       double             verified_max_error  = 0;
       double             estimated_max_error = 0;
       double             solve_wall_time     = 0;
+
+      /// The counters (the wall time belongs to each run).
+      template <class Archive>
+      void
+      serialize(Archive &archive, const unsigned int)
+      {
+        archive &queries &distinct &rve_solves &reused &interpolated
+          &verification_solves &verified_max_error &estimated_max_error;
+      }
     };
 
     RveIdentity

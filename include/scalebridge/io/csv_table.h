@@ -1,6 +1,9 @@
 #ifndef scalebridge_io_csv_table_h
 #define scalebridge_io_csv_table_h
 
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -34,6 +37,14 @@ namespace scalebridge::io
     /// Writes the table atomically to @p path.
     void
     write(const std::filesystem::path &path) const;
+
+    /// For checkpoints (Boost archives).
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &names &rows;
+    }
 
   private:
     std::vector<std::string>         names;

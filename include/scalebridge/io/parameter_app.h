@@ -4,6 +4,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,14 +20,18 @@ namespace scalebridge::io
     std::vector<std::pair<std::string, std::string>> overrides;
     /// --help: print the documented default parameter file and stop.
     bool help = false;
+    /// App-specific options with a value ("--restart" -> folder).
+    std::map<std::string, std::string> options;
   };
 
   /**
-   * Parses `APP [FILE.prm] [--set "Subsection/Entry=value"]... [--help]`.
-   * Throws InputError (source "command line") for anything else.
+   * Parses `APP [FILE.prm] [--set "Subsection/Entry=value"]... [--help]`
+   * and the app's own @p value_options (each followed by a value, at most
+   * once). Throws InputError (source "command line") for anything else.
    */
   CommandLine
-  parse_command_line(const std::vector<std::string> &arguments);
+  parse_command_line(const std::vector<std::string> &arguments,
+                     const std::vector<std::string> &value_options = {});
 
   /**
    * Reads @p command_line.parameter_file into @p prm and then applies the
@@ -49,6 +54,10 @@ namespace scalebridge::io
     std::function<void(dealii::ParameterHandler &prm)> declare;
     /// Runs the job once the parameters are read; may throw InputError.
     std::function<void(dealii::ParameterHandler &prm)> run;
+    /// Options of this app that take a value, e.g. "--restart FOLDER", and
+    /// their line in the --help synopsis.
+    std::vector<std::string> value_options          = {};
+    std::string              value_options_synopsis = "";
   };
 
   /**

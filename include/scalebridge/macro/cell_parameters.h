@@ -5,6 +5,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <scalebridge/fe2/parameters.h>
+#include <scalebridge/macro/checkpoint.h>
 #include <scalebridge/rve/parameters.h>
 
 #include <string>
@@ -195,6 +196,11 @@ namespace scalebridge::macro
     TimeSteppingParameters     time_stepping;
     OutputParameters           output;
     fe2::Fe2Parameters         fe2;
+    CheckpointParameters       checkpoint;
+
+    /// A checkpoint folder to continue from (the app's --restart); empty:
+    /// start at t = 0.
+    std::string restart;
 
     /// Origin of the values (the parameter file), named in errors.
     std::string source = "parameters";

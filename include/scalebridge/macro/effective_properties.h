@@ -113,6 +113,25 @@ namespace scalebridge::macro
     {
       return "";
     }
+
+    /**
+     * What a checkpoint must keep of the provider so that a restarted run
+     * continues exactly (a live provider's tables of solved states and its
+     * counters), as bytes; empty for providers without state. The same on
+     * every process.
+     */
+    virtual std::string
+    save_state() const
+    {
+      return "";
+    }
+
+    /// Restores save_state()'s bytes (they restore caches, hence const).
+    virtual void
+    load_state(const std::string &state) const
+    {
+      (void)state;
+    }
   };
 
   /**

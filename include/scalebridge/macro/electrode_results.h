@@ -3,6 +3,9 @@
 
 #include <scalebridge/io/csv_table.h>
 
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -23,6 +26,13 @@ namespace scalebridge::macro
     {
       return negative_solid + positive_solid + electrolyte;
     }
+
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &negative_solid &positive_solid &electrolyte;
+    }
   };
 
   /// Profiles of the macro fields versus x at one time.
@@ -36,6 +46,13 @@ namespace scalebridge::macro
                         "cs_surf_mol_per_m3",
                         "x_surf",
                         "j_A_per_m2"}};
+
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &time &table;
+    }
   };
 
   /// How one step of the protocol went.
@@ -49,6 +66,14 @@ namespace scalebridge::macro
     /// Charge and energy delivered during the step (discharge positive).
     double capacity_Ah_per_m2 = 0;
     double energy_Wh_per_m2   = 0;
+
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &text &end_reason &start_time &end_time &end_voltage
+        &capacity_Ah_per_m2 &energy_Wh_per_m2;
+    }
   };
 
   /// Problem size and work of a run.
@@ -65,6 +90,15 @@ namespace scalebridge::macro
     unsigned int       newton_iterations   = 0;
     unsigned int       event_iterations    = 0;
     double             wall_time           = 0;
+
+    /// The work counters (sizes and wall time belong to each run).
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &accepted_steps &rejected_steps &newton_iterations
+        &event_iterations;
+    }
   };
 
   /// Everything a run produced, ready to be written.
@@ -89,6 +123,16 @@ namespace scalebridge::macro
 
     /// Written VTU/PVTU records, relative to the output directory.
     std::vector<std::string> vtu_files;
+
+    /// What a checkpoint keeps of a run in progress (the provider's report
+    /// and the statistics are made at the end).
+    template <class Archive>
+    void
+    serialize(Archive &archive, const unsigned int)
+    {
+      archive &voltage &profiles &steps &capacity_Ah_per_m2 &energy_Wh_per_m2
+        &lithium_start &lithium_end &lithium_transferred &vtu_files;
+    }
 
     /// The summary.json contents.
     nlohmann::json

@@ -28,6 +28,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace scalebridge::macro
@@ -81,12 +82,17 @@ namespace scalebridge::macro
 
     ~ElectrodeSolver();
 
-    /// Mesh, unknowns, particles and the initial state.
+    /**
+     * Mesh, unknowns, particles and the initial state; or, given a verified
+     * @p checkpoint folder, the state saved there, from which run()
+     * continues (on any number of processes).
+     */
     void
-    setup();
+    setup(const std::string &checkpoint = "");
 
-    /// Runs the protocol; VTU files (2D, 3D) go to @p vtu_directory unless
-    /// it is empty.
+    /// Runs the protocol (or its rest, after a restart); VTU files (2D,
+    /// 3D) go to @p vtu_directory unless it is empty. Checkpoints are
+    /// written as the parameters' `Checkpoint` asks.
     ElectrodeResults
     run(const std::string &vtu_directory = "");
 
@@ -141,8 +147,74 @@ namespace scalebridge::macro
       voltage
     };
 
+    /**
+     * Where run() stands: the protocol step, whether its start (new control,
+     * consistent potentials) is done, the step controller, and what was
+     * reported so far. Saved with every checkpoint.
+     */
+    struct RunState
+    {
+      std::size_t      step    = 0;
+      bool             in_step = false;
+      double           h       = 0;
+      double           g_now   = 0;
+      double           t_end   = 0;
+      StepReport       report;
+      std::size_t      next_profile    = 0;
+      double           next_progress   = 0;
+      double           next_checkpoint = 0;
+      double           last_t          = 0;
+      double           last_V          = 0;
+      double           last_I          = 0;
+      ElectrodeResults results;
+
+      template <class Archive>
+      void
+      serialize(Archive &archive, const unsigned int)
+      {
+        archive &step &in_step &h &g_now &t_end &report &next_profile
+          &next_progress &next_checkpoint &last_t &last_V &last_I &results;
+      }
+    };
+
     void
     make_grid();
+    /// Material ids (regions) by the cells' centres.
+    void
+    assign_regions();
+
+    /** @name Checkpoints */
+    ///@{
+    /// Writes the state and @p state into a new checkpoint folder.
+    void
+    write_checkpoint(const RunState &state);
+    /// Reads the mesh (2D, 3D) and the scalars of the folder; the nodal
+    /// state follows after setup_system() through unpack_nodal_state().
+    void
+    read_checkpoint_scalars(const std::string &folder);
+    /// Values per node in a cell record: solution, capacity, next capacity
+    /// (3 components each), the 3 history states' macro values and
+    /// capacities, the particle and the 3 history states' particles.
+    unsigned int
+    node_record_width() const;
+    /// Node-by-node values of everything a checkpoint keeps (ghosted), in
+    /// the layout of node_record_width(), indexed by component-0 dof.
+    dealii::LinearAlgebra::distributed::Vector<double>
+    gather_nodal_state() const;
+    /// The record of one cell: its nodes' values, its transport tensors.
+    std::vector<char>
+    pack_cell(
+      const typename dealii::Triangulation<dim>::cell_iterator &cell,
+      const dealii::LinearAlgebra::distributed::Vector<double> &nodes) const;
+    void
+    unpack_cell(const typename dealii::Triangulation<dim>::cell_iterator &cell,
+                const char                                               *data,
+                dealii::LinearAlgebra::distributed::Vector<double> &nodes);
+    /// Distributes the unpacked node values into the solver's vectors.
+    void
+    scatter_nodal_state(
+      const dealii::LinearAlgebra::distributed::Vector<double> &nodes);
+    ///@}
     void
     setup_system();
     /// The PETSc solver; @p pivoting: a factorization with pivoting.
@@ -177,6 +249,10 @@ namespace scalebridge::macro
     /// Capacity, collector current, lithium foil.
     void
     assemble_nodal_terms(bool frozen, Mat matrix);
+    /// The dim x dim efficiencies the assembly uses, from a provider's
+    /// answer (throws if components are missing).
+    std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>
+    efficiency_of(const EffectiveTransport &t, unsigned int region) const;
     /// Transport in the electrolyte and the solid.
     void
     assemble_cells(bool frozen, Mat matrix);
@@ -222,8 +298,11 @@ namespace scalebridge::macro
       const dealii::LinearAlgebra::distributed::Vector<double> &macro,
       const std::vector<double> &particles) const;
 
-    const CellModel            &model;
+    const CellModel &model;
+    /// The solver's communicator (MPI_COMM_SELF in 1D) and the job's (all
+    /// processes; checkpoints are written and read on it).
     MPI_Comm                    mpi_communicator;
+    MPI_Comm                    job_communicator;
     dealii::ConditionalOStream  pcout;
     mutable dealii::TimerOutput computing_timer;
 
@@ -304,6 +383,13 @@ namespace scalebridge::macro
     double  applied_voltage = 0;
 
     SolverStatistics statistics;
+
+    /// Set by setup() from a checkpoint; run() continues from it.
+    std::optional<RunState> resumed;
+    /// The checkpoint's per-cell records (1D: read with the scalars).
+    std::vector<std::vector<char>> serial_records;
+    /// Number of history states and their times, from a checkpoint.
+    std::vector<double> resumed_history_times;
   };
 } // namespace scalebridge::macro
 
