@@ -89,7 +89,8 @@ namespace scalebridge::io
         else if (std::find(value_options.begin(), value_options.end(), arg)
                  != value_options.end())
           {
-            if (i + 1 == arguments.size() || arguments[i + 1].empty())
+            if (i + 1 == arguments.size() || arguments[i + 1].empty()
+                || arguments[i + 1].rfind("--", 0) == 0)
               throw InputError("command line", arg, "needs a value");
             if (!result.options.emplace(arg, arguments[++i]).second)
               throw InputError("command line", arg, "given more than once");
