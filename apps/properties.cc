@@ -6,6 +6,7 @@
 #include <scalebridge/atomistic/phase_report.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/json_file.h>
+#include <scalebridge/io/output_location.h>
 #include <scalebridge/io/plot.h>
 
 #include <cmath>
@@ -52,7 +53,8 @@ JSON keys written:
                 Monte Carlo check, when the card has an uncertainty block
   not_derived   what the card's blocks do not allow to derive, and why
 A quantity the card cannot provide is null. Bad input: one-line reason on
-stderr, exit code 2, nothing written.
+stderr, exit code 2, nothing written; an --output that cannot be written or
+that names the card is refused before anything is computed.
 )";
 
   struct Arguments
@@ -153,6 +155,37 @@ stderr, exit code 2, nothing written.
                        "is required (kelvin, > 0); see --help");
     return a;
   }
+
+  /// The three files --output stands for: FILE.json, FILE.csv, FILE.png.
+  std::vector<std::filesystem::path>
+  output_files(const std::filesystem::path &output)
+  {
+    std::filesystem::path csv = output, png = output;
+    csv.replace_extension(".csv");
+    png.replace_extension(".png");
+    return {output, csv, png};
+  }
+
+  /**
+   * Refuses, before anything is computed, an --output that cannot be
+   * written or that would overwrite the card (FILE.json itself, or the
+   * FILE.csv / FILE.png written next to it).
+   */
+  void
+  check_output(const Arguments &args)
+  {
+    using scalebridge::InputError;
+    for (const auto &file : output_files(*args.output))
+      {
+        if (scalebridge::io::same_file(file, args.material))
+          throw InputError("command line",
+                           "--output",
+                           "would overwrite the material card '" + args.material
+                             + "' (with " + file.string()
+                             + "); choose another file name");
+        scalebridge::io::check_output_file(file, "command line", "--output");
+      }
+  }
 } // namespace
 
 int
@@ -168,6 +201,8 @@ main(int argc, char **argv)
           std::cout << usage;
           return 0;
         }
+      if (args.output)
+        check_output(args);
       const atomistic::MaterialCard card
         = atomistic::read_material_card(args.material);
       const nlohmann::json report
@@ -175,32 +210,45 @@ main(int argc, char **argv)
       std::cout << atomistic::summarize(report);
 
       if (args.output)
-        {
-          // Everything is derived before the first file is written.
-          io::write_json(*args.output, report);
-          std::cout << "  wrote " << args.output->string();
-          if (!report.at("curves").is_null())
-            {
-              std::filesystem::path csv = *args.output;
-              csv.replace_extension(".csv");
-              atomistic::curves_table(report).write(csv);
-              std::cout << ", " << csv.string();
+        try
+          {
+            // Everything is derived before the first file is written.
+            io::write_json(*args.output, report);
+            std::cout << "  wrote " << args.output->string();
+            if (!report.at("curves").is_null())
+              {
+                const std::filesystem::path csv = output_files(*args.output)[1];
+                atomistic::curves_table(report).write(csv);
+                std::cout << ", " << csv.string();
 
-              std::filesystem::path png = *args.output;
-              png.replace_extension(".png");
-              io::PlotSpec spec;
-              spec.csv     = csv;
-              spec.title   = card.name + ": open-circuit voltage";
-              spec.x_label = "site fraction x";
-              spec.y_label = "OCV [V]";
-              spec.curves
-                = {{"x", "ocv_V", "homogeneous U(x)"},
-                   {"x", "ocv_equilibrium_V", "equilibrium (common tangent)"}};
-              if (io::plot_png(png, spec))
-                std::cout << ", " << png.string();
-            }
-          std::cout << '\n';
-        }
+                const std::filesystem::path png = output_files(*args.output)[2];
+                io::PlotSpec                spec;
+                spec.csv     = csv;
+                spec.title   = card.name + ": open-circuit voltage";
+                spec.x_label = "site fraction x";
+                spec.y_label = "OCV [V]";
+                spec.curves  = {{"x", "ocv_V", "homogeneous U(x)"},
+                                {"x",
+                                 "ocv_equilibrium_V",
+                                 "equilibrium (common tangent)"}};
+                if (io::plot_png(png, spec))
+                  std::cout << ", " << png.string();
+              }
+            std::cout << '\n';
+          }
+        catch (const InputError &)
+          {
+            throw;
+          }
+        catch (const std::exception &e)
+          {
+            // Checked before computing, but the disk may fill or the
+            // directory go away meanwhile.
+            throw InputError("command line",
+                             "--output",
+                             "writing the results failed ("
+                               + std::string(e.what()) + ")");
+          }
       return 0;
     }
   catch (const InputError &e)

@@ -3,10 +3,13 @@
 
 #include <deal.II/base/mpi.h>
 
+#include <scalebridge/base/input_error.h>
 #include <scalebridge/io/json_file.h>
+#include <scalebridge/io/output_location.h>
 #include <scalebridge/io/parameter_app.h>
 #include <scalebridge/rve/homogenization.h>
 
+#include <array>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -28,8 +31,36 @@ Writes <Output/Directory>/effective_tensors.json (and fields_<condition>.pvtu
 with 'Write fields'). Tensors: Mandel inside, Voigt (engineering shear) in
 stiffness_voigt_Pa; 2D results are the in-plane blocks (11, 22, 12).
 Bad input: one line on stderr naming the file and entry, exit code 2, nothing
-written. Run with mpirun for several ranks; results do not depend on their
+written; an output directory that is empty, a file, or not writable is
+refused before anything is computed. Run with mpirun for several ranks; results do not depend on their
 number.)";
+
+  /**
+   * Checks the output location on rank 0 before anything is computed and
+   * throws the same InputError on every rank, so that no rank goes on
+   * alone (the ranks share the file system they write to).
+   */
+  void
+  check_output_location(const std::filesystem::path &directory,
+                        const std::string           &source)
+  {
+    const std::string          entry = "Output/Directory";
+    std::array<std::string, 3> error;
+    if (dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0)
+      try
+        {
+          scalebridge::io::check_output_directory(directory, source, entry);
+          scalebridge::io::check_output_file(
+            directory / "effective_tensors.json", source, entry);
+        }
+      catch (const scalebridge::InputError &e)
+        {
+          error = {{e.source(), e.key(), e.reason()}};
+        }
+    error = dealii::Utilities::MPI::broadcast(MPI_COMM_WORLD, error, 0);
+    if (!error[2].empty())
+      throw scalebridge::InputError(error[0], error[1], error[2]);
+  }
 } // namespace
 
 int
@@ -55,6 +86,7 @@ main(int argc, char **argv)
 
     // Everything is read and checked before the first file is written.
     const rve::RveInput input = rve::prepare_input(parameters, source);
+    check_output_location(parameters.directory, source);
     log << "scalebridge-rve: " << source << ", " << parameters.dimension
         << "D, " << input.laws.size() << " phases, "
         << dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) << " ranks"
@@ -64,7 +96,18 @@ main(int argc, char **argv)
     const std::filesystem::path file
       = std::filesystem::path(parameters.directory) / "effective_tensors.json";
     if (root)
-      io::write_json(file, result);
+      try
+        {
+          io::write_json(file, result);
+        }
+      catch (const std::exception &e)
+        {
+          // Checked before computing; the disk may still fill meanwhile.
+          throw InputError(source,
+                           "Output/Directory",
+                           "writing " + file.string() + " failed (" + e.what()
+                             + ")");
+        }
     log << "wrote " << file.string() << std::endl;
   };
   return io::run_parameter_app(argc, argv, app);

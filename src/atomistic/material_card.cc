@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -22,8 +23,63 @@ namespace scalebridge::atomistic
     /// rounding from a real contradiction.
     constexpr double symmetry_tolerance = 1e-3;
 
-    const auto positive     = [](double x) { return x > 0; };
-    const auto non_negative = [](double x) { return x >= 0; };
+
+    /**
+     * Ranges of card values, in SI after unit conversion. A value finite in
+     * its file units can overflow in SI (1e308 GPa) or in the relations a
+     * card feeds (eigenvalue solvers, exp, squares); the bounds lie one to
+     * three orders of magnitude beyond any real material, so that they only
+     * refuse typing errors and hostile input.
+     */
+    /// Stiffest known solid: diamond, C11 ~ 1.1e12 Pa.
+    constexpr double max_stiffness_Pa = 1e13;
+    /// Best metallic conductor: silver, 6.3e7 S/m.
+    constexpr double max_conductivity_S_per_m = 1e9;
+    /// Below this a table value is an insulator for any purpose; the bound
+    /// keeps ratios of table values finite in the log interpolation.
+    constexpr double min_table_conductivity_S_per_m = 1e-30;
+    /// Phonon frequencies are 1e12..1e14 Hz.
+    constexpr double max_attempt_frequency_Hz = 1e16;
+    /// Hops are a few angstrom.
+    constexpr double max_jump_distance_m = 1e-8;
+    /// Energies of intercalation chemistry are a few eV.
+    constexpr double max_energy_eV = 100;
+    /// Migration and activation barriers: above this nothing moves.
+    constexpr double max_barrier_eV = 20;
+    /// Site densities: lithium metal has 7.7e4 mol/m^3.
+    constexpr double max_concentration_mol_per_m3 = 1e6;
+    /// Exchange current densities of real interfaces are < 1e3 A/m^2.
+    constexpr double max_exchange_current_A_per_m2 = 1e6;
+
+    /// A check "|x| <= @p bound" (or 0 < x <= bound) and its text.
+    struct Range
+    {
+      std::function<bool(double)> allowed;
+      std::string                 text;
+    };
+
+    Range
+    magnitude_at_most(const double bound, const std::string &unit)
+    {
+      return {[bound](double x) { return std::abs(x) <= bound; },
+              "in [-" + format_number(bound, 6) + ", " + format_number(bound, 6)
+                + "] " + unit};
+    }
+
+    Range
+    positive_at_most(const double bound, const std::string &unit)
+    {
+      return {[bound](double x) { return x > 0 && x <= bound; },
+              "> 0 and <= " + format_number(bound, 6) + " " + unit};
+    }
+
+    Range
+    between(const double low, const double high, const std::string &unit)
+    {
+      return {[low, high](double x) { return x >= low && x <= high; },
+              "in [" + format_number(low, 6) + ", " + format_number(high, 6)
+                + "] " + unit};
+    }
 
 
     /// Stiffness from the named constants of a symmetry class, Voigt [input
@@ -31,19 +87,25 @@ namespace scalebridge::atomistic
     elasticity::Matrix6
     stiffness_from_constants(const JsonObjectReader   &elastic,
                              elasticity::SymmetryClass symmetry,
+                             const Range              &stiffness_range,
                              std::vector<std::string> &keys)
     {
       using namespace elasticity;
       const auto c = [&](const std::string &key) {
         keys.push_back(key);
-        return elastic.number(key);
+        return elastic.number(key,
+                              stiffness_range.allowed,
+                              stiffness_range.text);
       };
       switch (symmetry)
         {
           case SymmetryClass::isotropic:
             {
               keys.insert(keys.end(), {"E", "nu"});
-              const double E  = elastic.number("E", positive, "> 0");
+              const double E = elastic.number(
+                "E",
+                [&](double x) { return x > 0 && stiffness_range.allowed(x); },
+                "> 0 and " + stiffness_range.text);
               const double nu = elastic.number(
                 "nu",
                 [](double x) { return x > -1 && x < 0.5; },
@@ -68,7 +130,9 @@ namespace scalebridge::atomistic
                   C14 = c("C14");
                   keys.push_back("C15");
                   if (elastic.has("C15"))
-                    C15 = elastic.number("C15");
+                    C15 = elastic.number("C15",
+                                         stiffness_range.allowed,
+                                         stiffness_range.text);
                 }
               keys.push_back("C66");
               const Matrix6 C
@@ -77,7 +141,9 @@ namespace scalebridge::atomistic
                     : hexagonal_stiffness(C11, C12, C13, C33, C44);
               if (elastic.has("C66"))
                 {
-                  const double C66   = elastic.number("C66");
+                  const double C66   = elastic.number("C66",
+                                                    stiffness_range.allowed,
+                                                    stiffness_range.text);
                   const double scale = std::max({std::abs(C11),
                                                  std::abs(C33),
                                                  std::abs(C12),
@@ -133,9 +199,13 @@ namespace scalebridge::atomistic
       result.symmetry = symmetry_class_from_string(symmetry_name);
       if (!elastic.has("units"))
         elastic.fail("units", "is required: \"GPa\" or \"Pa\"");
-      const double unit = elastic.choice("units", {"GPa", "Pa"}) == "GPa"
-                            ? constants::gigapascal
-                            : 1.0;
+      const std::string units = elastic.choice("units", {"GPa", "Pa"});
+      const double      unit  = units == "GPa" ? constants::gigapascal : 1.0;
+      const Range       stiffness_range
+        = magnitude_at_most(max_stiffness_Pa / unit,
+                            units
+                              + " (|C| <= " + format_number(max_stiffness_Pa, 6)
+                              + " Pa; diamond has C11 = 1.1e12 Pa)");
 
       std::vector<std::string> keys = {"symmetry", "units", "euler_angles_deg"};
       Matrix6                  C;
@@ -146,7 +216,15 @@ namespace scalebridge::atomistic
           const auto rows = elastic.matrix("matrix", 6);
           for (unsigned i = 0; i < 6; ++i)
             for (unsigned j = 0; j < 6; ++j)
-              C[i][j] = rows[i][j];
+              {
+                if (!stiffness_range.allowed(rows[i][j]))
+                  elastic.fail("matrix",
+                               "entries must be " + stiffness_range.text
+                                 + " (got " + format_number(rows[i][j], 10)
+                                 + " in row " + std::to_string(i + 1)
+                                 + ", column " + std::to_string(j + 1) + ")");
+                C[i][j] = rows[i][j];
+              }
           if (relative_asymmetry(C) > 1e-8)
             elastic.fail("matrix",
                          "must be symmetric (C_IJ = C_JI); relative asymmetry "
@@ -160,7 +238,10 @@ namespace scalebridge::atomistic
         }
       else
         {
-          C = stiffness_from_constants(elastic, result.symmetry, keys);
+          C = stiffness_from_constants(elastic,
+                                       result.symmetry,
+                                       stiffness_range,
+                                       keys);
           elastic.reject_unknown_keys(keys);
         }
       result.stiffness_voigt_crystal = unit * C;
@@ -171,8 +252,8 @@ namespace scalebridge::atomistic
         elastic.fail(elastic.has("matrix") ? "matrix" : "symmetry",
                      "the stiffness is not positive definite (Born stability "
                      "violated: smallest eigenvalue of the Mandel matrix "
-                       + format_number(lambda_min / unit, 6) + " "
-                       + elastic.json().at("units").get<std::string>() + ")");
+                       + format_number(lambda_min / unit, 6) + " " + units
+                       + ")");
 
       if (elastic.has("euler_angles_deg"))
         {
@@ -196,9 +277,14 @@ namespace scalebridge::atomistic
                        const std::string      &units)
     {
       dealii::Tensor<2, 3> sigma;
+      const Range          range = between(0,
+                                  max_conductivity_S_per_m / unit,
+                                  units + " (at most "
+                                    + format_number(max_conductivity_S_per_m, 6)
+                                    + " S/m; silver has 6.3e7 S/m)");
       if (transport.json().at(key).is_number())
         {
-          const double s = transport.number(key, non_negative, ">= 0");
+          const double s = transport.number(key, range.allowed, range.text);
           for (unsigned d = 0; d < 3; ++d)
             sigma[d][d] = s;
           return unit * sigma;
@@ -208,6 +294,13 @@ namespace scalebridge::atomistic
       for (unsigned i = 0; i < 3; ++i)
         for (unsigned j = 0; j < 3; ++j)
           {
+            if (std::abs(rows[i][j]) > max_conductivity_S_per_m / unit)
+              transport.fail(
+                key,
+                "entries must be in [-"
+                  + format_number(max_conductivity_S_per_m / unit, 6) + ", "
+                  + format_number(max_conductivity_S_per_m / unit, 6) + "] "
+                  + units + " (got " + format_number(rows[i][j], 10) + ")");
             sigma[i][j] = rows[i][j];
             scale       = std::max(scale, std::abs(rows[i][j]));
             asymmetry = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
@@ -250,10 +343,14 @@ namespace scalebridge::atomistic
                        "must be strictly increasing (index " + std::to_string(i)
                          + ": " + format_number(result.x[i], 10) + " after "
                          + format_number(result.x[i - 1], 10) + ")");
-          if (!(result.values[i] > 0))
+          if (!(result.values[i] >= min_table_conductivity_S_per_m
+                && result.values[i] <= max_conductivity_S_per_m))
             table.fail(values_key,
                        "values must be > 0 " + unit
-                         + " (interpolated in log10; got "
+                         + " (interpolated in log10), in ["
+                         + format_number(min_table_conductivity_S_per_m, 6)
+                         + ", " + format_number(max_conductivity_S_per_m, 6)
+                         + "] " + unit + " (got "
                          + format_number(result.values[i], 10) + " at index "
                          + std::to_string(i) + ")");
         }
@@ -340,14 +437,22 @@ namespace scalebridge::atomistic
                                      "coordination",
                                      "correlation_factor"});
       transport::MigrationParameters p;
-      p.barrier_eV
-        = diffusion.number("migration_barrier_eV", non_negative, ">= 0");
-      p.attempt_frequency_Hz
-        = diffusion.number("attempt_frequency_Hz", positive, "> 0");
-      p.jump_distance_m = diffusion.number("jump_distance_m", positive, "> 0");
-      p.coordination    = diffusion.number(
-        "coordination", [](double z) { return z >= 1; }, ">= 1");
-      p.correlation_factor = diffusion
+      const Range                    barrier = between(0, max_barrier_eV, "eV");
+      p.barrier_eV           = diffusion.number("migration_barrier_eV",
+                                      barrier.allowed,
+                                      ">= 0 and " + barrier.text);
+      const Range frequency  = positive_at_most(max_attempt_frequency_Hz, "Hz");
+      p.attempt_frequency_Hz = diffusion.number("attempt_frequency_Hz",
+                                                frequency.allowed,
+                                                frequency.text);
+      const Range distance   = positive_at_most(max_jump_distance_m, "m");
+      p.jump_distance_m
+        = diffusion.number("jump_distance_m", distance.allowed, distance.text);
+      const Range coordination = between(1, 100, "");
+      p.coordination           = diffusion.number("coordination",
+                                        coordination.allowed,
+                                        ">= 1 and " + coordination.text);
+      p.correlation_factor     = diffusion
                                .optional_number(
                                  "correlation_factor",
                                  [](double f) { return f > 0 && f <= 1; },
@@ -371,17 +476,25 @@ namespace scalebridge::atomistic
           if (model == "regular_solution")
             {
               keys.insert(keys.end(), {"omega_eV", "mu0_eV"});
-              result.model = std::make_shared<thermo::RegularSolution>(
-                thermodynamics.number("omega_eV"),
-                thermodynamics.number("mu0_eV"));
+              const Range energy = magnitude_at_most(max_energy_eV, "eV");
+              result.model       = std::make_shared<thermo::RegularSolution>(
+                thermodynamics.number("omega_eV", energy.allowed, energy.text),
+                thermodynamics.number("mu0_eV", energy.allowed, energy.text));
             }
           else
             {
               keys.insert(keys.end(), {"A_eV", "B_eV", "C_eV"});
+              const Range energy = magnitude_at_most(max_energy_eV, "eV");
+              const Range positive_energy
+                = positive_at_most(max_energy_eV, "eV");
               result.model = std::make_shared<thermo::LandauFreeEnergy>(
-                thermodynamics.number("A_eV", positive, "> 0"),
-                thermodynamics.number("B_eV"),
-                thermodynamics.optional_number("C_eV").value_or(0.0));
+                thermodynamics.number("A_eV",
+                                      positive_energy.allowed,
+                                      positive_energy.text),
+                thermodynamics.number("B_eV", energy.allowed, energy.text),
+                thermodynamics
+                  .optional_number("C_eV", energy.allowed, energy.text)
+                  .value_or(0.0));
             }
         }
       thermodynamics.reject_unknown_keys(keys);
@@ -407,13 +520,20 @@ namespace scalebridge::atomistic
         thermodynamics.fail("model",
                             "the thermodynamics block needs a \"model\" "
                             "(regular_solution or landau) or an \"ocv_table\"");
+      const Range energy = magnitude_at_most(max_energy_eV, "eV");
       result.reference_potential_eV
-        = thermodynamics.optional_number("reference_potential_eV")
+        = thermodynamics
+            .optional_number("reference_potential_eV",
+                             energy.allowed,
+                             energy.text)
             .value_or(0.0);
+      const Range concentration
+        = positive_at_most(max_concentration_mol_per_m3,
+                           "mol/m^3 (lithium metal has 7.7e4)");
       result.max_concentration_mol_per_m3
         = thermodynamics.optional_number("max_concentration_mol_per_m3",
-                                         positive,
-                                         "> 0");
+                                         concentration.allowed,
+                                         concentration.text);
       return result;
     }
 
@@ -433,25 +553,33 @@ namespace scalebridge::atomistic
         kinetics.fail("i0_A_per_m2",
                       "give either i0_A_per_m2, or activation_energy_eV "
                       "together with prefactor_A_per_m2 (exactly one form)");
+      const Range current
+        = positive_at_most(max_exchange_current_A_per_m2, "A/m^2");
       if (direct)
         result.exchange_current_density_A_per_m2
-          = kinetics.number("i0_A_per_m2", positive, "> 0");
+          = kinetics.number("i0_A_per_m2", current.allowed, current.text);
       else
         {
-          result.activation_energy_eV
-            = kinetics.number("activation_energy_eV", non_negative, ">= 0");
-          result.prefactor_A_per_m2
-            = kinetics.number("prefactor_A_per_m2", positive, "> 0");
+          const Range barrier         = between(0, max_barrier_eV, "eV");
+          result.activation_energy_eV = kinetics.number("activation_energy_eV",
+                                                        barrier.allowed,
+                                                        barrier.text);
+          // exp(-E/kB T) brings a large prefactor down to i0.
+          const Range prefactor     = positive_at_most(1e30, "A/m^2");
+          result.prefactor_A_per_m2 = kinetics.number("prefactor_A_per_m2",
+                                                      prefactor.allowed,
+                                                      prefactor.text);
         }
       result.symmetry_factor = kinetics.number(
         "symmetry_factor",
         [](double a) { return a > 0 && a < 1; },
         "in (0, 1)");
-      result.electrons
-        = kinetics
-            .optional_number(
-              "electrons", [](double n) { return n >= 1; }, ">= 1")
-            .value_or(1.0);
+      result.electrons = kinetics
+                           .optional_number(
+                             "electrons",
+                             [](double n) { return n >= 1 && n <= 10; },
+                             "in [1, 10]")
+                           .value_or(1.0);
       return result;
     }
 
@@ -488,6 +616,11 @@ namespace scalebridge::atomistic
                           "must be a symmetric 3x3 tensor (eps_ij = eps_ji; "
                           "shear components are tensor, not engineering, "
                           "strains)");
+          if (scale > 10)
+            swelling.fail(tensor_key,
+                          "entries must be in [-10, 10] (strains; silicon "
+                          "swells by about 1.3 per axis; got "
+                            + format_number(scale, 6) + ")");
           const auto principal = dealii::eigenvalues(dealii::symmetrize(eps));
           if (!(principal[2] > -1))
             swelling.fail(tensor_key,
@@ -516,11 +649,11 @@ namespace scalebridge::atomistic
                               "or use strain_at_full_lithiation");
           const double volumetric
             = omega * *card.thermodynamics->max_concentration_mol_per_m3;
-          if (!(volumetric > -1))
+          if (!(volumetric > -1 && volumetric <= 30))
             swelling.fail(omega_key,
                           "gives a volumetric strain Omega c_max = "
                             + format_number(volumetric, 6)
-                            + " at x = 1; it must be > -1");
+                            + " at x = 1; it must be > -1 and <= 30");
           result.partial_molar_volume_m3_per_mol = omega;
           result.strain_at_full_lithiation
             = volumetric / 3 * dealii::unit_symmetric_tensor<3>();

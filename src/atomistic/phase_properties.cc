@@ -1,12 +1,51 @@
 #include <scalebridge/atomistic/phase_properties.h>
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/transport/diffusion.h>
 
 #include <stdexcept>
 
 namespace scalebridge::atomistic
 {
+  namespace
+  {
+    /**
+     * The phase diagram of a card's free energy could not be computed at
+     * @p temperature (a binodal closer than 1e-14 to x = 0 or 1, or no
+     * consistent tangent): an InputError at the entry that causes it, with
+     * the range that works at this temperature. For a regular solution the
+     * binodal lies near x = exp(-omega / kB T), so omega must stay below
+     * about 32 kB T.
+     */
+    InputError
+    unrepresentable_coexistence(const MaterialCard   &card,
+                                const double          temperature,
+                                const std::exception &e)
+    {
+      const double kT = constants::boltzmann_eV * temperature;
+      if (const auto *regular = dynamic_cast<const thermo::RegularSolution *>(
+            card.thermodynamics->model.get()))
+        return InputError(card.source,
+                          "thermodynamics/omega_eV",
+                          "omega = " + format_number(regular->omega_eV(), 6)
+                            + " eV = "
+                            + format_number(regular->omega_eV() / kT, 4)
+                            + " kB T separates phases whose compositions lie "
+                              "closer than 1e-14 to x = 0 or 1 at T = "
+                            + format_number(temperature, 6)
+                            + " K; allowed at this temperature is omega < "
+                            + format_number(32 * kT, 4) + " eV (32 kB T)");
+      return InputError(card.source,
+                        "thermodynamics/model",
+                        "no phase coexistence can be computed at T = "
+                          + format_number(temperature, 6)
+                          + " K for this free energy (" + e.what()
+                          + "); keep its coefficients within a few eV so "
+                            "that the binodal stays away from x = 0 and 1");
+    }
+  } // namespace
+
   PhaseProperties::PhaseProperties(const MaterialCard &card,
                                    const double        temperature)
     : card_(card)
@@ -20,8 +59,15 @@ namespace scalebridge::atomistic
     if (card_.thermodynamics && card_.thermodynamics->model)
       {
         const thermo::FreeEnergyModel &model = *card_.thermodynamics->model;
-        spinodal_    = thermo::spinodal(model, temperature);
-        coexistence_ = thermo::common_tangent(model, temperature);
+        try
+          {
+            spinodal_    = thermo::spinodal(model, temperature);
+            coexistence_ = thermo::common_tangent(model, temperature);
+          }
+        catch (const std::exception &e)
+          {
+            throw unrepresentable_coexistence(card_, temperature, e);
+          }
         if (coexistence_)
           particle_model
             = std::make_shared<thermo::ConvexifiedFreeEnergy>(model,

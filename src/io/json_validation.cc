@@ -19,6 +19,17 @@ namespace scalebridge::io
       return result;
     }
 
+    /// A value for a message: at most 80 characters (a wrong value may be
+    /// a long array), invalid UTF-8 replaced instead of throwing.
+    std::string
+    excerpt(const nlohmann::json &value)
+    {
+      std::string text
+        = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      if (text.size() > 80)
+        text = text.substr(0, 77) + "...";
+      return text;
+    }
   } // namespace
 
   JsonObjectReader::JsonObjectReader(const nlohmann::json &object,
@@ -76,7 +87,7 @@ namespace scalebridge::io
     if (!v.is_number())
       fail(key,
            "must be a number" + (allowed_text.empty() ? "" : " " + allowed_text)
-             + " (got " + v.dump() + ")");
+             + " (got " + excerpt(v) + ")");
     const double x = v.get<double>();
     if (!std::isfinite(x) || (allowed && !allowed(x)))
       fail(key,
@@ -100,7 +111,7 @@ namespace scalebridge::io
   {
     const nlohmann::json &v = value(key);
     if (!v.is_string())
-      fail(key, "must be a string (got " + v.dump() + ")");
+      fail(key, "must be a string (got " + excerpt(v) + ")");
     return v.get<std::string>();
   }
 
@@ -123,12 +134,12 @@ namespace scalebridge::io
       = length ? "a list of " + std::to_string(*length) + " numbers"
                : std::string("a list of numbers");
     if (!v.is_array() || (length && v.size() != *length))
-      fail(key, "must be " + expected + " (got " + v.dump() + ")");
+      fail(key, "must be " + expected + " (got " + excerpt(v) + ")");
     std::vector<double> result;
     for (const auto &item : v)
       {
         if (!item.is_number() || !std::isfinite(item.get<double>()))
-          fail(key, "must be " + expected + " (got " + v.dump() + ")");
+          fail(key, "must be " + expected + " (got " + excerpt(v) + ")");
         result.push_back(item.get<double>());
       }
     return result;

@@ -1,3 +1,5 @@
+#include <deal.II/base/symmetric_tensor.h>
+
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
@@ -159,7 +161,154 @@ namespace scalebridge::macro
           if (std::abs(t[i][j] - t[j][i])
               > 1e-8 * std::max(std::abs(t[i][j]), std::abs(t[j][i])))
             throw InputError(source, key, "must be symmetric");
+      // Positive diagonals do not make a tensor positive definite; one that
+      // is not would make the cell's transport operator indefinite and fail
+      // only later, in Newton.
+      const auto eigenvalues = dealii::eigenvalues(dealii::symmetrize(t));
+      if (!(eigenvalues[2] > 0))
+        throw InputError(source,
+                         key,
+                         "must be positive definite (smallest eigenvalue "
+                           + format_number(eigenvalues[2], 6)
+                           + "; off-diagonal entries too large for the "
+                             "diagonal)");
       return t;
+    }
+
+    /// Relative tolerance of the checks on RVE tensors: the cell problems
+    /// are solved to about 1e-8, so that round-off stays far below it.
+    constexpr double rve_tolerance = 1e-6;
+
+    /**
+     * Checks a tensor of an RVE file as strictly as a card's: square, of
+     * the file's dimension (0: not stated), symmetric and positive
+     * semi-definite to rve_tolerance of its largest entry (an efficiency is
+     * exactly 0 along a direction in which the group does not percolate, e.g.
+     * across a laminate), and with no eigenvalue above @p volume_fraction
+     * (Wiener's bound: a group cannot conduct better than its straight
+     * channels).
+     */
+    void
+    check_rve_tensor(const io::JsonObjectReader             &group,
+                     const std::vector<std::vector<double>> &rows,
+                     const unsigned int                      dimension,
+                     const double                            volume_fraction)
+    {
+      const unsigned int n = rows.size();
+      if (dimension != 0 && n != dimension)
+        group.fail("tensor",
+                   "is " + std::to_string(n) + "x" + std::to_string(n)
+                     + " in a " + std::to_string(dimension)
+                     + "D result; it must be " + std::to_string(dimension) + "x"
+                     + std::to_string(dimension));
+      double scale = 0, asymmetry = 0;
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = 0; j < n; ++j)
+          {
+            scale     = std::max(scale, std::abs(rows[i][j]));
+            asymmetry = std::max(asymmetry, std::abs(rows[i][j] - rows[j][i]));
+          }
+      if (asymmetry > rve_tolerance * scale)
+        group.fail("tensor",
+                   "must be symmetric to a relative tolerance of "
+                     + format_number(rve_tolerance, 2) + " (largest |T_ij - "
+                     + "T_ji| = " + format_number(asymmetry, 6) + ")");
+      double smallest = 0, largest = 0;
+      if (n == 2)
+        {
+          dealii::SymmetricTensor<2, 2> t;
+          for (unsigned int i = 0; i < 2; ++i)
+            for (unsigned int j = i; j < 2; ++j)
+              t[i][j] = 0.5 * (rows[i][j] + rows[j][i]);
+          const auto e = dealii::eigenvalues(t);
+          smallest     = e[1];
+          largest      = e[0];
+        }
+      else
+        {
+          dealii::SymmetricTensor<2, 3> t;
+          for (unsigned int i = 0; i < 3; ++i)
+            for (unsigned int j = i; j < 3; ++j)
+              t[i][j] = 0.5 * (rows[i][j] + rows[j][i]);
+          const auto e = dealii::eigenvalues(t);
+          smallest     = e[2];
+          largest      = e[0];
+        }
+      if (smallest < -rve_tolerance * scale)
+        group.fail("tensor",
+                   "must be positive semi-definite (smallest eigenvalue "
+                     + format_number(smallest, 6) + ")");
+      if (std::isfinite(volume_fraction)
+          && largest > volume_fraction * (1 + rve_tolerance))
+        group.fail("tensor",
+                   "has a transport efficiency " + format_number(largest, 6)
+                     + " above the group's volume fraction "
+                     + format_number(volume_fraction, 6)
+                     + " (a transport efficiency cannot exceed the volume "
+                       "fraction that conducts)");
+    }
+
+    std::string
+    join(const std::vector<std::string> &items)
+    {
+      std::string result;
+      for (const auto &item : items)
+        result += (result.empty() ? "" : ", ") + item;
+      return result;
+    }
+
+    /**
+     * The part of an RVE result that holds the requested boundary condition
+     * (parameters.rve_block): the file itself when it was written for one
+     * condition, else its block of that name. A condition the file does not
+     * hold is an error at the .prm entry, naming what the file holds: a
+     * silent fallback to another condition would give other tensors than
+     * asked for.
+     */
+    const nlohmann::json &
+    select_rve_block(const nlohmann::json               &json,
+                     const EffectiveTransportParameters &parameters,
+                     const std::string                  &source,
+                     const std::string                  &prefix)
+    {
+      const std::string &file      = parameters.rve_file;
+      const std::string &requested = parameters.rve_block;
+      const std::string  entry     = prefix + "RVE boundary condition";
+      if (!json.is_object())
+        throw InputError(file, "", "must hold a JSON object");
+      if (json.contains("transport_efficiency"))
+        {
+          const auto held = json.find("boundary_condition");
+          if (held != json.end() && held->is_string()
+              && held->get<std::string>() != requested)
+            throw InputError(source,
+                             entry,
+                             "is '" + requested + "' but " + file
+                               + " holds only the results for '"
+                               + held->get<std::string>() + "'; set '"
+                               + held->get<std::string>()
+                               + "' or run scalebridge-rve with Boundary "
+                                 "conditions/Type = "
+                               + requested + " or all");
+          return json;
+        }
+      std::vector<std::string> present;
+      for (const char *condition : {"periodic", "kubc", "tubc"})
+        if (json.contains(condition))
+          present.emplace_back(condition);
+      if (present.empty())
+        throw InputError(file,
+                         "transport_efficiency",
+                         "the file holds neither a 'transport_efficiency' "
+                         "object nor a block periodic, kubc or tubc; is it an "
+                         "effective_tensors.json of scalebridge-rve?");
+      if (!json.contains(requested))
+        throw InputError(source,
+                         entry,
+                         "is '" + requested + "' but " + file
+                           + " has no block '" + requested
+                           + "'; blocks present: " + join(present));
+      return json.at(requested);
     }
 
     /// One group of the "transport_efficiency" object of an RVE result,
@@ -168,6 +317,8 @@ namespace scalebridge::macro
     read_group(const io::JsonObjectReader &efficiency,
                const std::string          &group,
                const unsigned int          thickness_axis,
+               const unsigned int          dimension,
+               const double                fallback_fraction,
                double                     &volume_fraction)
     {
       if (!efficiency.has(group))
@@ -190,6 +341,11 @@ namespace scalebridge::macro
                             [](double v) { return v >= 0 && v <= 1; },
                             "in [0,1]")
                           : std::numeric_limits<double>::quiet_NaN();
+      check_rve_tensor(g,
+                       rows,
+                       dimension,
+                       std::isfinite(volume_fraction) ? volume_fraction
+                                                      : fallback_fraction);
       if (g.has("percolates"))
         {
           const nlohmann::json &p = g.json().at("percolates");
@@ -286,26 +442,23 @@ namespace scalebridge::macro
                            prefix + "RVE file",
                            "strategy 'rve' needs the effective_tensors.json "
                            "written by scalebridge-rve");
-        const nlohmann::json json = io::read_json(parameters.rve_file);
-        if (!json.is_object())
-          throw InputError(parameters.rve_file, "", "must hold a JSON object");
-        // A file written with Type = all holds one block per boundary
-        // condition; otherwise the keys sit at the top level.
-        const nlohmann::json *block = &json;
-        std::string           path;
-        if (!json.contains("transport_efficiency"))
-          {
-            if (!json.contains(parameters.rve_block))
-              throw InputError(parameters.rve_file,
-                               "transport_efficiency",
-                               "neither a 'transport_efficiency' object nor a "
-                               "block '"
-                                 + parameters.rve_block
-                                 + "' (see RVE boundary condition)");
-            block = &json.at(parameters.rve_block);
-            path  = parameters.rve_block;
-          }
+        const nlohmann::json  json = io::read_json(parameters.rve_file);
+        const nlohmann::json *block
+          = &select_rve_block(json, parameters, source, prefix);
+        const std::string path
+          = block == &json ? std::string() : parameters.rve_block;
         const io::JsonObjectReader top(*block, parameters.rve_file, path);
+        unsigned int               dimension = 0;
+        if (top.has("dimension"))
+          dimension = static_cast<unsigned int>(top.number(
+            "dimension", [](double d) { return d == 2 || d == 3; }, "2 or 3"));
+        else if (json.contains("dimension"))
+          dimension = static_cast<unsigned int>(
+            io::JsonObjectReader(json, parameters.rve_file, "")
+              .number(
+                "dimension",
+                [](double d) { return d == 2 || d == 3; },
+                "2 or 3"));
         const io::JsonObjectReader efficiency
           = top.object("transport_efficiency");
         const unsigned int axis = parameters.thickness_direction[0] - 'x';
@@ -314,10 +467,14 @@ namespace scalebridge::macro
         t.electrolyte = read_group(efficiency,
                                    parameters.electrolyte_group,
                                    axis,
+                                   dimension,
+                                   porosity,
                                    electrolyte_fraction);
         t.solid       = has_solid ? read_group(efficiency,
                                          parameters.solid_group,
                                          axis,
+                                         dimension,
+                                         1 - porosity,
                                          solid_fraction)
                                   : isotropic(1);
         if (std::isfinite(electrolyte_fraction)

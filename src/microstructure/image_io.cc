@@ -79,7 +79,9 @@ namespace scalebridge::microstructure
           fail("unexpected end of file in the header");
         const std::size_t end = std::min(text.find('\n', pos), text.size());
         std::string       l   = text.substr(pos, end - pos);
-        pos                   = end + 1;
+        // A last line without '\n' must not leave pos past the end, where
+        // token() would read out of range.
+        pos = std::min(end + 1, text.size());
         if (!l.empty() && l.back() == '\r')
           l.pop_back();
         return l;

@@ -597,3 +597,46 @@ TEST(MaterialCard, RefusesBadSwelling)
   expect_refused(swelling_card({{"partial_molar_volume", 3e-6}}),
                  {"swelling/partial_molar_volume", "unknown key"});
 }
+
+TEST(MaterialCard, RefusesValuesThatOverflowInSi)
+{
+  // Finite in GPa, infinite in Pa: refused before any eigenvalue solver.
+  json card              = cubic_card();
+  card["elastic"]["C11"] = 1e308;
+  expect_refused(card, {"elastic/C11", "GPa", "1e+13 Pa"});
+  card                     = cubic_card();
+  card["elastic"]["units"] = "Pa";
+  card["elastic"]["C44"]   = -1e300;
+  expect_refused(card, {"elastic/C44", "Pa"});
+  card = json::parse(R"({"name": "m", "elastic": {"symmetry": "triclinic",
+    "units": "GPa", "matrix": [[1e307,0,0,0,0,0],[0,1,0,0,0,0],[0,0,1,0,0,0],
+    [0,0,0,1,0,0],[0,0,0,0,1,0],[0,0,0,0,0,1]]}})");
+  expect_refused(card, {"elastic/matrix", "row 1, column 1"});
+  card = json::parse(R"({"name": "i", "elastic": {"symmetry": "isotropic",
+    "units": "GPa", "E": 1e300, "nu": 0.3}})");
+  expect_refused(card, {"elastic/E"});
+
+  expect_refused(json::parse(R"({"name": "t", "transport": {"units": "S/cm",
+                    "conductivity": 1e307}})"),
+                 {"transport/conductivity", "S/cm"});
+  expect_refused(json::parse(R"({"name": "t", "transport": {"units": "S/m",
+                    "conductivity": [[1e300,0,0],[0,1,0],[0,0,1]]}})"),
+                 {"transport/conductivity", "S/m"});
+  expect_refused(json::parse(R"({"name": "d", "diffusion": {
+    "migration_barrier_eV": 0.3, "attempt_frequency_Hz": 1e300,
+    "jump_distance_m": 3e-10, "coordination": 2}})"),
+                 {"diffusion/attempt_frequency_Hz", "Hz"});
+  expect_refused(json::parse(R"({"name": "d", "diffusion": {
+    "migration_barrier_eV": 0.3, "attempt_frequency_Hz": 1e13,
+    "jump_distance_m": 1e200, "coordination": 2}})"),
+                 {"diffusion/jump_distance_m"});
+  expect_refused(json::parse(R"({"name": "r", "thermodynamics": {
+    "model": "regular_solution", "omega_eV": 1e6, "mu0_eV": 0}})"),
+                 {"thermodynamics/omega_eV", "eV"});
+  expect_refused(json::parse(R"({"name": "r", "thermodynamics": {
+    "model": "regular_solution", "omega_eV": 0.1, "mu0_eV": 1e300}})"),
+                 {"thermodynamics/mu0_eV"});
+  expect_refused(json::parse(R"({"name": "k", "kinetics": {
+    "i0_A_per_m2": 1e300, "symmetry_factor": 0.5}})"),
+                 {"kinetics/i0_A_per_m2", "A/m^2"});
+}

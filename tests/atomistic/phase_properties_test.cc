@@ -152,3 +152,37 @@ TEST(PhaseProperties, MissingBlocksAreNamed)
   EXPECT_THROW(pore.max_concentration(), InputError);
   EXPECT_THROW(phase("lifepo4", -1), InputError);
 }
+
+TEST(PhaseProperties, UnrepresentableCoexistenceNamesTheEntryAndRange)
+{
+  // omega = 50 eV = 1934 kB T at 300 K: the binodal would lie at
+  // x = exp(-1934), far below what a double near 0 or 1 resolves.
+  const auto card
+    = atomistic::parse_material_card(nlohmann::json::parse(
+                                       R"({"name": "r", "thermodynamics": {
+      "model": "regular_solution", "omega_eV": 50, "mu0_eV": 0}})"),
+                                     "absurd.json");
+  try
+    {
+      atomistic::PhaseProperties(card, 300);
+      ADD_FAILURE() << "no error";
+    }
+  catch (const InputError &e)
+    {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("absurd.json"), std::string::npos) << message;
+      EXPECT_NE(message.find("thermodynamics/omega_eV"), std::string::npos)
+        << message;
+      EXPECT_NE(message.find("omega < 0.8273 eV"), std::string::npos)
+        << message;
+    }
+  // Just inside the stated range the phase diagram exists.
+  const double kT = constants::boltzmann_eV * 300;
+  const auto   ok = atomistic::parse_material_card(
+    nlohmann::json{
+      {"name", "r"},
+      {"thermodynamics",
+         {{"model", "regular_solution"}, {"omega_eV", 31 * kT}, {"mu0_eV", 0}}}},
+    "ok.json");
+  EXPECT_TRUE(atomistic::PhaseProperties(ok, 300).coexistence().has_value());
+}

@@ -64,6 +64,51 @@ expect_error no_units "elastic/units" --material "$work/no_units.json" --tempera
 
 "$app" --help | grep -q "tracer_diffusivity_m2_per_s" || fail "--help does not list the keys"
 
+# Output locations are checked before anything is computed, and --output
+# never overwrites the card it reads.
+# expect_output_error NAME FRAGMENT CARD OUTPUT
+expect_output_error() {
+  local name="$1" fragment="$2" card="$3" out="$4"
+  "$app" --material "$card" --temperature 300 --output "$out" \
+    > "$work/bad_$name.out" 2> "$work/bad_$name.err"
+  local code=$?
+  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
+  [[ $(wc -l < "$work/bad_$name.err") -eq 1 ]] \
+    || fail "$name: error is not one line: $(cat "$work/bad_$name.err")"
+  grep -q -- "$fragment" "$work/bad_$name.err" \
+    || fail "$name: '$fragment' not in: $(cat "$work/bad_$name.err")"
+  grep -q "tracer diffusivity" "$work/bad_$name.out" \
+    && fail "$name: computed before refusing"
+}
+cp "$lfp" "$work/own.json"
+expect_output_error output_is_card "would overwrite the material card" \
+  "$work/own.json" "$work/../$(basename "$work")/own.json"
+cmp -s "$lfp" "$work/own.json" || fail "output_is_card: the card was changed"
+cp "$lfp" "$work/own.csv"
+expect_output_error csv_is_card "would overwrite the material card" \
+  "$work/own.csv" "$work/own.json"
+mkdir -p "$work/taken.json"
+expect_output_error output_is_directory "a directory where a file belongs" "$lfp" "$work/taken.json"
+touch "$work/plain"
+expect_output_error below_a_file "a file where a directory belongs" "$lfp" "$work/plain/out.json"
+if [[ -d /proc/self ]]; then
+  expect_output_error unwritable "cannot be written" "$lfp" "/proc/scalebridge_out/x.json"
+fi
+
+# Hostile cards: refused with one line and exit code 2, never a crash.
+{ printf '{"name": '; head -c 200000 /dev/zero | tr '\0' '['
+  head -c 200000 /dev/zero | tr '\0' ']'; printf '}'; } > "$work/deep.json"
+expect_error deep_nesting "nested deeper" --material "$work/deep.json" --temperature 300
+sed 's/"C11": 138.9/"C11": 1e308/' "$lfp" > "$work/huge_stiffness.json"
+expect_error huge_stiffness "elastic/C11" --material "$work/huge_stiffness.json" --temperature 300
+sed 's/"C11": 138.9/"C11": 1e400/' "$lfp" > "$work/overflow.json"
+expect_error number_overflow "range of a double" --material "$work/overflow.json" --temperature 300
+sed 's/"C11": 138.9,/"C11": 138.9, "C11": 139.0,/' "$lfp" > "$work/duplicate.json"
+expect_error duplicate_key "elastic/C11" --material "$work/duplicate.json" --temperature 300
+sed 's/"omega_eV": 0.115/"omega_eV": 50/' "$lfp" > "$work/absurd_omega.json"
+expect_error absurd_omega "thermodynamics/omega_eV" --material "$work/absurd_omega.json" --temperature 300
+expect_error card_is_directory "is a directory" --material "$work/taken.json" --temperature 300
+
 # Hostile paths and card names execute nothing: an output directory named
 # with $(...) and back-quotes, and a card whose name (the plot title) holds
 # back-quotes, $(...), quotes and a newline followed by a gnuplot `!` command.

@@ -105,7 +105,7 @@ TEST(EffectiveTransport, ReadsBothLayoutsOfTheRveFile)
   io::write_json(
     dir / "all.json",
     {{"periodic", {{"transport_efficiency", efficiency(0.2, 0.25, 0.3)}}},
-     {"kubc", {{"transport_efficiency", efficiency(0.22, 0.27, 0.33)}}},
+     {"kubc", {{"transport_efficiency", efficiency(0.22, 0.27, 0.29)}}},
      {"tubc", {{"transport_efficiency", efficiency(0.18, 0.23, 0.28)}}}});
   EXPECT_EQ(from_rve_file(dir / "all.json").electrolyte[0][0], 0.2);
   EXPECT_EQ(from_rve_file(dir / "all.json", "kubc").electrolyte[0][0], 0.22);
@@ -168,4 +168,91 @@ TEST(EffectiveTransport, RveFileErrorsNameTheFileAndKey)
   EXPECT_THROW(create_transport_efficiency(p, 0.3, true, "t", "N"), InputError);
   p.rve_file.clear();
   EXPECT_THROW(create_transport_efficiency(p, 0.3, true, "t", "N"), InputError);
+}
+
+TEST(EffectiveTransport, ConstantTensorMustBePositiveDefinite)
+{
+  EffectiveTransportParameters p;
+  p.strategy = "constant";
+  // Positive diagonal, symmetric, but eigenvalues 1.5 and -0.5.
+  p.electrolyte_tensor = "0.5, 1, 0; 1, 0.5, 0; 0, 0, 0.5";
+  try
+    {
+      create_transport_efficiency(p, 0.3, true, "t.prm", "Pos");
+      ADD_FAILURE() << "indefinite tensor accepted";
+    }
+  catch (const InputError &e)
+    {
+      const std::string message = e.what();
+      EXPECT_NE(message.find("Pos/Effective transport/Electrolyte tensor"),
+                std::string::npos)
+        << message;
+      EXPECT_NE(message.find("positive definite"), std::string::npos)
+        << message;
+    }
+  p.electrolyte_tensor = "0.5, 0.2, 0; 0.2, 0.5, 0; 0, 0, 0.5";
+  EXPECT_NO_THROW(create_transport_efficiency(p, 0.3, true, "t.prm", "Pos"));
+}
+
+TEST(EffectiveTransport, RveTensorsAreCheckedLikeCardTensors)
+{
+  const auto dir = test_support::scratch_directory("effective_transport_spd");
+  const auto expect_error = [&](const nlohmann::json           &content,
+                                const std::vector<std::string> &needles,
+                                const std::string &block = "periodic") {
+    io::write_json(dir / "bad.json", content);
+    try
+      {
+        from_rve_file(dir / "bad.json", block);
+        ADD_FAILURE() << "no error for " << needles.front();
+      }
+    catch (const InputError &e)
+      {
+        for (const auto &needle : needles)
+          EXPECT_NE(std::string(e.what()).find(needle), std::string::npos)
+            << e.what();
+      }
+  };
+  // Not positive semi-definite (eigenvalues 0.3 + 0.5 and 0.3 - 0.5).
+  nlohmann::json indefinite = efficiency(0.2, 0.2, 0.2);
+  indefinite["electrolyte"]["tensor"]
+    = {{0.3, 0.5, 0}, {0.5, 0.3, 0}, {0, 0, 0.2}};
+  expect_error({{"dimension", 3}, {"transport_efficiency", indefinite}},
+               {"electrolyte/tensor", "positive semi-definite"});
+  // Not symmetric.
+  nlohmann::json asymmetric           = efficiency(0.2, 0.2, 0.2);
+  asymmetric["solid"]["tensor"][0][1] = 0.1;
+  expect_error({{"transport_efficiency", asymmetric}},
+               {"solid/tensor", "symmetric"});
+  // A 2x2 tensor inside a 3D file.
+  nlohmann::json flat           = efficiency(0.2, 0.2, 0.2);
+  flat["electrolyte"]["tensor"] = {{0.2, 0}, {0, 0.2}};
+  expect_error({{"dimension", 3}, {"transport_efficiency", flat}},
+               {"2x2 in a 3D result"});
+  // Efficiency above the volume fraction (0.3) of the group.
+  expect_error({{"transport_efficiency", efficiency(0.35, 0.2, 0.2)}},
+               {"electrolyte/tensor", "above the group's volume fraction"});
+  // The requested condition is not in the file: no fallback.
+  expect_error({{"periodic", {{"transport_efficiency", efficiency(1, 1, 1)}}},
+                {"tubc", {{"transport_efficiency", efficiency(1, 1, 1)}}}},
+               {"RVE boundary condition", "'kubc'", "periodic, tubc"},
+               "kubc");
+  expect_error({{"boundary_condition", "kubc"},
+                {"transport_efficiency", efficiency(0.2, 0.2, 0.2)}},
+               {"Pos/Effective transport/RVE boundary condition",
+                "only the results for 'kubc'"});
+
+  // An efficiency of 0 across a direction that does not percolate (a
+  // laminate) with round-off of either sign is a valid result.
+  nlohmann::json laminate
+    = {{"electrolyte",
+        group({{0.25, -1.4e-17}, {0, -8.2e-16}}, 0.25, {true, false})},
+       {"solid", group({{0.75, 0}, {0, 0.6}}, 0.75, {true, true})}};
+  io::write_json(dir / "laminate.json",
+                 {{"dimension", 2},
+                  {"boundary_condition", "periodic"},
+                  {"transport_efficiency", laminate}});
+  EXPECT_EQ(from_rve_file(dir / "laminate.json", "periodic", "x", 0.25)
+              .electrolyte[0][0],
+            0.25);
 }

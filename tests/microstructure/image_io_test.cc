@@ -342,3 +342,16 @@ TEST(SampleImages, RawAndPointDataVtkDescribeTheSameElectrode)
   EXPECT_EQ(std::llround(f[2] * 3840), 1563);
   EXPECT_TRUE(percolation(raw, {0}).wraps[0]);
 }
+
+TEST(VtkImage, HeaderWithoutFinalNewlineIsAnInputError)
+{
+  // Found by fuzz_voxel_image: a header whose last line has no '\n' made
+  // the tokenizer read past the end (std::out_of_range, exit 1).
+  const auto dir  = test_support::scratch_directory("micro_vtk_truncated");
+  const auto path = dir / "truncated.vtk";
+  std::ofstream(path, std::ios::binary)
+    << "# vtk DataFile Version 3.0\np# vtk DataFile Vers# vtk DataFile Vion ";
+  EXPECT_THROW(read_vtk(path, 3), InputError);
+  std::ofstream(path, std::ios::binary) << "# vtk DataFile Version 3.0\nx";
+  EXPECT_THROW(read_vtk(path, 2), InputError);
+}

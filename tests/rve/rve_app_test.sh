@@ -212,5 +212,36 @@ expect_error no_conducting_phase "Physics/Elasticity" laminate.prm \
 expect_error bad_set "Output/Nope" laminate.prm --set "Output/Nope=1"
 expect_error missing_file "none.prm" none.prm
 
+# --- output locations: refused before anything is computed -----------------
+# expect_output_error NAME FRAGMENT DIRECTORY RANKS: exit code 2, one error
+# line, no progress of a solve, no effective_tensors.json anywhere.
+expect_output_error() {
+  local name="$1" fragment="$2" dir="$3" ranks="$4"
+  if ((ranks == 1)); then
+    "$app" laminate.prm --set "Output/Directory=$dir" > "$name.out" 2> "$name.err"
+  else
+    $mpirun "$ranks" "$app" laminate.prm --set "Output/Directory=$dir" \
+      > "$name.out" 2> "$name.err"
+  fi
+  local code=$?
+  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
+  [[ $(grep -c "scalebridge-rve: error" "$name.err") -eq 1 ]] \
+    || fail "$name: not exactly one error line: $(cat "$name.err")"
+  grep -q -- "$fragment" "$name.err" || fail "$name: '$fragment' not in: $(cat "$name.err")"
+  grep -q "laminate.prm: 'Output/Directory'" "$name.err" \
+    || fail "$name: file and entry not named: $(cat "$name.err")"
+  grep -q "setting up" "$name.out" && fail "$name: computed before refusing"
+  [[ -e effective_tensors.json ]] && fail "$name: wrote into the working directory"
+}
+expect_output_error empty_directory "is empty" "" 1
+touch a_file
+expect_output_error directory_below_file "a file where a directory belongs" "a_file/out" 1
+expect_output_error directory_below_file_np2 "a file where a directory belongs" "a_file/out" 2
+mkdir -p taken/effective_tensors.json
+expect_output_error directory_where_file_belongs "a directory where a file belongs" "taken" 1
+if [[ -d /proc/self ]]; then
+  expect_output_error unwritable "cannot be written" "/proc/scalebridge_out" 1
+fi
+
 if ((failures)); then echo "$failures failure(s)"; exit 1; fi
 echo "all rve app checks passed"

@@ -164,6 +164,11 @@ namespace scalebridge::macro
    * fraction for conduction is 1 - porosity). Reads and checks an RVE file
    * right away; errors are InputError naming @p source and
    * "@p section/Effective transport/...", or the RVE file and its key.
+   * Given tensors must be symmetric positive definite; tensors of an RVE
+   * file must have the file's dimension, be symmetric positive
+   * semi-definite to a relative 1e-6 and positive through the thickness,
+   * and not exceed their group's volume fraction; a requested boundary
+   * condition the file does not hold is an error, not a fallback.
    */
   std::unique_ptr<TransportEfficiency>
   create_transport_efficiency(const EffectiveTransportParameters &parameters,

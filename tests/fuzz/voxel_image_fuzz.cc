@@ -1,0 +1,38 @@
+// libFuzzer target: the raw and legacy-VTK voxel image readers of the
+// microstructure module. Any input must give a microstructure or an
+// InputError.
+
+#include <scalebridge/base/input_error.h>
+#include <scalebridge/microstructure/image_io.h>
+
+#include "fuzz_input_file.h"
+
+extern "C" int
+LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+  using namespace scalebridge;
+  const auto vtk = fuzz::input_file(data, size, ".vtk");
+  for (const unsigned int dimension : {2u, 3u})
+    try
+      {
+        microstructure::read_vtk(vtk, dimension);
+      }
+    catch (const InputError &)
+      {
+      }
+  // Raw: the first bytes choose the grid, the rest are the voxels.
+  if (size >= 3)
+    {
+      const auto raw = fuzz::input_file(data + 3, size - 3, ".raw");
+      const std::array<unsigned, 3> n{
+        {1u + data[0] % 16u, 1u + data[1] % 16u, 1u + data[2] % 16u}};
+      try
+        {
+          microstructure::read_raw(raw, 2 + data[0] % 2, n);
+        }
+      catch (const InputError &)
+        {
+        }
+    }
+  return 0;
+}
