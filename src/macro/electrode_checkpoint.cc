@@ -6,9 +6,12 @@
 // the scalars: time stepper, protocol position, results so far, and the
 // effective-properties provider's tables.
 
+#include <deal.II/base/timer.h>
+
 #include <deal.II/distributed/tria.h>
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/atomic_file.h>
 #include <scalebridge/io/checkpoint_folder.h>
 #include <scalebridge/macro/checkpoint.h>
@@ -229,6 +232,7 @@ namespace scalebridge::macro
   ElectrodeSolver<dim>::write_checkpoint(const RunState &state)
   {
     TimerOutput::Scope          t(computing_timer, "checkpoint");
+    const Timer                 timer;
     const CheckpointParameters &cp = model.parameters.checkpoint;
     io::CheckpointWriter        writer(cp.directory,
                                 io::checkpoint_name(current_time),
@@ -287,7 +291,17 @@ namespace scalebridge::macro
                            });
     });
     const auto folder = writer.commit(cp.keep);
-    pcout << "  checkpoint " << folder.string() << std::endl;
+    pcout << "  checkpoint " << folder.string();
+    if (!model.parameters.output.deterministic)
+      {
+        std::uintmax_t bytes = 0;
+        if (Utilities::MPI::this_mpi_process(job_communicator) == 0)
+          for (const auto &entry : std::filesystem::directory_iterator(folder))
+            bytes += entry.file_size();
+        pcout << " (" << format_number(bytes / 1e6, 3) << " MB, "
+              << format_number(timer.wall_time(), 3) << " s)";
+      }
+    pcout << std::endl;
   }
 
   template <int dim>
