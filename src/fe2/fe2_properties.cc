@@ -429,14 +429,49 @@ namespace scalebridge::fe2
       {
         rethrow_in_region(e, source, region.section);
       }
+    // What an RVE result hands up, in the cell frame.
+    const auto tensors_of = [&](const nlohmann::json &json) {
+      RveTensors            t;
+      const nlohmann::json &g
+        = json.at("transport_efficiency").at(region.electrolyte_group);
+      const dealii::Tensor<2, 3> e = macro::rve_tensor_in_cell_frame(
+        g.at("tensor").get<std::vector<std::vector<double>>>(),
+        region.thickness_axis);
+      dealii::Tensor<2, 3> s;
+      if (region.has_solid)
+        s = macro::rve_tensor_in_cell_frame(
+              json.at("conductivity").get<std::vector<std::vector<double>>>(),
+              region.thickness_axis)
+            / region.solid_conductivity;
+      else
+        for (unsigned int d = 0; d < 3; ++d)
+          s[d][d] = 1;
+      for (unsigned int i = 0; i < 3; ++i)
+        for (unsigned int j = 0; j < 3; ++j)
+          {
+            t.electrolyte(i, j) = e[i][j];
+            t.solid(i, j)       = s[i][j];
+          }
+      t.porosity() = g.at("volume_fraction").get<double>();
+      return t;
+    };
+
     // No buffer: the RVE engine's progress lines are discarded.
-    std::ostream   log(nullptr);
-    nlohmann::json json;
+    std::ostream log(nullptr);
     try
       {
-        // Swelling particles at x against the microstructure as given (at the
-        // reference lithiation), taking or leaving pore space: a volume factor
-        // that is mostly below one voxel, hence the distance-ordered growth.
+        // Swelling particles at x against the microstructure as given (at
+        // the reference lithiation), taking or leaving pore space. The
+        // volume asked for is f n voxels, rarely a whole number: the RVEs
+        // with floor(f n) and ceil(f n) voxels differ in one voxel of the
+        // front (the growth order is fixed, so one is the other plus that
+        // voxel), and the answer is their linear blend by the fractional
+        // part, i.e. a front voxel filled partially. Tensors and pore
+        // fraction then follow x continuously (exact volume), instead of
+        // in steps of one voxel that no reuse tolerance below the step can
+        // interpolate.
+        std::vector<std::pair<unsigned int, double>> targets;
+        const auto &ids = input.microstructure.data();
         for (unsigned int phase = 0; phase < region.swelling.size(); ++phase)
           if (region.swelling[phase])
             {
@@ -444,12 +479,47 @@ namespace scalebridge::fe2
                 = (1 + region.swelling[phase](request.lithiation))
                   / (1 + region.swelling[phase](region.reference_lithiation));
               if (std::abs(factor - 1) > 1e-12)
-                microstructure::swell_phase(input.microstructure,
-                                            phase,
-                                            region.pore_phase,
-                                            factor);
+                targets.emplace_back(
+                  phase,
+                  factor * double(std::count(ids.begin(), ids.end(), phase)));
             }
-        json = rve::run_homogenization(input, group, log);
+        // Several swelling phases: all rounded down, then all up, blended
+        // by their mean fractional part (exact for one phase).
+        double theta = 0;
+        for (const auto &target : targets)
+          theta += (target.second - std::floor(target.second)) / targets.size();
+        if (theta < 1e-9 || theta > 1 - 1e-9)
+          theta = 0;
+        const auto swollen = [&](const bool up) {
+          microstructure::Microstructure m = input.microstructure;
+          for (const auto &[phase, target] : targets)
+            {
+              const double count = std::count(m.data().begin(),
+                                              m.data().end(),
+                                              microstructure::PhaseId(phase));
+              const double whole = theta == 0 ? std::round(target)
+                                   : up       ? std::ceil(target)
+                                              : std::floor(target);
+              microstructure::swell_phase(m,
+                                          phase,
+                                          region.pore_phase,
+                                          whole / count);
+            }
+          return m;
+        };
+        rve::RveInput lower  = input;
+        lower.microstructure = swollen(false);
+        RveTensors t = tensors_of(rve::run_homogenization(lower, group, log));
+        if (theta > 0)
+          {
+            rve::RveInput upper  = input;
+            upper.microstructure = swollen(true);
+            const RveTensors u
+              = tensors_of(rve::run_homogenization(upper, group, log));
+            for (std::size_t k = 0; k < t.values.size(); ++k)
+              t.values[k] = (1 - theta) * t.values[k] + theta * u.values[k];
+          }
+        return t;
       }
     catch (const std::exception &e)
       {
@@ -464,30 +534,6 @@ namespace scalebridge::fe2
           + ", lithiation " + format_number(request.lithiation, 6)
           + "): " + e.what() + " (see " + region.section + "/RVE/Solver)");
       }
-
-    RveTensors            t;
-    const nlohmann::json &g
-      = json.at("transport_efficiency").at(region.electrolyte_group);
-    const dealii::Tensor<2, 3> e = macro::rve_tensor_in_cell_frame(
-      g.at("tensor").get<std::vector<std::vector<double>>>(),
-      region.thickness_axis);
-    dealii::Tensor<2, 3> s;
-    if (region.has_solid)
-      s = macro::rve_tensor_in_cell_frame(
-            json.at("conductivity").get<std::vector<std::vector<double>>>(),
-            region.thickness_axis)
-          / region.solid_conductivity;
-    else
-      for (unsigned int d = 0; d < 3; ++d)
-        s[d][d] = 1;
-    for (unsigned int i = 0; i < 3; ++i)
-      for (unsigned int j = 0; j < 3; ++j)
-        {
-          t.electrolyte(i, j) = e[i][j];
-          t.solid(i, j)       = s[i][j];
-        }
-    t.porosity() = g.at("volume_fraction").get<double>();
-    return t;
   }
 
   std::string
