@@ -37,5 +37,6 @@ main(int argc, char **argv)
        macro::run_electrode_simulation(parameters, MPI_COMM_WORLD);
      },
      {"--restart"},
-     " [--restart CHECKPOINT_FOLDER]"});
+     " [--restart CHECKPOINT_FOLDER]",
+     /* stops_at_safe_points = */ true});
 }

@@ -2,6 +2,7 @@
 #include <scalebridge/io/csv_table.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <limits>
 #include <stdexcept>
@@ -60,7 +61,12 @@ namespace scalebridge::io
       for (const auto &row : rows)
         {
           for (std::size_t i = 0; i < row.size(); ++i)
-            out << (i == 0 ? "" : ",") << row[i];
+            {
+              out << (i == 0 ? "" : ",");
+              // NaN marks a quantity that does not exist in this row.
+              if (!std::isnan(row[i]))
+                out << row[i];
+            }
           out << '\n';
         }
     });

@@ -3,11 +3,19 @@
 
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/parameter_app.h>
+#include <scalebridge/io/parameter_includes.h>
+
+#include <scalebridge/io/termination.h>
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace scalebridge::io
 {
@@ -129,6 +137,13 @@ namespace scalebridge::io
     const std::string &file = command_line.parameter_file;
     if (!std::filesystem::is_regular_file(file))
       throw InputError(file, "", "parameter file does not exist");
+    std::string extension = std::filesystem::path(file).extension().string();
+    for (char &c : extension)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Only .prm files have include lines; ParameterHandler follows them
+    // without a limit.
+    if (extension == ".prm")
+      check_parameter_includes(file);
     try
       {
         prm.parse_input(file, "", false, true);
@@ -145,12 +160,112 @@ namespace scalebridge::io
       apply_override(prm, path, value);
   }
 
+  namespace
+  {
+    /// Test hook: SCALEBRIDGE_THROW_ON_RANK=R makes rank R alone fail
+    /// before the run, as a full disk or a bug on one process would; the
+    /// others run on into collective operations.
+    void
+    throw_on_rank_for_test()
+    {
+      const char *value = std::getenv("SCALEBRIDGE_THROW_ON_RANK");
+      if (value != nullptr
+          && dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD)
+               == static_cast<unsigned int>(std::atoi(value)))
+        throw std::runtime_error("test: an error on rank " + std::string(value)
+                                 + " only");
+    }
+
+    /// How long a failed process waits for the others to fail as well
+    /// before it ends them all.
+    constexpr double agreement_grace_seconds = 3;
+
+    /**
+     * Every process ends here, with its exit code (0: success) and error
+     * line. Processes that all arrive agree on the code and the message of
+     * the lowest failed rank, and rank 0 prints it. A failed process whose
+     * peers do not arrive within agreement_grace_seconds (they wait in a
+     * collective operation the failed one will never join, or compute)
+     * prints its line and calls MPI_Abort, so that no process spins
+     * forever. @p errors is a communicator used for nothing else.
+     */
+    int
+    finish(MPI_Comm           errors,
+           const std::string &name,
+           const int          code,
+           const std::string &message)
+    {
+      const unsigned int rank
+        = dealii::Utilities::MPI::this_mpi_process(errors);
+      const unsigned int ranks
+        = dealii::Utilities::MPI::n_mpi_processes(errors);
+      const auto line = [&](const std::string &text) {
+        std::cerr << name << ": error: " << text << std::endl;
+      };
+      if (ranks == 1)
+        {
+          if (code != 0)
+            line(message);
+          return code;
+        }
+
+      int         first_failed = code != 0 ? static_cast<int>(rank) : INT_MAX;
+      int         lowest       = INT_MAX;
+      MPI_Request request;
+      MPI_Iallreduce(
+        &first_failed, &lowest, 1, MPI_INT, MPI_MIN, errors, &request);
+      if (code == 0)
+        MPI_Wait(&request, MPI_STATUS_IGNORE);
+      else
+        {
+          const auto start = std::chrono::steady_clock::now();
+          for (int done = 0;;)
+            {
+              MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+              if (done)
+                break;
+              if (std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                                - start)
+                    .count()
+                  > agreement_grace_seconds)
+                {
+                  line(message);
+                  MPI_Abort(MPI_COMM_WORLD, code);
+                }
+              std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
+      if (lowest == INT_MAX)
+        return 0;
+
+      // The lowest failed rank's code and message, on every process.
+      int agreed = code;
+      MPI_Bcast(&agreed, 1, MPI_INT, lowest, errors);
+      std::string text = message;
+      int         size = static_cast<int>(text.size());
+      MPI_Bcast(&size, 1, MPI_INT, lowest, errors);
+      text.resize(size);
+      MPI_Bcast(text.data(), size, MPI_CHAR, lowest, errors);
+      if (rank == 0)
+        line(text);
+      return agreed;
+    }
+  } // namespace
+
   int
   run_parameter_app(int argc, char **argv, const ParameterApp &app)
   {
     dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
-    const bool                               root
+    if (app.stops_at_safe_points)
+      record_termination_signals();
+    else
+      default_termination_signals();
+    MPI_Comm errors;
+    MPI_Comm_dup(MPI_COMM_WORLD, &errors);
+    const bool root
       = dealii::Utilities::MPI::this_mpi_process(MPI_COMM_WORLD) == 0;
+    int         code = 0;
+    std::string message;
     try
       {
         const CommandLine command_line
@@ -174,29 +289,37 @@ namespace scalebridge::io
                   dealii::ParameterHandler::PRM
                     | dealii::ParameterHandler::KeepDeclarationOrder);
               }
-            return 0;
           }
-        read_parameters(prm, command_line);
-        app.run(prm);
-        return 0;
+        else
+          {
+            read_parameters(prm, command_line);
+            throw_on_rank_for_test();
+            app.run(prm);
+          }
       }
     catch (const InputError &e)
       {
-        if (root)
-          std::cerr << app.name << ": error: " << e.what() << std::endl;
-        return 2;
+        code    = 2;
+        message = e.what();
       }
     catch (const dealii::ExceptionBase &e)
       {
-        if (root)
-          std::cerr << app.name << ": error: " << one_line(e) << std::endl;
-        return 1;
+        code    = 1;
+        message = one_line(e);
+      }
+    catch (const std::bad_alloc &)
+      {
+        code    = 1;
+        message = "out of memory (std::bad_alloc); the problem is too large "
+                  "for this machine";
       }
     catch (const std::exception &e)
       {
-        if (root)
-          std::cerr << app.name << ": error: " << e.what() << std::endl;
-        return 1;
+        code    = 1;
+        message = e.what();
       }
+    code = finish(errors, app.name, code, message);
+    MPI_Comm_free(&errors);
+    return code;
   }
 } // namespace scalebridge::io

@@ -1,6 +1,10 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/macro/cell_parameters.h>
 
+#include <deal.II/base/mpi.h>
+
+#include <unistd.h>
+
 #include <cmath>
 #include <sstream>
 
@@ -32,6 +36,14 @@ namespace scalebridge::macro
       out.precision(6);
       out << value;
       return out.str();
+    }
+
+    /// Physical memory of this machine [bytes].
+    double
+    physical_memory()
+    {
+      return static_cast<double>(sysconf(_SC_PHYS_PAGES))
+             * static_cast<double>(sysconf(_SC_PAGE_SIZE));
     }
   } // namespace
 
@@ -253,19 +265,35 @@ namespace scalebridge::macro
   void
   MeshParameters::add_parameters(dealii::ParameterHandler &prm)
   {
-    prm.add_parameter("Cells in negative electrode", cells_negative);
-    prm.add_parameter("Cells in separator", cells_separator);
-    prm.add_parameter("Cells in positive electrode", cells_positive);
+    // Explicit ranges: deal.II's default pattern of an unsigned entry
+    // accepts -1 as 4294967295.
+    const auto cells = dealii::Patterns::Integer(0, max_cells_per_region);
+    prm.add_parameter("Cells in negative electrode",
+                      cells_negative,
+                      "At most " + std::to_string(max_cells_per_region) + ".",
+                      cells);
+    prm.add_parameter("Cells in separator",
+                      cells_separator,
+                      "At most " + std::to_string(max_cells_per_region) + ".",
+                      cells);
+    prm.add_parameter("Cells in positive electrode",
+                      cells_positive,
+                      "At most " + std::to_string(max_cells_per_region) + ".",
+                      cells);
     prm.add_parameter("Height",
                       height,
                       "In-plane extent along y in 2D and 3D [m].");
     prm.add_parameter("Depth", depth, "In-plane extent along z in 3D [m].");
     prm.add_parameter("In-plane cells",
                       in_plane_cells,
-                      "Cells along each in-plane direction (2D, 3D).");
+                      "Cells along each in-plane direction (2D, 3D); at most "
+                        + std::to_string(max_in_plane_cells) + ".",
+                      dealii::Patterns::Integer(0, max_in_plane_cells));
     prm.add_parameter("Particle cells",
                       particle_cells,
-                      "Radial finite volumes per particle.");
+                      "Radial finite volumes per particle; 2 to "
+                        + std::to_string(max_particle_cells) + ".",
+                      dealii::Patterns::Integer(0, max_particle_cells));
     prm.add_parameter(
       "Particle mesh ratio",
       particle_ratio,
@@ -290,7 +318,11 @@ namespace scalebridge::macro
                       newton_tolerance,
                       "Newton stops when the update is below this fraction "
                       "of the time-step tolerance.");
-    prm.add_parameter("Maximum Newton iterations", newton_iterations);
+    prm.add_parameter("Maximum Newton iterations",
+                      newton_iterations,
+                      "Per time step; 2 to "
+                        + std::to_string(max_newton_iterations) + ".",
+                      dealii::Patterns::Integer(0, max_newton_iterations));
     prm.add_parameter(
       "PETSc options",
       petsc_options,
@@ -464,14 +496,36 @@ namespace scalebridge::macro
       positive_value("Mesh/Depth", mesh.depth, " [m]");
     if (mesh.particle_cells < 2)
       fail("Mesh/Particle cells", "needs at least two radial cells");
+    {
+      // A mesh within every range may still not fit: refuse it now rather
+      // than after minutes of swapping.
+      const double needed = estimated_memory();
+      const double processes
+        = dealii::Utilities::MPI::job_supports_mpi()
+            ? dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD)
+            : 1;
+      const double available = processes * physical_memory();
+      if (needed > available)
+        fail("Mesh/Cells in positive electrode",
+             "the mesh (" + mesh_size_text() + ") would need about "
+               + number(needed / 1e9) + " GB of memory, more than the "
+               + number(available / 1e9) + " GB of " + number(processes)
+               + " process(es) on this machine; use fewer cells (Mesh/...)");
+    }
     if (!(mesh.particle_ratio >= 1 && mesh.particle_ratio <= 100))
       fail("Mesh/Particle mesh ratio", "must lie in [1, 100]");
 
     const TimeSteppingParameters &ts = time_stepping;
-    if (!(ts.tolerance > 0 && ts.tolerance < 1))
-      fail("Time stepping/Tolerance", "must lie in (0,1)");
+    if (!(ts.tolerance >= 1e-10 && ts.tolerance < 1))
+      fail("Time stepping/Tolerance",
+           "must lie in [1e-10, 1) (smaller tolerances need more steps than "
+           "a run can take; got "
+             + number(ts.tolerance) + ")");
     positive_value("Time stepping/Initial time step", ts.initial_step, " [s]");
     positive_value("Time stepping/Minimum time step", ts.minimum_step, " [s]");
+    if (ts.minimum_step < 1e-12)
+      fail("Time stepping/Minimum time step",
+           "must be at least 1e-12 s (got " + number(ts.minimum_step) + ")");
     if (!(ts.maximum_step >= ts.initial_step))
       fail("Time stepping/Maximum time step",
            "must be at least the initial time step");
@@ -487,8 +541,50 @@ namespace scalebridge::macro
     positive_value("Output/Progress interval",
                    output.progress_interval,
                    " [s]");
+    // Smaller intervals no longer advance the next progress (or checkpoint)
+    // time at long simulated times: the run would never end.
+    if (output.progress_interval < 1e-3)
+      fail("Output/Progress interval",
+           "must be at least 1e-3 s (got " + number(output.progress_interval)
+             + ")");
+    if (checkpoint.interval > 0 && checkpoint.interval < 1e-3)
+      fail("Checkpoint/Interval",
+           "must be 0 (no checkpoints) or at least 1e-3 s (got "
+             + number(checkpoint.interval) + ")");
     fe2.check(source);
     checkpoint.check(source);
+  }
+
+  double
+  CellParameters::estimated_memory() const
+  {
+    // Measured (peak resident memory, 2D, 20 particle cells, direct
+    // solver): 194 MB at 1911 nodes, 369 MB at 7371 nodes, i.e. about
+    // 32 kB per node beyond 130 MB; rounded up. Only meant to refuse sizes
+    // that cannot run at all.
+    const double bytes_per_node          = 32000;
+    const double bytes_per_particle_cell = 200;
+    return 130e6
+           + n_nodes()
+               * (bytes_per_node
+                  + bytes_per_particle_cell * mesh.particle_cells);
+  }
+
+  double
+  CellParameters::n_nodes() const
+  {
+    const double through = (half_cell() ? 0. : mesh.cells_negative)
+                           + mesh.cells_separator + mesh.cells_positive + 1.;
+    const double across = mesh.in_plane_cells + 1.;
+    return through * (dimension > 1 ? across : 1.)
+           * (dimension > 2 ? across : 1.);
+  }
+
+  std::string
+  CellParameters::mesh_size_text() const
+  {
+    return number(n_nodes()) + " nodes with " + number(mesh.particle_cells)
+           + " particle cells each";
   }
 
   void

@@ -8,9 +8,15 @@
 #include <scalebridge/macro/electrode_job.h>
 #include <scalebridge/macro/electrode_solver.h>
 
+#include <scalebridge/io/output_location.h>
+#include <scalebridge/io/staged_directory.h>
+
+#include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 namespace scalebridge::macro
@@ -28,6 +34,62 @@ namespace scalebridge::macro
 
   namespace
   {
+    /// What a result in Output/Directory consists of.
+    const std::vector<std::string> result_names
+      = {"voltage.csv", "voltage.png", "summary.json", "profiles", "vtu"};
+
+    /**
+     * Checks Output/Directory (and Checkpoint/Directory when checkpoints
+     * are written) and makes the staging folder of the outputs. A
+     * checkpoint folder inside Output/Directory is carried from one result
+     * to the next.
+     */
+    std::unique_ptr<io::StagedDirectory>
+    stage_outputs(const CellParameters &parameters, MPI_Comm communicator)
+    {
+      namespace fs                   = std::filesystem;
+      const CheckpointParameters &cp = parameters.checkpoint;
+      std::vector<std::string>    carried;
+      if (cp.interval > 0)
+        io::on_root_collectively(communicator, [&]() {
+          io::check_output_directory(cp.directory,
+                                     parameters.source,
+                                     "Checkpoint/Directory");
+          const auto normal = [](const fs::path &p) {
+            fs::path n = fs::absolute(p).lexically_normal();
+            return n.has_filename() ? n : n.parent_path();
+          };
+          const fs::path inside
+            = normal(cp.directory)
+                .lexically_relative(normal(parameters.output.directory));
+          if (inside.empty() || *inside.begin() == "..")
+            return;
+          const std::string first = inside.begin()->string();
+          if (first == "." || first.empty()
+              || std::find(result_names.begin(), result_names.end(), first)
+                   != result_names.end())
+            throw InputError(parameters.source,
+                             "Checkpoint/Directory",
+                             "may not be Output/Directory or one of its "
+                             "result folders (profiles, vtu); use e.g. "
+                             "Output/Directory/checkpoints");
+          carried.push_back(first);
+        });
+      carried = dealii::Utilities::MPI::broadcast(communicator, carried, 0);
+      auto output
+        = std::make_unique<io::StagedDirectory>(parameters.output.directory,
+                                                result_names,
+                                                carried,
+                                                parameters.source,
+                                                "Output/Directory",
+                                                communicator);
+      // The VTU files of a run that stops are needed by its restart.
+      if (cp.interval > 0 && parameters.dimension > 1
+          && parameters.output.write_vtu)
+        output->keep_on_failure();
+      return output;
+    }
+
     template <int dim>
     ElectrodeResults
     run(const CellModel   &model,
@@ -35,9 +97,25 @@ namespace scalebridge::macro
         const std::string &vtu_directory,
         const bool         verbose)
     {
-      ElectrodeSolver<dim> solver(model, communicator, verbose);
-      solver.setup(model.parameters.restart);
-      return solver.run(vtu_directory);
+      // The solver is destroyed before an error propagates: its
+      // TimerOutput prints a page when it is destroyed during unwinding.
+      std::exception_ptr failure;
+      ElectrodeResults   results;
+      {
+        ElectrodeSolver<dim> solver(model, communicator, verbose);
+        try
+          {
+            solver.setup(model.parameters.restart);
+            results = solver.run(vtu_directory);
+          }
+        catch (...)
+          {
+            failure = std::current_exception();
+          }
+      }
+      if (failure)
+        std::rethrow_exception(failure);
+      return results;
     }
   } // namespace
 
@@ -78,11 +156,17 @@ namespace scalebridge::macro
           }
       });
 
-    CellModel model = CellModel::build(parameters);
-    model.effective_properties
-      = fe2::make_effective_properties(model, communicator, verbose);
+    CellModel  model = CellModel::build(parameters);
     const bool root
       = dealii::Utilities::MPI::this_mpi_process(communicator) == 0;
+
+    // Output locations are checked, locked and staged before computing.
+    std::unique_ptr<io::StagedDirectory> output;
+    if (write_outputs)
+      output = stage_outputs(parameters, communicator);
+
+    model.effective_properties
+      = fe2::make_effective_properties(model, communicator, verbose);
     if (verbose && root)
       {
         dealii::ConditionalOStream out(std::cout, true);
@@ -105,15 +189,14 @@ namespace scalebridge::macro
             << model.initial_open_circuit_voltage << " V" << std::endl;
       }
 
-    const std::filesystem::path directory = parameters.output.directory;
-    std::string                 vtu_directory;
+    std::string vtu_directory;
     if (write_outputs && parameters.dimension > 1
         && parameters.output.write_vtu)
       {
-        vtu_directory = (directory / "vtu").string();
-        if (root)
+        vtu_directory = (output->staging() / "vtu").string();
+        io::on_root_collectively(communicator, [&]() {
           std::filesystem::create_directories(vtu_directory);
-        MPI_Barrier(communicator);
+        });
       }
 
     ElectrodeResults results;
@@ -132,13 +215,28 @@ namespace scalebridge::macro
     for (auto &file : results.vtu_files)
       file = "vtu/" + file;
 
-    if (write_outputs && root)
+    if (write_outputs)
       {
-        results.write(directory, parameters.output.plot);
-        if (verbose)
-          std::cout << "Results in " << directory.string() << ": capacity "
-                    << results.capacity_Ah_per_m2 << " Ah/m^2, energy "
-                    << results.energy_Wh_per_m2 << " Wh/m^2" << std::endl;
+        io::on_root_collectively(communicator, [&]() {
+          results.write(output->staging(), parameters.output.plot);
+        });
+        // A restarted run lists the VTU records of the run before its
+        // checkpoint: taken over from this directory's earlier result.
+        const std::vector<std::string> missing
+          = output->publish(results.vtu_files);
+        const std::filesystem::path directory = parameters.output.directory;
+        if (verbose && root)
+          {
+            if (!missing.empty())
+              std::cout << "Note: " << missing.size()
+                        << " VTU records of the run before the restart are "
+                           "not in "
+                        << directory.string() << " (e.g. " << missing.front()
+                        << "); summary.json lists them" << std::endl;
+            std::cout << "Results in " << directory.string() << ": capacity "
+                      << results.capacity_Ah_per_m2 << " Ah/m^2, energy "
+                      << results.energy_Wh_per_m2 << " Wh/m^2" << std::endl;
+          }
       }
     return results;
   }

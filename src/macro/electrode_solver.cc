@@ -21,6 +21,8 @@
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
+#include <scalebridge/io/petsc_options.h>
+#include <scalebridge/io/termination.h>
 #include <scalebridge/macro/bdf.h>
 #include <scalebridge/macro/checkpoint.h>
 #include <scalebridge/macro/electrode_solver.h>
@@ -1757,6 +1759,43 @@ namespace scalebridge::macro
   }
 
   template <int dim>
+  void
+  ElectrodeSolver<dim>::fail_at_step_start(const OperatingStep &step) const
+  {
+    const std::string &source = model.parameters.source;
+    const std::string  entry
+      = model.parameters.operating.protocol.find_first_not_of(" \t\n")
+            == std::string::npos
+          ? "Operating conditions/C-rate"
+          : "Operating conditions/Protocol";
+    const std::string where = "step '" + step.text + "' at t = "
+                              + format_number(current_time, 6) + " s";
+    if (step.control == OperatingStep::Control::voltage)
+      throw InputError(source,
+                       entry,
+                       "the cell cannot be held at "
+                         + format_number(step.voltage, 6) + " V (" + where
+                         + "): no potentials satisfy the kinetics; hold "
+                           "closer to the open-circuit voltage");
+    if (step.control == OperatingStep::Control::current)
+      {
+        const double one_c = model.parameters.operating.one_c_current_density;
+        throw InputError(
+          source,
+          entry,
+          "the electrode cannot deliver "
+            + format_number(std::abs(step.current_density), 6) + " A/m^2 ("
+            + format_number(std::abs(step.current_density) / one_c, 6)
+            + "C with Operating conditions/1C current density = "
+            + format_number(one_c, 6) + " A/m^2) in " + where
+            + ": no potentials satisfy the kinetics and transport at this "
+              "current; use a lower rate");
+      }
+    throw std::runtime_error("no consistent potentials at the start of "
+                             + where);
+  }
+
+  template <int dim>
   ElectrodeResults
   ElectrodeSolver<dim>::run(const std::string &vtu_directory)
   {
@@ -1866,10 +1905,20 @@ namespace scalebridge::macro
                               ? 0
                               : step.current_density);
             restart_history();
-            if (!newton_solve(true))
-              throw std::runtime_error(
-                "no consistent potentials at the start of step '" + step.text
-                + "' (t = " + format_number(current_time, 6) + " s)");
+            const bool consistent = newton_solve(true);
+            // The solver has been set up and has solved: PETSc knows now
+            // which options it looked up.
+            if (!petsc_options_checked)
+              {
+                petsc_options_checked = true;
+                io::check_petsc_options_used(
+                  model.parameters.time_stepping.petsc_options,
+                  "macro_",
+                  model.parameters.source,
+                  "Time stepping/PETSc options");
+              }
+            if (!consistent)
+              fail_at_step_start(step);
             restart_history();
             if (model.effective_properties->depends_on_state())
               update_effective_properties();
@@ -1893,8 +1942,22 @@ namespace scalebridge::macro
           = std::isfinite(t_end) ? t_end - 1e-12 * std::max(1.0, t_end) : t_end;
         while (g_now > 0 && history[0].time < t_stop)
           {
-            const double t_n  = history[0].time;
-            double       stop = t_end;
+            const double t_n = history[0].time;
+            // A safe point: nothing is half done, every process is here.
+            io::stop_if_terminated(mpi_communicator,
+                                   "at t = " + format_number(t_n, 6)
+                                     + " s; nothing was written into "
+                                       "Output/Directory");
+            if (statistics.accepted_steps + statistics.rejected_steps
+                >= max_time_steps)
+              throw InputError(
+                model.parameters.source,
+                "Time stepping/Tolerance",
+                "the run needs more than " + std::to_string(max_time_steps)
+                  + " time steps (at t = " + format_number(t_n, 6)
+                  + " s); raise Time stepping/Tolerance or Minimum time "
+                    "step, or shorten Operating conditions/Protocol");
+            double stop = t_end;
             if (next_profile < profile_times.size()
                 && profile_times[next_profile] < stop)
               stop = profile_times[next_profile];

@@ -171,13 +171,20 @@ namespace scalebridge::macro
       {
         const double      value = number("a duration");
         const std::string unit  = next("a time unit (s, min, h)");
+        double            seconds;
         if (unit == "s" || unit == "sec" || unit == "seconds")
-          return value;
-        if (unit == "min" || unit == "minutes")
-          return 60 * value;
-        if (unit == "h" || unit == "hour" || unit == "hours")
-          return 3600 * value;
-        fail("unknown time unit '" + unit + "' (s, min, h)");
+          seconds = value;
+        else if (unit == "min" || unit == "minutes")
+          seconds = 60 * value;
+        else if (unit == "h" || unit == "hour" || unit == "hours")
+          seconds = 3600 * value;
+        else
+          fail("unknown time unit '" + unit + "' (s, min, h)");
+        if (seconds > max_step_duration)
+          fail("a step may last at most "
+               + std::to_string(static_cast<int>(max_step_duration / 3600))
+               + " h");
+        return seconds;
       }
 
       double
@@ -266,6 +273,9 @@ namespace scalebridge::macro
         p.fail("unknown step '" + verb + "' (Discharge, Charge, Rest or Hold)");
       if (!(step.duration > 0))
         p.fail("the duration must be positive");
+      // Implicit durations (a slow discharge, a hold until a current) end
+      // at the longest step a run can meet.
+      step.duration = std::min(step.duration, max_step_duration);
       return step;
     }
   } // namespace
@@ -305,7 +315,7 @@ namespace scalebridge::macro
     OperatingStep step;
     step.control         = OperatingStep::Control::current;
     step.current_density = c_rate * one_c_current_density;
-    step.duration        = 3600 / std::abs(c_rate);
+    step.duration        = std::min(3600 / std::abs(c_rate), max_step_duration);
     step.voltage_limit   = c_rate > 0 ? lower_cutoff : upper_cutoff;
     std::ostringstream text;
     text << (c_rate > 0 ? "Discharge" : "Charge") << " at " << std::abs(c_rate)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 
 #include "test_paths.h"
 
@@ -25,4 +26,22 @@ TEST(CsvTable, WritesHeaderAndFullPrecision)
   EXPECT_EQ(header, "x,y");
   const double y = std::stod(row.substr(row.find(',') + 1));
   EXPECT_EQ(y, 1.0 / 3.0); // round-trips exactly
+}
+
+// A quantity that does not exist in a row (the solid phase in the separator)
+// is an empty cell, not the literal "nan" that spreadsheets read as text.
+TEST(CsvTable, NanIsAnEmptyCell)
+{
+  io::CsvTable table({"x", "phi_s", "ce"});
+  table.add_row({1, std::numeric_limits<double>::quiet_NaN(), 2});
+  table.add_row({2, 3, std::numeric_limits<double>::quiet_NaN()});
+  const auto path = test_support::scratch_directory("csv_nan") / "t.csv";
+  table.write(path);
+  std::ifstream in(path);
+  std::string   header, first, second;
+  std::getline(in, header);
+  std::getline(in, first);
+  std::getline(in, second);
+  EXPECT_EQ(first, "1,,2");
+  EXPECT_EQ(second, "2,3,");
 }

@@ -37,7 +37,8 @@ TEST(Protocol, ParsesStepsRatesDurationsAndLimits)
   EXPECT_EQ(steps[3].control, OperatingStep::Control::voltage);
   EXPECT_DOUBLE_EQ(steps[3].voltage, 4.1);
   EXPECT_DOUBLE_EQ(*steps[3].current_limit, 24 / 50.);
-  EXPECT_FALSE(std::isfinite(steps[3].duration));
+  // A hold without a duration ends after the longest step a run can meet.
+  EXPECT_DOUBLE_EQ(steps[3].duration, max_step_duration);
   EXPECT_DOUBLE_EQ(steps[4].current_density, 12);
   EXPECT_DOUBLE_EQ(*steps[4].voltage_limit, 3.0); // the lower cut-off
   EXPECT_DOUBLE_EQ(steps[4].duration, 1800);
@@ -53,6 +54,26 @@ TEST(Protocol, DefaultIsOneDischargeToTheCutOff)
   EXPECT_DOUBLE_EQ(*default_protocol(-1, 24, 3.105, 4.1)[0].voltage_limit, 4.1);
 }
 
+// Durations that a run cannot meet: explicit ones are refused, implicit
+// ones (a very slow discharge) end at max_step_duration.
+TEST(Protocol, DurationsAreBounded)
+{
+  EXPECT_DOUBLE_EQ(parse("Rest for 1000 h")[0].duration, 3.6e6);
+  EXPECT_DOUBLE_EQ(parse("Discharge at 1e-300C")[0].duration, 3.6e6);
+  EXPECT_DOUBLE_EQ(default_protocol(1e-9, 24, 3.105, 4.1)[0].duration,
+                   max_step_duration);
+  try
+    {
+      parse("Rest for 1e300 h");
+      FAIL() << "expected InputError";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("at most 1000 h"), std::string::npos)
+        << e.what();
+    }
+}
+
 TEST(Protocol, MistakesAreInputErrors)
 {
   for (const char *bad : {"Dance at 1C",
@@ -65,6 +86,9 @@ TEST(Protocol, MistakesAreInputErrors)
                           "Discharge at 1C until 2.5 V",
                           "Charge at 1C until 4.5 V",
                           "Discharge at 1C for -1 s",
+                          "Rest for 1e300 h",
+                          "Rest for 1001 h",
+                          "Charge at C/2 for 3.7e6 s",
                           " ; "})
     EXPECT_THROW(parse(bad), InputError) << bad;
   try

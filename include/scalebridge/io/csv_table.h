@@ -34,7 +34,9 @@ namespace scalebridge::io
     std::vector<double>
     column(const std::string &name) const;
 
-    /// Writes the table atomically to @p path.
+    /// Writes the table atomically to @p path. A NaN value (a quantity that
+    /// does not exist in that row, e.g. the solid columns of separator rows
+    /// of a profile) is written as an empty cell.
     void
     write(const std::filesystem::path &path) const;
 

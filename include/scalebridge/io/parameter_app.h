@@ -58,13 +58,20 @@ namespace scalebridge::io
     /// their line in the --help synopsis.
     std::vector<std::string> value_options          = {};
     std::string              value_options_synopsis = "";
+    /// Whether run() calls io::stop_if_terminated() at safe points: then
+    /// SIGTERM/SIGINT/SIGHUP only set a flag there; else they end the
+    /// process at once (the default action).
+    bool stops_at_safe_points = false;
   };
 
   /**
    * The whole main() of a parameter-file app: initialises MPI (and PETSc),
    * parses the command line, prints the documented defaults for --help,
-   * reads the parameters, runs, and turns errors into one line on rank 0 and
-   * a non-zero exit code (2 for bad input, 1 for anything else).
+   * reads the parameters, runs, and turns errors into one line and a
+   * non-zero exit code (2 for bad input, 1 for anything else), the same on
+   * every process. An error on some processes only ends all of them within
+   * a few seconds (MPI_Abort with that code, after the failed process
+   * printed its line).
    */
   int
   run_parameter_app(int argc, char **argv, const ParameterApp &app);

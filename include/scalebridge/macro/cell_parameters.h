@@ -127,6 +127,16 @@ namespace scalebridge::macro
     add_parameters(dealii::ParameterHandler &prm);
   };
 
+  /// Largest mesh entries: far beyond what a workstation solves in hours,
+  /// and small enough that no count wraps; the memory a mesh needs is
+  /// checked as well (CellParameters::estimated_memory()).
+  constexpr unsigned int max_cells_per_region = 100000;
+  constexpr unsigned int max_in_plane_cells   = 2000;
+  constexpr unsigned int max_particle_cells   = 1000;
+  /// Beyond this many iterations Newton's method does not converge; the
+  /// time step is cut instead.
+  constexpr unsigned int max_newton_iterations = 100;
+
   /// Cells per region, in-plane size and cells, particle shells.
   struct MeshParameters
   {
@@ -215,6 +225,19 @@ namespace scalebridge::macro
     /// cell can have: non-positive lengths, porosity outside (0,1), ...
     void
     check() const;
+
+    /// Rough peak memory [bytes] of a run with this mesh on all processes
+    /// together (measured per node and radial cell, see check()).
+    double
+    estimated_memory() const;
+
+    /// Mesh nodes of the macro problem.
+    double
+    n_nodes() const;
+
+    /// "N nodes with P particle cells each", for messages.
+    std::string
+    mesh_size_text() const;
 
     /// A short account of the cell on @p out.
     void

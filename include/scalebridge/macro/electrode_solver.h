@@ -96,6 +96,11 @@ namespace scalebridge::macro
     ElectrodeResults
     run(const std::string &vtu_directory = "");
 
+    /// Most time steps (accepted and rejected) of one run: a run that
+    /// needs more (a tiny tolerance, a protocol of years) ends with an
+    /// error naming the entries, instead of running for days.
+    static constexpr unsigned int max_time_steps = 1000000;
+
     /** @name State queries (collective) */
     ///@{
     double
@@ -288,6 +293,12 @@ namespace scalebridge::macro
     compute_surface_fields(
       dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
 
+    /// Throws InputError naming the Operating conditions entry when no
+    /// consistent potentials exist at the start of @p step (a current the
+    /// electrode cannot deliver, a voltage it cannot hold).
+    void
+    fail_at_step_start(const OperatingStep &step) const;
+
     /// max over unknowns of |v| / natural scale (this process only).
     double
     local_scaled_max_norm(
@@ -326,6 +337,9 @@ namespace scalebridge::macro
     Vec                                                petsc_solution = nullptr;
     KSP                                                ksp            = nullptr;
     bool                                               pivoting_solver = false;
+    /// Whether Time stepping/PETSc options were checked for options that
+    /// nothing uses (after the first solve).
+    bool petsc_options_checked = false;
 
     dealii::LinearAlgebra::distributed::Vector<double> solution;
     dealii::LinearAlgebra::distributed::Vector<double> residual;

@@ -7,6 +7,11 @@
 
 namespace scalebridge::macro
 {
+  /// Longest protocol step [s], 1000 h: every step ends after at most this
+  /// simulated time (a duration asked for beyond it is an error), so that
+  /// no step runs forever.
+  constexpr double max_step_duration = 1000 * 3600.;
+
   /// One step of an operating protocol.
   struct OperatingStep
   {
