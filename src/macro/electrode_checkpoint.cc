@@ -54,6 +54,44 @@ namespace scalebridge::macro
     {
       return ((1 + history_depth) * n_p + 2) / 3;
     }
+
+    /**
+     * Calls @p f(i, k, m) for every particle value of every site in the
+     * record layout: i its index in the node vector (record width @p width),
+     * k its state (0 the present, k history state k - 1), m its index in
+     * the particle arrays.
+     */
+    template <class Sites, class Function>
+    void
+    for_each_particle_value(const Sites       &sites,
+                            const unsigned int n_p,
+                            const unsigned int n_states,
+                            const unsigned int width,
+                            const Function    &f)
+    {
+      const unsigned int P = particle_slots(n_p);
+      for (std::size_t s = 0; s < sites.size(); ++s)
+        for (unsigned int q = 0; q < n_states * n_p; ++q)
+          f(sites[s].dofs[q / P] * width + macro_values + q % P,
+            q / n_p,
+            s * n_p + q % n_p);
+    }
+
+    /// The dofs of the active cell @p cell of @p dof_handler's mesh.
+    template <int dim>
+    std::vector<types::global_dof_index>
+    dof_indices_of(const DoFHandler<dim> &dof_handler,
+                   const typename Triangulation<dim>::cell_iterator &cell)
+    {
+      std::vector<types::global_dof_index> dofs(
+        dof_handler.get_fe().n_dofs_per_cell());
+      typename DoFHandler<dim>::cell_iterator(&cell->get_triangulation(),
+                                              cell->level(),
+                                              cell->index(),
+                                              &dof_handler)
+        ->get_dof_indices(dofs);
+      return dofs;
+    }
   } // namespace
 
   template <int dim>
@@ -95,16 +133,16 @@ namespace scalebridge::macro
             block[4 + 2 * k] = history[k].capacity[i];
           }
       }
-    const unsigned int P = particle_slots(n_p);
-    for (std::size_t s = 0; s < sites.size(); ++s)
-      for (unsigned int q = 0; q < (1 + history.size()) * n_p; ++q)
-        {
-          const unsigned int k = q / n_p; // 0: present, k: history k-1
-          const std::size_t  m = s * n_p + q % n_p;
-          const double v = k == 0 ? particles[m] : history[k - 1].particles[m];
-          const types::global_dof_index g     = sites[s].dofs[q / P];
-          nodes(g * W + macro_values + q % P) = v;
-        }
+    for_each_particle_value(sites,
+                            n_p,
+                            1 + history.size(),
+                            W,
+                            [&](const types::global_dof_index i,
+                                const unsigned int            k,
+                                const std::size_t             m) {
+                              nodes(i) = k == 0 ? particles[m]
+                                                : history[k - 1].particles[m];
+                            });
     nodes.update_ghost_values();
     return nodes;
   }
@@ -115,14 +153,9 @@ namespace scalebridge::macro
     const typename Triangulation<dim>::cell_iterator &cell,
     const LinearAlgebra::distributed::Vector<double> &nodes) const
   {
-    const unsigned int                   W = node_record_width();
-    const unsigned int                   n = fe.n_dofs_per_cell();
-    std::vector<types::global_dof_index> dofs(n);
-    typename DoFHandler<dim>::cell_iterator(&*triangulation,
-                                            cell->level(),
-                                            cell->index(),
-                                            &dof_handler)
-      ->get_dof_indices(dofs);
+    const unsigned int  W    = node_record_width();
+    const auto          dofs = dof_indices_of(dof_handler, cell);
+    const unsigned int  n    = dofs.size();
     std::vector<double> values;
     values.reserve(n * W + transport_values);
     for (const auto g : dofs)
@@ -148,14 +181,9 @@ namespace scalebridge::macro
     const char                                       *data,
     LinearAlgebra::distributed::Vector<double>       &nodes)
   {
-    const unsigned int                   W = node_record_width();
-    const unsigned int                   n = fe.n_dofs_per_cell();
-    std::vector<types::global_dof_index> dofs(n);
-    typename DoFHandler<dim>::cell_iterator(&*triangulation,
-                                            cell->level(),
-                                            cell->index(),
-                                            &dof_handler)
-      ->get_dof_indices(dofs);
+    const unsigned int  W    = node_record_width();
+    const auto          dofs = dof_indices_of(dof_handler, cell);
+    const unsigned int  n    = dofs.size();
     std::vector<double> values(n * W + transport_values);
     std::memcpy(values.data(), data, values.size() * sizeof(double));
     for (unsigned int i = 0; i < n; ++i)
@@ -211,16 +239,17 @@ namespace scalebridge::macro
             history[k].capacity[i]            = block[4 + 2 * k];
           }
       }
-    const unsigned int P = particle_slots(n_p);
-    for (std::size_t s = 0; s < sites.size(); ++s)
-      for (unsigned int q = 0; q < (1 + n_hist) * n_p; ++q)
-        {
-          const unsigned int k = q / n_p;
-          const std::size_t  m = s * n_p + q % n_p;
-          const double       v
-            = nodes(sites[s].dofs[q / P] * W + macro_values + q % P);
-          (k == 0 ? particles[m] : history[k - 1].particles[m]) = v;
-        }
+    for_each_particle_value(sites,
+                            n_p,
+                            1 + n_hist,
+                            W,
+                            [&](const types::global_dof_index i,
+                                const unsigned int            k,
+                                const std::size_t             m) {
+                              (k == 0 ? particles[m]
+                                      : history[k - 1].particles[m])
+                                = nodes(i);
+                            });
     solution.update_ghost_values();
     capacity.update_ghost_values();
     if (capacity_pending)
@@ -286,8 +315,7 @@ namespace scalebridge::macro
       }
       io::write_atomically(writer.staging() / input_file,
                            [&](std::ostream &out) {
-                             out << input_fingerprint(model.parameters).dump(1)
-                                 << '\n';
+                             out << input_identity.dump(1) << '\n';
                            });
     });
     const auto folder = writer.commit(cp.keep);

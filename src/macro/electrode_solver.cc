@@ -682,6 +682,9 @@ namespace scalebridge::macro
   ElectrodeSolver<dim>::setup(const std::string &checkpoint)
   {
     TimerOutput::Scope t(computing_timer, "setup");
+    if (model.parameters.checkpoint.interval > 0
+        && Utilities::MPI::this_mpi_process(job_communicator) == 0)
+      input_identity = input_fingerprint(model.parameters);
     make_grid();
     if (!checkpoint.empty())
       read_checkpoint_scalars(checkpoint);

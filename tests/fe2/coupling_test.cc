@@ -72,6 +72,22 @@ namespace
     return cards;
   }
 
+  /// The uniform cards with an active phase that swells by 9 % in volume
+  /// from x = 0 to 1 (isotropic Vegard, strain 0.03 per axis), in a scratch
+  /// directory @p name.
+  std::vector<std::string>
+  swelling_cards(const std::string &name)
+  {
+    const auto     dir    = test_support::scratch_directory(name);
+    auto           cards  = uniform_cards(dir, 5);
+    nlohmann::json active = transport_card("swelling", true);
+    active["transport"]["electronic_conductivity"] = 5.0;
+    active["swelling"]["strain_at_full_lithiation"]
+      = {{0.03, 0, 0}, {0, 0.03, 0}, {0, 0, 0.03}};
+    cards[0] = write_card(dir, active);
+    return cards;
+  }
+
   /// A small LiFePO4 half cell whose positive electrode is an fe2 region on
   /// a 12^3 electrode microstructure.
   CellParameters
@@ -304,13 +320,7 @@ TEST(Fe2Coupling, SwellingParticlesTakeThePoresAndTheCellFollows)
   // Vegard); the RVE as given holds at x = 1, so at the start (x = 0.03)
   // the particles are smaller and the pores larger. During the discharge
   // lithiated cells lose porosity; salt and lithium stay conserved.
-  const auto     dir    = test_support::scratch_directory("fe2_swelling");
-  auto           cards  = uniform_cards(dir, 5);
-  nlohmann::json active = transport_card("swelling", true);
-  active["transport"]["electronic_conductivity"] = 5.0;
-  active["swelling"]["strain_at_full_lithiation"]
-    = {{0.03, 0, 0}, {0, 0.03, 0}, {0, 0, 0.03}};
-  cards[0] = write_card(dir, active);
+  const auto cards = swelling_cards("fe2_swelling");
 
   CellParameters p         = fe2_half_cell(cards, 1);
   p.operating.protocol     = "Discharge at 2C for 900 s";
@@ -352,13 +362,7 @@ TEST(Fe2Coupling, SwellingIsVolumeExactAndContinuousInTheLithiation)
   // exactly p_ref + (1 - f) a_ref. Across the lithiation where f n_a passes
   // a half-integer (where rounding to whole voxels would jump by one voxel,
   // 1/12^3 = 5.8e-4 in porosity) the answer moves by the 0.002 voxel asked.
-  const auto     dir    = test_support::scratch_directory("fe2_swelling_exact");
-  auto           cards  = uniform_cards(dir, 5);
-  nlohmann::json active = transport_card("swelling", true);
-  active["transport"]["electronic_conductivity"] = 5.0;
-  active["swelling"]["strain_at_full_lithiation"]
-    = {{0.03, 0, 0}, {0, 0.03, 0}, {0, 0, 0.03}};
-  cards[0]              = write_card(dir, active);
+  const auto     cards  = swelling_cards("fe2_swelling_exact");
   CellParameters p      = fe2_half_cell(cards, 1);
   p.fe2.reuse_tolerance = 0;
   const CellModel model = CellModel::build(p);

@@ -92,18 +92,8 @@ grep -q "set C-rate" "$work/default.prm" || fail "--help has no C-rate"
 
 # Effective transport from an RVE result (Type = all layout: one block per
 # boundary condition), with a phase-separating card: the LiFePO4 half cell.
-python3 - "$work/effective_tensors.json" <<'PY'
-import json, sys
-def group(t, v):
-    return {"phases": [0], "volume_fraction": v, "tensor": t,
-            "tortuosity_factor": [v / t[i][i] for i in range(3)],
-            "percolates": [True, True, True]}
-block = {"transport_efficiency": {
-    "electrolyte": group([[0.15, 0.004, 0], [0.004, 0.17, 0], [0, 0, 0.17]], 0.35),
-    "solid": group([[0.42, 0, 0], [0, 0.43, 0], [0, 0, 0.44]], 0.65)}}
-json.dump({"periodic": block, "kubc": block, "tubc": block},
-          open(sys.argv[1], "w"))
-PY
+python3 "$source/tests/support/write_effective_tensors.py" \
+  "$work/effective_tensors.json"
 (cd "$source" && "$app" inputs/electrode/lifepo4_half_cell.prm \
    --set "Output/Directory=$work/lfp" \
    --set "Positive electrode/Effective transport/Strategy=rve" \

@@ -101,18 +101,8 @@ run_case 1d_half_constant 1 1 300 "$lfp" --set "Mesh/Cells in separator=4" \
   --set "Operating conditions/Protocol=Discharge at C/2 for 1200 s; Rest for 5 min" \
   --set "Output/Profile times=0, 1500"
 # 1D half cell with tensors from an RVE result file.
-python3 - "$work/effective_tensors.json" <<'PY'
-import json, sys
-def group(t, v):
-    return {"phases": [0], "volume_fraction": v, "tensor": t,
-            "tortuosity_factor": [v / t[i][i] for i in range(3)],
-            "percolates": [True, True, True]}
-block = {"transport_efficiency": {
-    "electrolyte": group([[0.15, 0.004, 0], [0.004, 0.17, 0], [0, 0, 0.17]], 0.35),
-    "solid": group([[0.42, 0, 0], [0, 0.43, 0], [0, 0, 0.44]], 0.65)}}
-json.dump({"periodic": block, "kubc": block, "tubc": block},
-          open(sys.argv[1], "w"))
-PY
+python3 "$source/tests/support/write_effective_tensors.py" \
+  "$work/effective_tensors.json"
 run_case 1d_half_rve 1 1 300 "$lfp" --set "Mesh/Cells in separator=4" \
   --set "Mesh/Cells in positive electrode=6" --set "Mesh/Particle cells=8" \
   --set "Positive electrode/Effective transport/Strategy=rve" \

@@ -402,6 +402,9 @@ namespace scalebridge::macro
     std::optional<RunState> resumed;
     /// The checkpoint's per-cell records (1D: read with the scalars).
     std::vector<std::vector<char>> serial_records;
+    /// What the run is computed from (input_fingerprint()), taken once at
+    /// setup on the process that writes checkpoints.
+    nlohmann::json input_identity;
     /// Number of history states and their times, from a checkpoint.
     std::vector<double> resumed_history_times;
   };
