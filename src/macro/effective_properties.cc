@@ -257,60 +257,6 @@ namespace scalebridge::macro
       return result;
     }
 
-    /**
-     * The part of an RVE result that holds the requested boundary condition
-     * (parameters.rve_block): the file itself when it was written for one
-     * condition, else its block of that name. A condition the file does not
-     * hold is an error at the .prm entry, naming what the file holds: a
-     * silent fallback to another condition would give other tensors than
-     * asked for.
-     */
-    const nlohmann::json &
-    select_rve_block(const nlohmann::json               &json,
-                     const EffectiveTransportParameters &parameters,
-                     const std::string                  &source,
-                     const std::string                  &prefix)
-    {
-      const std::string &file      = parameters.rve_file;
-      const std::string &requested = parameters.rve_block;
-      const std::string  entry     = prefix + "RVE boundary condition";
-      if (!json.is_object())
-        throw InputError(file, "", "must hold a JSON object");
-      if (json.contains("transport_efficiency"))
-        {
-          const auto held = json.find("boundary_condition");
-          if (held != json.end() && held->is_string()
-              && held->get<std::string>() != requested)
-            throw InputError(source,
-                             entry,
-                             "is '" + requested + "' but " + file
-                               + " holds only the results for '"
-                               + held->get<std::string>() + "'; set '"
-                               + held->get<std::string>()
-                               + "' or run scalebridge-rve with Boundary "
-                                 "conditions/Type = "
-                               + requested + " or all");
-          return json;
-        }
-      std::vector<std::string> present;
-      for (const char *condition : {"periodic", "kubc", "tubc"})
-        if (json.contains(condition))
-          present.emplace_back(condition);
-      if (present.empty())
-        throw InputError(file,
-                         "transport_efficiency",
-                         "the file holds neither a 'transport_efficiency' "
-                         "object nor a block periodic, kubc or tubc; is it an "
-                         "effective_tensors.json of scalebridge-rve?");
-      if (!json.contains(requested))
-        throw InputError(source,
-                         entry,
-                         "is '" + requested + "' but " + file
-                           + " has no block '" + requested
-                           + "'; blocks present: " + join(present));
-      return json.at(requested);
-    }
-
     /// One group of the "transport_efficiency" object of an RVE result,
     /// turned into the cell frame (x along the RVE's thickness axis).
     dealii::Tensor<2, 3>
@@ -365,6 +311,51 @@ namespace scalebridge::macro
       return t;
     }
   } // namespace
+
+  const nlohmann::json &
+  select_rve_block(const nlohmann::json &json,
+                   const std::string    &file,
+                   const std::string    &requested,
+                   const std::string    &source,
+                   const std::string    &entry)
+  {
+    if (!json.is_object())
+      throw InputError(file, "", "must hold a JSON object");
+    if (json.contains("transport_efficiency")
+        || json.contains("stiffness_voigt_Pa"))
+      {
+        const auto held = json.find("boundary_condition");
+        if (held != json.end() && held->is_string()
+            && held->get<std::string>() != requested)
+          throw InputError(source,
+                           entry,
+                           "is '" + requested + "' but " + file
+                             + " holds only the results for '"
+                             + held->get<std::string>() + "'; set '"
+                             + held->get<std::string>()
+                             + "' or run scalebridge-rve with Boundary "
+                               "conditions/Type = "
+                             + requested + " or all");
+        return json;
+      }
+    std::vector<std::string> present;
+    for (const char *condition : {"periodic", "kubc", "tubc"})
+      if (json.contains(condition))
+        present.emplace_back(condition);
+    if (present.empty())
+      throw InputError(file,
+                       "transport_efficiency",
+                       "the file holds neither a 'transport_efficiency' "
+                       "object nor a block periodic, kubc or tubc; is it an "
+                       "effective_tensors.json of scalebridge-rve?");
+    if (!json.contains(requested))
+      throw InputError(source,
+                       entry,
+                       "is '" + requested + "' but " + file + " has no block '"
+                         + requested + "'; blocks present: " + join(present));
+    return json.at(requested);
+  }
+
 
   dealii::Tensor<2, 3>
   rve_tensor_in_cell_frame(const std::vector<std::vector<double>> &rows,
@@ -444,7 +435,11 @@ namespace scalebridge::macro
                            "written by scalebridge-rve");
         const nlohmann::json  json = io::read_json(parameters.rve_file);
         const nlohmann::json *block
-          = &select_rve_block(json, parameters, source, prefix);
+          = &select_rve_block(json,
+                              parameters.rve_file,
+                              parameters.rve_block,
+                              source,
+                              prefix + "RVE boundary condition");
         const std::string path
           = block == &json ? std::string() : parameters.rve_block;
         const io::JsonObjectReader top(*block, parameters.rve_file, path);

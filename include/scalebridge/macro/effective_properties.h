@@ -144,6 +144,21 @@ namespace scalebridge::macro
                            unsigned int thickness_axis);
 
   /**
+   * The part of an RVE result (@p json, read from @p file) that holds the
+   * boundary condition @p requested: the file itself when it was written
+   * for one condition, else its block of that name. A condition the file
+   * does not hold is an InputError at the .prm entry @p entry of @p source,
+   * naming what the file holds: a silent fallback to another condition
+   * would give other tensors than asked for.
+   */
+  const nlohmann::json &
+  select_rve_block(const nlohmann::json &json,
+                   const std::string    &file,
+                   const std::string    &requested,
+                   const std::string    &source,
+                   const std::string    &entry);
+
+  /**
    * A strategy for the transport efficiencies of one region, chosen by name
    * ("bruggeman", "constant", "rve") through create_transport_efficiency().
    */
