@@ -122,6 +122,24 @@ namespace scalebridge::macro
     model.effective_properties
       = std::make_shared<RegionEffectiveProperties>(efficiency);
 
+    if (p.mechanics.enabled)
+      {
+        std::array<std::shared_ptr<const RegionMechanics>, 3> mechanics;
+        const auto region = [&](const EffectiveMechanicsParameters &m,
+                                const std::string                  &section) {
+          return std::make_shared<const RegionMechanics>(
+            create_region_mechanics(m, source, section));
+        };
+        if (!model.half_cell)
+          mechanics[negative_electrode]
+            = region(p.negative.mechanics, "Negative electrode");
+        mechanics[separator] = region(p.separator.mechanics, "Separator");
+        mechanics[positive_electrode]
+          = region(p.positive.mechanics, "Positive electrode");
+        model.mechanical_properties
+          = std::make_shared<RegionMechanicalProperties>(mechanics);
+      }
+
     // Initial open-circuit voltage, and the cut-offs around it.
     const RegionData &pos = model.regions[positive_electrode];
     double            ocv

@@ -189,6 +189,7 @@ namespace scalebridge::macro
       "method does not cycle there; the plateau itself stays exact.");
     transport.add_parameters(prm);
     transport.add_rve_parameters(prm);
+    mechanics.add_parameters(prm);
   }
 
   void
@@ -200,6 +201,7 @@ namespace scalebridge::macro
                       "Electrolyte volume fraction, in (0,1].");
     transport.add_parameters(prm);
     transport.add_rve_parameters(prm);
+    mechanics.add_parameters(prm);
   }
 
   void
@@ -355,6 +357,7 @@ namespace scalebridge::macro
     : negative(true)
     , positive(false)
   {
+    separator.mechanics.stiffness = "0.5e9, 0.35";
   }
 
   bool
@@ -410,6 +413,9 @@ namespace scalebridge::macro
     prm.leave_subsection();
     prm.enter_subsection("Checkpoint");
     checkpoint.add_parameters(prm);
+    prm.leave_subsection();
+    prm.enter_subsection("Mechanics");
+    mechanics.add_parameters(prm);
     prm.leave_subsection();
   }
 
@@ -553,6 +559,7 @@ namespace scalebridge::macro
              + number(checkpoint.interval) + ")");
     fe2.check(source);
     checkpoint.check(source);
+    mechanics.check(source);
   }
 
   double

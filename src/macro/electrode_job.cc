@@ -35,8 +35,13 @@ namespace scalebridge::macro
   namespace
   {
     /// What a result in Output/Directory consists of.
-    const std::vector<std::string> result_names
-      = {"voltage.csv", "voltage.png", "summary.json", "profiles", "vtu"};
+    const std::vector<std::string> result_names = {"voltage.csv",
+                                                   "voltage.png",
+                                                   "summary.json",
+                                                   "mechanics.csv",
+                                                   "mechanics.png",
+                                                   "profiles",
+                                                   "vtu"};
 
     /**
      * Checks Output/Directory (and Checkpoint/Directory when checkpoints

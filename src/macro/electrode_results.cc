@@ -2,6 +2,7 @@
 #include <scalebridge/io/plot.h>
 #include <scalebridge/macro/electrode_results.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -69,7 +70,53 @@ namespace scalebridge::macro
         {{"time_s", p.time}, {"file", "profiles/" + profile_name(p.time)}});
     s["profiles"] = profile_files;
     s["vtu"]      = vtu_files;
+    if (mechanics.n_rows() > 0)
+      s["mechanics"] = mechanics_summary();
     return s;
+  }
+
+  nlohmann::json
+  ElectrodeResults::mechanics_summary() const
+  {
+    if (mechanics.n_rows() == 0)
+      return nullptr;
+    const char *const names[]
+      = {"negative electrode", "separator", "positive electrode"};
+    const char *const columns[] = {"thickness_change_negative_m",
+                                   "thickness_change_separator_m",
+                                   "thickness_change_positive_m"};
+    nlohmann::json    relative, absolute, extreme;
+    double            total = 0;
+    for (unsigned int r = 0; r < 3; ++r)
+      if (r < region_thickness.size() && region_thickness[r] > 0)
+        {
+          const std::vector<double> change = mechanics.column(columns[r]);
+          relative[names[r]] = change.back() / region_thickness[r];
+          absolute[names[r]] = change.back();
+          double largest     = 0;
+          for (const double c : change)
+            if (std::abs(c) > std::abs(largest))
+              largest = c;
+          extreme[names[r]] = largest / region_thickness[r];
+          total += region_thickness[r];
+        }
+    const std::vector<double> cell
+      = mechanics.column("thickness_change_cell_m");
+    relative["cell"] = cell.back() / total;
+    absolute["cell"] = cell.back();
+    double largest   = 0;
+    for (const double c : cell)
+      if (std::abs(c) > std::abs(largest))
+        largest = c;
+    extreme["cell"] = largest / total;
+    const auto vm   = mechanics.column("max_von_mises_Pa");
+    return {{"time_s", mechanics.column("time_s").back()},
+            {"thickness_change_relative", relative},
+            {"thickness_change_m", absolute},
+            {"largest_thickness_change_relative", extreme},
+            {"max_von_mises_Pa", *std::max_element(vm.begin(), vm.end())},
+            {"mean_hydrostatic_stress_Pa",
+             mechanics.column("mean_hydrostatic_stress_Pa").back()}};
   }
 
   void
@@ -81,6 +128,18 @@ namespace scalebridge::macro
     for (const ProfileSnapshot &p : profiles)
       p.table.write(directory / "profiles" / profile_name(p.time));
     io::write_json(directory / "summary.json", summary());
+    if (mechanics.n_rows() > 0)
+      mechanics.write(directory / "mechanics.csv");
+    if (plot && mechanics.n_rows() > 0)
+      io::plot_png(directory / "mechanics.png",
+                   {directory / "mechanics.csv",
+                    "Thickness change",
+                    "time [s]",
+                    "thickness change [m]",
+                    {{"time_s", "thickness_change_negative_m", "negative"},
+                     {"time_s", "thickness_change_separator_m", "separator"},
+                     {"time_s", "thickness_change_positive_m", "positive"},
+                     {"time_s", "thickness_change_cell_m", "cell"}}});
     if (plot)
       io::plot_png(directory / "voltage.png",
                    {directory / "voltage.csv",

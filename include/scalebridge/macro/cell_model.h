@@ -2,6 +2,7 @@
 #define scalebridge_macro_cell_model_h
 
 #include <scalebridge/macro/cell_parameters.h>
+#include <scalebridge/macro/effective_mechanics.h>
 #include <scalebridge/macro/effective_properties.h>
 #include <scalebridge/macro/electrode_material.h>
 #include <scalebridge/macro/electrolyte_properties.h>
@@ -53,6 +54,8 @@ namespace scalebridge::macro
     MaterialFunction counter_exchange_current;
 
     std::shared_ptr<const EffectivePropertiesProvider> effective_properties;
+    /// C_eff and eps*_eff of the regions (null unless Mechanics/Enabled).
+    std::shared_ptr<const MechanicalPropertiesProvider> mechanical_properties;
 
     std::vector<OperatingStep> protocol;
     std::vector<double>        profile_times;

@@ -6,6 +6,7 @@
 
 #include <scalebridge/fe2/parameters.h>
 #include <scalebridge/macro/checkpoint.h>
+#include <scalebridge/macro/mechanics_parameters.h>
 #include <scalebridge/rve/parameters.h>
 
 #include <string>
@@ -71,6 +72,7 @@ namespace scalebridge::macro
     /// card's chemical potential, in x.
     double                       binodal_rounding = 0.003;
     EffectiveTransportParameters transport;
+    EffectiveMechanicsParameters mechanics;
 
     void
     add_parameters(dealii::ParameterHandler &prm);
@@ -82,6 +84,9 @@ namespace scalebridge::macro
     double                       thickness = 25e-6;
     double                       porosity  = 1.0;
     EffectiveTransportParameters transport;
+    /// A porous polymer film: about 0.5 GPa (order of magnitude of
+    /// polyolefin separators).
+    EffectiveMechanicsParameters mechanics;
 
     void
     add_parameters(dealii::ParameterHandler &prm);
@@ -207,6 +212,7 @@ namespace scalebridge::macro
     OutputParameters           output;
     fe2::Fe2Parameters         fe2;
     CheckpointParameters       checkpoint;
+    MechanicsParameters        mechanics;
 
     /// A checkpoint folder to continue from (the app's --restart); empty:
     /// start at t = 0.

@@ -124,6 +124,20 @@ namespace scalebridge::macro
     /// Written VTU/PVTU records, relative to the output directory.
     std::vector<std::string> vtu_files;
 
+    /// Mechanics after each accepted step (empty unless
+    /// Mechanics/Enabled): thickness changes [m], largest von Mises stress
+    /// and mean hydrostatic stress [Pa].
+    io::CsvTable mechanics{{"time_s",
+                            "thickness_change_negative_m",
+                            "thickness_change_separator_m",
+                            "thickness_change_positive_m",
+                            "thickness_change_cell_m",
+                            "max_von_mises_Pa",
+                            "mean_hydrostatic_stress_Pa"}};
+    /// Thickness of the negative electrode (0 in a half cell), separator,
+    /// positive electrode [m], for relative changes.
+    std::vector<double> region_thickness;
+
     /// What a checkpoint keeps of a run in progress (the provider's report
     /// and the statistics are made at the end).
     template <class Archive>
@@ -131,15 +145,21 @@ namespace scalebridge::macro
     serialize(Archive &archive, const unsigned int)
     {
       archive &voltage &profiles &steps &capacity_Ah_per_m2 &energy_Wh_per_m2
-        &lithium_start &lithium_end &lithium_transferred &vtu_files;
+        &lithium_start &lithium_end &lithium_transferred &vtu_files &mechanics
+          &region_thickness;
     }
 
     /// The summary.json contents.
     nlohmann::json
     summary() const;
 
-    /// Writes voltage.csv, profiles/, summary.json and (if @p plot and
-    /// gnuplot is present) voltage.png into @p directory, each atomically.
+    /// The summary block "mechanics" (null without mechanics).
+    nlohmann::json
+    mechanics_summary() const;
+
+    /// Writes voltage.csv, profiles/, summary.json, mechanics.csv (with
+    /// mechanics) and (if @p plot and gnuplot is present) voltage.png and
+    /// mechanics.png into @p directory, each atomically.
     void
     write(const std::filesystem::path &directory, bool plot) const;
   };
