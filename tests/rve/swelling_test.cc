@@ -670,10 +670,10 @@ TEST(Swelling, PartialMolarVolumeNeedsTheMaximumConcentration)
   catch (const InputError &e)
     {
       const std::string what = e.what();
-      for (const std::string fragment :
-           {std::string("omega.json"),
-            std::string("swelling/partial_molar_volume_m3_per_mol"),
-            std::string("thermodynamics/max_concentration_mol_per_m3")})
+      for (const char *fragment :
+           {"omega.json",
+            "swelling/partial_molar_volume_m3_per_mol",
+            "thermodynamics/max_concentration_mol_per_m3"})
         EXPECT_NE(what.find(fragment), std::string::npos) << what;
     }
 }
