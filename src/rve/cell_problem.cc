@@ -1,11 +1,13 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/timer.h>
+#include <deal.II/lac/lapack_full_matrix.h>
 
 #include <scalebridge/rve/block_cg.h>
 #include <scalebridge/rve/cell_problem.h>
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace scalebridge::rve
 {
@@ -283,6 +285,208 @@ namespace scalebridge::rve
     result_.asymmetry  = max_entry > 0 ? max_diff / max_entry : 0.;
     result_.solve_time = dealii::Utilities::MPI::max(timer.wall_time(), comm);
     return result_;
+  }
+
+  EigenstrainResult
+  CellProblem::solve_eigenstrain(
+    const std::vector<dealii::Vector<double>> &eigenstress)
+  {
+    if (physics_ != Physics::elasticity || result_.effective.m() == 0)
+      throw std::logic_error("CellProblem::solve_eigenstrain: needs a solved "
+                             "elasticity problem");
+    const dealii::Timer timer;
+    const GridLevel    &fine = hierarchy->finest();
+    const MPI_Comm      comm = hierarchy->get_communicator();
+    const unsigned int  ns   = element->n_strains();
+    const unsigned int  nd   = element->n_dofs();
+    const unsigned int  nv   = fine.geometry.nodes_per_cell();
+    const double        vol  = fine.geometry.volume();
+    const double        vc   = element->volume();
+    const auto         &G    = element->strain_integral();
+    const auto         &C    = result_.effective;
+
+    EigenstrainResult out;
+    out.eigenstress.reinit(ns);
+    out.swelling_strain.reinit(ns);
+    out.mean_stress.reinit(ns);
+    out.mean_strain.reinit(ns);
+
+    // Per load-carrying phase: the eigenstress s_p = C_p eps*_p, its nodal
+    // load int B^T s_p = G^T s_p, and the clamped energy density
+    // eps*_p : C_p eps*_p = s_p . C_p^-1 s_p. The laws are the same on all
+    // ranks, so every rank takes the same branches below.
+    std::vector<dealii::Vector<double>> s(laws.size()), f(laws.size());
+    std::vector<double>                 clamped(laws.size(), 0.);
+    bool                                any = false;
+    for (unsigned p = 0; p < laws.size(); ++p)
+      if (laws[p].m() > 0 && p < eigenstress.size()
+          && eigenstress[p].size() == ns && eigenstress[p].l2_norm() > 0)
+        {
+          s[p] = eigenstress[p];
+          f[p].reinit(nd);
+          G.Tvmult(f[p], s[p]);
+          dealii::FullMatrix<double> S(ns, ns);
+          S.invert(laws[p]);
+          clamped[p] = S.matrix_norm_square(s[p]);
+          any        = true;
+        }
+    const unsigned int k         = loads.n();
+    out.n_zero_energy_directions = ns - k;
+    if (!any || k == 0)
+      return out;
+
+    MultiVector<double> y, b;
+    y.reinit(fine, n_comp, 1);
+    b.reinit(fine, n_comp, 1);
+    double load_size = 0, clamped_energy = 0;
+    for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
+      {
+        const std::size_t cell = fine.owned_cells[c];
+        if (!domain_->active(cell))
+          continue;
+        const unsigned p = (*cell_phase)[cell];
+        if (f[p].size() == 0)
+          continue;
+        load_size += f[p].norm_sqr();
+        clamped_energy += vc * clamped[p];
+        for (unsigned v = 0; v < nv; ++v)
+          for (unsigned comp = 0; comp < n_comp; ++comp)
+            b.data.local_element(
+              std::size_t(fine.cell_nodes[c * nv + v]) * n_comp + comp)
+              += f[p][v * n_comp + comp];
+      }
+    b.data.compress(dealii::VectorOperation::add);
+    for (const auto i : bc->constrained_unknowns(fine, n_comp))
+      b.data.local_element(i) = 0;
+    load_size      = dealii::Utilities::MPI::sum(load_size, comm);
+    clamped_energy = dealii::Utilities::MPI::sum(clamped_energy, comm);
+
+    // A uniform eigenstress cancels between cells (a homogeneous cell swells
+    // freely under periodic conditions): do not chase the round-off.
+    const std::vector<double> floor{1e-13 * std::sqrt(load_size)};
+    const auto project = [this](MultiVector<double> &v) { (*projection)(v); };
+    const BlockCGResult cg = solve_block_cg<double>(*fine_operator,
+                                                    *multigrid,
+                                                    project,
+                                                    y,
+                                                    b,
+                                                    settings.tolerance,
+                                                    settings.max_iterations,
+                                                    floor);
+    out.solved             = true;
+    out.iterations         = cg.max_iterations();
+    out.converged          = cg.converged;
+    out.n_stagnated        = cg.stagnated;
+    if (cg.indefinite > 0)
+      out.converged = false;
+
+    // Energies from the algebra: with f the load, <sigma : eps> = (u, A u) -
+    // (f, u) and <(eps - eps*) : C (eps - eps*)> = (u, A u) - 2 (f, u) +
+    // int eps* : C eps*.
+    MultiVector<double> Ay;
+    Ay.reinit_like(y);
+    fine_operator->vmult(Ay, y);
+    const double yAy       = y.dot(Ay)[0];
+    const double by        = b.dot(y)[0];
+    out.energy             = (yAy - 2 * by + clamped_energy) / vol;
+    const double sigma_eps = (yAy - by) / vol;
+
+    // <sigma>: per phase C_p (int B u - |Y_p| eps*_p), summed over the cells
+    // of the phase first, as in solve().
+    y.data.update_ghost_values();
+    std::vector<dealii::Vector<double>> sum_u(laws.size(),
+                                              dealii::Vector<double>(nd));
+    std::vector<double>                 count(laws.size(), 0.);
+    for (unsigned c = 0; c < fine.owned_cells.size(); ++c)
+      {
+        const std::size_t cell = fine.owned_cells[c];
+        if (!domain_->active(cell))
+          continue;
+        const unsigned p = (*cell_phase)[cell];
+        count[p] += 1;
+        for (unsigned v = 0; v < nv; ++v)
+          for (unsigned comp = 0; comp < n_comp; ++comp)
+            sum_u[p][v * n_comp + comp] += y.data.local_element(
+              std::size_t(fine.cell_nodes[c * nv + v]) * n_comp + comp);
+      }
+    std::vector<double>    sums(ns, 0.);
+    dealii::Vector<double> strain(ns), stress(ns);
+    for (unsigned p = 0; p < laws.size(); ++p)
+      {
+        if (count[p] == 0 || laws[p].m() == 0)
+          continue;
+        G.vmult(strain, sum_u[p]);
+        laws[p].vmult(stress, strain);
+        if (s[p].size() > 0)
+          stress.add(-count[p] * vc, s[p]);
+        for (unsigned m = 0; m < ns; ++m)
+          sums[m] += stress[m];
+      }
+    dealii::Utilities::MPI::sum(sums, comm, sums);
+    for (unsigned m = 0; m < ns; ++m)
+      out.mean_stress[m] = sums[m] / vol;
+    dealii::FullMatrix<double> no_load(ns, 1);
+    const auto                 eps = bc->macro_strains(context, no_load, y);
+    for (unsigned m = 0; m < ns; ++m)
+      out.mean_strain[m] = eps(m, 0);
+
+    if (bc->strain_driven())
+      {
+        // eps*_eff = -C_eff^+ tau_eff. tau_eff is orthogonal to the macro
+        // strains that cost no energy (their fields vanish wherever a phase
+        // carries load); eigenvalues of C_eff within the solver's accuracy of
+        // zero are taken as such.
+        out.eigenstress = out.mean_stress;
+        dealii::LAPACKFullMatrix<double> Cs(ns, ns);
+        for (unsigned a = 0; a < ns; ++a)
+          for (unsigned c = 0; c < ns; ++c)
+            Cs(a, c) = 0.5 * (C(a, c) + C(c, a));
+        Cs.compute_svd();
+        const auto  &U = Cs.get_svd_u();
+        const double cut
+          = std::max(100 * settings.tolerance, 1e-12) * Cs.singular_value(0);
+        out.n_zero_energy_directions = 0;
+        for (unsigned i = 0; i < ns; ++i)
+          {
+            const double lambda = Cs.singular_value(i);
+            if (!(lambda > cut))
+              {
+                ++out.n_zero_energy_directions;
+                continue;
+              }
+            double ut = 0;
+            for (unsigned a = 0; a < ns; ++a)
+              ut += U(a, i) * out.eigenstress[a];
+            for (unsigned a = 0; a < ns; ++a)
+              out.swelling_strain[a] -= U(a, i) * ut / lambda;
+          }
+        out.residual_energy
+          = out.energy + out.eigenstress * out.swelling_strain;
+      }
+    else
+      {
+        // Zero macro stress: eps*_eff = <eps>, restricted to the admissible
+        // macro stresses W (orthonormal load columns, the complement of the
+        // zero-energy strains), and tau_eff = -C_eff eps*_eff.
+        for (unsigned j = 0; j < k; ++j)
+          {
+            double w = 0;
+            for (unsigned a = 0; a < ns; ++a)
+              w += loads(a, j) * out.mean_strain[a];
+            for (unsigned a = 0; a < ns; ++a)
+              out.swelling_strain[a] += loads(a, j) * w;
+          }
+        C.vmult(out.eigenstress, out.swelling_strain);
+        out.eigenstress *= -1.;
+        out.residual_energy = out.energy;
+      }
+    out.hill_mandel
+      = clamped_energy > 0
+          ? std::abs(sigma_eps - out.mean_stress * out.mean_strain)
+              / (clamped_energy / vol)
+          : 0.;
+    out.solve_time = dealii::Utilities::MPI::max(timer.wall_time(), comm);
+    return out;
   }
 
   std::vector<double>

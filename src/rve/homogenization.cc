@@ -28,6 +28,12 @@ namespace scalebridge::rve
       });
     }
 
+    nlohmann::json
+    to_json(const dealii::Vector<double> &v)
+    {
+      return std::vector<double>(v.begin(), v.end());
+    }
+
     std::string
     direction_name(const unsigned d)
     {
@@ -153,9 +159,9 @@ namespace scalebridge::rve
 
       if (prm.elasticity)
         {
-          const auto *p                = solve("elasticity",
-                                Physics::elasticity,
-                                input.laws.laws(Physics::elasticity, dim));
+          auto       *p                = solve("elasticity",
+                          Physics::elasticity,
+                          input.laws.laws(Physics::elasticity, dim));
           const auto &r                = p->result();
           block["stiffness_mandel_Pa"] = to_json(r.effective);
           block["stiffness_voigt_Pa"]
@@ -164,6 +170,50 @@ namespace scalebridge::rve
           dofs["elasticity"]       = r.n_dofs;
           iterations["elasticity"] = r.max_iterations();
           solver["elasticity"]     = solver_json(r);
+
+          // Swelling: one more load case of the same problem (zeros, and no
+          // solve, when no load-carrying phase swells).
+          const EigenstrainResult e
+            = p->solve_eigenstrain(input.laws.eigenstresses(dim));
+          block["eigenstress_voigt_Pa"]
+            = to_json(mandel_to_voigt(e.eigenstress, false));
+          block["swelling_strain_voigt"]
+            = to_json(mandel_to_voigt(e.swelling_strain, true));
+          log << "[" << bc_name << "] swelling: ";
+          if (!e.solved)
+            log << "no load-carrying phase swells, or none can be loaded; "
+                   "zero"
+                << std::endl;
+          else
+            {
+              log << e.iterations << " iterations, Hill-Mandel "
+                  << format_number(e.hill_mandel, 2);
+              if (e.n_zero_energy_directions > 0)
+                log << ", " << e.n_zero_energy_directions
+                    << " macro strains cost no energy (swelling there 0)";
+              if (!prm.deterministic)
+                log << " [solve " << format_number(e.solve_time, 3) << " s]";
+              log << std::endl;
+              if (!e.converged)
+                throw std::runtime_error(
+                  bc_name + " swelling: CG did not reach the tolerance in "
+                  + std::to_string(prm.max_iterations) + " iterations");
+              hill_mandel            = std::max(hill_mandel, e.hill_mandel);
+              iterations["swelling"] = e.iterations;
+              nlohmann::json j;
+              j["iterations"]             = e.iterations;
+              j["stopped_at_round_off"]   = e.n_stagnated;
+              j["zero_energy_directions"] = e.n_zero_energy_directions;
+              j["hill_mandel"]            = e.hill_mandel;
+              j["energy_Pa"]              = e.energy;
+              j["residual_energy_Pa"]     = e.residual_energy;
+              j["mean_stress_voigt_Pa"]
+                = to_json(mandel_to_voigt(e.mean_stress, false));
+              j["mean_strain_voigt"]
+                = to_json(mandel_to_voigt(e.mean_strain, true));
+              j["solve_time_s"]  = e.solve_time;
+              solver["swelling"] = j;
+            }
         }
       if (prm.conduction)
         {
@@ -320,6 +370,7 @@ namespace scalebridge::rve
            {"card", input.laws.sources[p]},
            {"volume_fraction", fractions[p]},
            {"carries_load", input.laws.participates(Physics::elasticity, p)},
+           {"swells", input.laws.swells(p)},
            {"conducts", input.laws.participates(Physics::conduction, p)}});
       result["phases"]         = phases;
       result["microstructure"] = microstructure::to_json(summary);

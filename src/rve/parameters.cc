@@ -134,9 +134,11 @@ namespace scalebridge::rve
       "'electronic_conductivity_vs_lithiation' conducts with its table at "
       "x (log-linear in x); cards with only a constant "
       "'electronic_conductivity' do not depend on x, nor does ionic "
-      "conduction. The default 1 is the fully lithiated host (LiFePO4 for "
-      "inputs/materials/lifepo4.json, whose table ends at its constant "
-      "value).",
+      "conduction. A card with a 'swelling' block (and an elastic block) "
+      "carries the eigenstrain x eps_1 of that block, which gives the "
+      "effective eigenstress and swelling strain. The default 1 is the fully "
+      "lithiated host (LiFePO4 for inputs/materials/lifepo4.json, whose "
+      "table ends at its constant value).",
       Patterns::Double(0., 1.));
     prm.add_parameter("Carrier",
                       carrier,

@@ -28,6 +28,35 @@ namespace scalebridge::rve
     return p < all.size() && all[p].m() > 0 && all[p].frobenius_norm() > 0;
   }
 
+  bool
+  PhaseLaws::swells(const unsigned int p) const
+  {
+    return participates(Physics::elasticity, p) && p < eigenstrain.size()
+           && eigenstrain[p].size() > 0 && eigenstrain[p].l2_norm() > 0;
+  }
+
+  std::vector<dealii::Vector<double>>
+  PhaseLaws::eigenstresses(const unsigned int dim) const
+  {
+    std::vector<dealii::Vector<double>> result(size());
+    for (unsigned p = 0; p < size(); ++p)
+      if (swells(p))
+        {
+          dealii::Vector<double> s(6);
+          stiffness[p].vmult(s, eigenstrain[p]);
+          if (dim == 3)
+            result[p] = s;
+          else
+            {
+              result[p].reinit(3);
+              result[p][0] = s[0];
+              result[p][1] = s[1];
+              result[p][2] = s[5];
+            }
+        }
+    return result;
+  }
+
   PhaseLaws
   read_phase_laws(const std::vector<std::string> &cards,
                   const double                    temperature,
@@ -78,8 +107,23 @@ namespace scalebridge::rve
                     k(i, j) = (*t)[i][j];
               }
           }
+        // Only a load-carrying phase swells against its neighbours.
+        dealii::Vector<double> eps;
+        if (card.swelling && C.m() > 0)
+          {
+            const auto   e = card.swelling->strain_at(lithiation);
+            const double r = std::sqrt(2.);
+            eps.reinit(6);
+            eps[0] = e[0][0];
+            eps[1] = e[1][1];
+            eps[2] = e[2][2];
+            eps[3] = r * e[1][2];
+            eps[4] = r * e[0][2];
+            eps[5] = r * e[0][1];
+          }
         laws.stiffness.push_back(C);
         laws.conductivity.push_back(k);
+        laws.eigenstrain.push_back(eps);
       }
     return laws;
   }
@@ -110,6 +154,17 @@ namespace scalebridge::rve
     if (!singular)
       b.reuss.invert(compliance);
     return b;
+  }
+
+  dealii::Vector<double>
+  mandel_to_voigt(const dealii::Vector<double> &mandel,
+                  const bool                    engineering_strain)
+  {
+    const unsigned         n = mandel.size();
+    dealii::Vector<double> voigt(mandel);
+    for (unsigned i = (n == 6 ? 3 : 2); i < n; ++i)
+      voigt[i] *= engineering_strain ? std::sqrt(2.) : 1. / std::sqrt(2.);
+    return voigt;
   }
 
   dealii::FullMatrix<double>

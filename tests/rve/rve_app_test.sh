@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regression test of scalebridge-rve: --help, a 2D laminate under all three
-# conditions (checked against the layered-composite formulas) with Q1 and,
+# conditions (checked against the layered-composite formulas, stiffness and
+# swelling) with Q1 and,
 # periodic, with Q2 elements (fields on twice subdivided patches), a small 3D
 # electrode with transport-efficiency groups on 1 and 2 ranks (same tensors),
 # and bad input (one-line error naming file and entry, exit code 2, no
@@ -61,7 +62,7 @@ if "$app" laminate.prm > laminate.log 2>&1; then
   for bc in periodic kubc tubc; do
     for key in stiffness_voigt_Pa stiffness_mandel_Pa conductivity volume_fractions \
                hill_mandel_relative_residual boundary_condition voxels dofs \
-               iterations wall_time_s; do
+               iterations wall_time_s eigenstress_voigt_Pa swelling_strain_voigt; do
       jq -e ".$bc.$key" "$json" > /dev/null || fail "laminate: $bc.$key missing"
     done
     [[ -s laminate/fields_$bc.pvtu && -s laminate/fields_${bc}_0.vtu ]] \
@@ -92,6 +93,33 @@ if "$app" laminate.prm > laminate.log 2>&1; then
     awk -v t="$t" -v p="$p" -v k="$k" 'BEGIN { exit !(t <= p * (1 + 1e-9) && p <= k * (1 + 1e-9)) }' \
       || fail "laminate: ordering tubc $t periodic $p kubc $k"
   done
+  # Swelling of the LiFePO4 layers at x = 1 (2D: 3 entries 11, 22, 12, as
+  # the stiffness). Periodic: the layer is held at eps_11 = 0 (it spans x)
+  # and eps_33 = 0 (plane strain) and is free across (sigma_22 = 0, the pore
+  # layer), so with s = C eps* the eigenstress is tau_11 = -0.75 (s1 - C12
+  # s2 / C22) and the free swelling s(1 - C12 s2 / C22) / (C11 - C12^2 /
+  # C22); across the pore layer the swelling costs nothing and is 0; uniform
+  # tractions cannot act on the cell (zeros).
+  for bc in periodic kubc tubc; do
+    for key in eigenstress_voigt_Pa swelling_strain_voigt; do
+      [[ $(jq ".$bc.$key | length" "$json") == 3 ]] || fail "laminate: $bc.$key is not 3 numbers"
+    done
+  done
+  swell=$(awk 'BEGIN { e1 = 0.05183; e2 = 0.03729; e3 = -0.01984
+    s1 = 138.9 * e1 + 72.8 * e2 + 52.5 * e3; s2 = 72.8 * e1 + 198.0 * e2 + 46.2 * e3
+    printf "%.12e %.12e", (s1 - 72.8 * s2 / 198.0) / (138.9 - 72.8 * 72.8 / 198.0), -0.75e9 * (s1 - 72.8 * s2 / 198.0) }')
+  near "$(jq '.periodic.swelling_strain_voigt[0]' "$json")" "${swell% *}" 1e-8 \
+    || fail "laminate: periodic swelling_11 $(jq '.periodic.swelling_strain_voigt[0]' "$json") != ${swell% *}"
+  near "$(jq '.periodic.eigenstress_voigt_Pa[0]' "$json")" "${swell#* }" 1e-8 \
+    || fail "laminate: periodic eigenstress_11 $(jq '.periodic.eigenstress_voigt_Pa[0]' "$json") != ${swell#* }"
+  awk -v a="$(jq '.periodic.swelling_strain_voigt[1]' "$json")" 'BEGIN { exit !(a < 1e-12 && a > -1e-12) }' \
+    || fail "laminate: periodic swelling across the pore layer is not 0"
+  [[ $(jq '.tubc.swelling_strain_voigt | map(. * .) | add' "$json") == 0 ]] \
+    || fail "laminate: tubc swelling with pores on the boundary is not 0"
+  [[ $(jq '.phases[0].swells' "$json") == true && $(jq '.phases[1].swells' "$json") == false ]] \
+    || fail "laminate: phases[].swells wrong"
+  jq -e '.periodic.solver.swelling.iterations' "$json" > /dev/null \
+    || fail "laminate: periodic.solver.swelling missing"
   grep -q "\[setup" laminate.log && fail "laminate: timings on screen despite Deterministic"
   ls laminate | grep -q "\.tmp" && fail "laminate: temporary file left behind"
   [[ $(jq '.element_degree' "$json") == 1 ]] || fail "laminate: element_degree is not 1"
@@ -152,6 +180,16 @@ if "$app" electrode.prm > electrode1.log 2>&1 \
         awk -v t="$tau" 'BEGIN { exit !(t >= 1) }' || fail "$run: $group tortuosity $tau < 1"
       done
     done
+  done
+  for run in electrode1 electrode2; do
+    for key in eigenstress_voigt_Pa swelling_strain_voigt; do
+      [[ $(jq ".$key | length" $run/effective_tensors.json) == 6 ]] || fail "$run: $key is not 6 numbers"
+    done
+  done
+  for i in 0 1 2; do
+    a=$(jq ".swelling_strain_voigt[$i]" electrode1/effective_tensors.json)
+    b=$(jq ".swelling_strain_voigt[$i]" electrode2/effective_tensors.json)
+    near "$a" "$b" 1e-7 || fail "electrode: swelling_strain_voigt[$i] differs on 1 and 2 ranks: $a $b"
   done
   for key in stiffness_mandel_Pa conductivity transport_efficiency.electrolyte.tensor; do
     for i in 0 1 2; do

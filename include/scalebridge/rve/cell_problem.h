@@ -75,6 +75,49 @@ namespace scalebridge::rve
   };
 
   /**
+   * The response of an elasticity cell to phase eigenstrains eps* (stress
+   * sigma = C (eps - eps*)), with the macro law <sigma> = C_eff (<eps> -
+   * eps*_eff) = C_eff <eps> + tau_eff. Vectors in Mandel notation of the
+   * problem dimension.
+   */
+  struct EigenstrainResult
+  {
+    /// Whether a cell problem was solved (false: no phase swells, all zero).
+    bool solved = false;
+    /// tau_eff [Pa]: <sigma> at zero macro strain.
+    dealii::Vector<double> eigenstress;
+    /**
+     * eps*_eff [-]: the macro strain at zero macro stress. Its components
+     * along macro strains that cost no energy (null space of C_eff: a pore
+     * layer across a periodic cell, pores on a tubc boundary) are
+     * indeterminate, since they change no stress; they are reported as
+     * zero, i.e. eps*_eff is in the range of C_eff.
+     */
+    dealii::Vector<double> swelling_strain;
+    /// What the cell problem measured: <sigma> and <eps> (periodic, kubc:
+    /// <eps> = 0; tubc: <sigma> = 0 up to the solver residual).
+    dealii::Vector<double> mean_stress;
+    dealii::Vector<double> mean_strain;
+    /// <(eps - eps*) : C (eps - eps*)> [Pa] of the solved field, and its
+    /// minimum over macro strains (the energy left in the freely swollen
+    /// cell): energy - tau_eff . C_eff^+ tau_eff, for tubc the energy.
+    double energy          = 0;
+    double residual_energy = 0;
+    /**
+     * |<sigma : eps> - <sigma> : <eps>| / <eps* : C eps*>, where the
+     * product of averages vanishes (zero macro strain or stress); the
+     * scale is the energy of the clamped eigenstrain.
+     */
+    double       hill_mandel = 0;
+    unsigned int iterations  = 0;
+    bool         converged   = true;
+    unsigned int n_stagnated = 0;
+    /// Macro strain directions dropped from eps*_eff as costing no energy.
+    unsigned int n_zero_energy_directions = 0;
+    double       solve_time               = 0;
+  };
+
+  /**
    * One cell problem: one physics, one boundary condition, all its load
    * cases. The constructor sets up the active domain, the Galerkin level
    * matrices, the multigrid preconditioner and the null-space projection
@@ -111,6 +154,17 @@ namespace scalebridge::rve
     {
       return result_;
     }
+
+    /**
+     * One more elasticity load case after solve(): phase eigenstresses
+     * @p eigenstress (per phase C eps*, Mandel, problem dimension; empty for
+     * a phase that does not swell) at zero macro strain (periodic, kubc) or
+     * zero macro stress (tubc). Reuses the operator, multigrid and
+     * null-space projection of this problem, so it costs one load case of
+     * the block CG and no set-up; solution() is left as it is.
+     */
+    EigenstrainResult
+    solve_eigenstrain(const std::vector<dealii::Vector<double>> &eigenstress);
 
     const ActiveDomain &
     domain() const

@@ -38,8 +38,9 @@ namespace scalebridge::rve
   prepare_input(const RveParameters &parameters, const std::string &source);
 
   /**
-   * Solves every requested cell problem (per boundary condition: elasticity,
-   * conduction, one conduction problem per transport group), writes the
+   * Solves every requested cell problem (per boundary condition: elasticity
+   * and its swelling load case, conduction, one conduction problem per
+   * transport group), writes the
    * fields if asked to, and returns the content of effective_tensors.json.
    * Progress lines go to @p log on rank 0.
    */
