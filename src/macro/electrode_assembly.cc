@@ -28,24 +28,17 @@ namespace scalebridge::macro
     // The porosity of a cell is its region's, or what a state-dependent
     // provider (FE2: the cell's RVE) reported for it.
     target.reinit(locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
-    QGauss<dim>   quadrature(2);
-    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
-    const unsigned int                   n = fe.n_dofs_per_cell();
-    std::vector<types::global_dof_index> dofs(n);
-    std::vector<double>                  integrals;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          cell->get_dof_indices(dofs);
-          const double eps
-            = cell_transport.empty()
-                ? model.regions[cell->material_id()].porosity
-                : cell_transport[cell->active_cell_index()].porosity;
-          fe_values.reinit(cell);
-          shape_integrals(fe_values, integrals);
-          for (unsigned int i = 0; i < n; ++i)
-            target(dofs[i]) += eps * integrals[i];
-        }
+    for_each_lumped_cell(
+      dof_handler,
+      [](const auto &) { return true; },
+      [&](const auto &cell, const auto &dofs, const auto &integrals) {
+        const double eps
+          = cell_transport.empty()
+              ? model.regions[cell->material_id()].porosity
+              : cell_transport[cell->active_cell_index()].porosity;
+        for (unsigned int i = 0; i < dofs.size(); ++i)
+          target(dofs[i]) += eps * integrals[i];
+      });
     target.compress(VectorOperation::add);
   }
 

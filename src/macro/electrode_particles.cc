@@ -3,10 +3,6 @@
 // of its node with the particle eliminated exactly (two tridiagonal solves),
 // and its update is recovered after the global solve.
 
-#include <deal.II/base/quadrature_lib.h>
-
-#include <deal.II/fe/fe_values.h>
-
 #include <scalebridge/base/constants.h>
 #include <scalebridge/macro/electrode_solver.h>
 
@@ -44,27 +40,21 @@ namespace scalebridge::macro
                                                     locally_relevant_dofs,
                                                     mpi_communicator);
     LinearAlgebra::distributed::Vector<double> volume(area);
-    QGauss<dim>                                quadrature(2);
-    FEValues<dim> fe_values(fe, quadrature, update_values | update_JxW_values);
-    const unsigned int                   n = fe.n_dofs_per_cell();
-    std::vector<types::global_dof_index> dofs(n);
-    std::vector<double>                  integrals;
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned()
-          && model.regions[cell->material_id()].electrode)
-        {
-          const RegionData &region = model.regions[cell->material_id()];
-          const double      eps_s  = region.active_material_fraction;
-          const double      a      = 3 * eps_s / region.particle_radius;
-          cell->get_dof_indices(dofs);
-          fe_values.reinit(cell);
-          shape_integrals(fe_values, integrals);
-          for (unsigned int i = 0; i < n; ++i)
-            {
-              area(dofs[i]) += a * integrals[i];
-              volume(dofs[i]) += eps_s * integrals[i];
-            }
-        }
+    for_each_lumped_cell(
+      dof_handler,
+      [&](const auto &cell) {
+        return model.regions[cell->material_id()].electrode;
+      },
+      [&](const auto &cell, const auto &dofs, const auto &integrals) {
+        const RegionData &region = model.regions[cell->material_id()];
+        const double      eps_s  = region.active_material_fraction;
+        const double      a      = 3 * eps_s / region.particle_radius;
+        for (unsigned int i = 0; i < dofs.size(); ++i)
+          {
+            area(dofs[i]) += a * integrals[i];
+            volume(dofs[i]) += eps_s * integrals[i];
+          }
+      });
     area.compress(VectorOperation::add);
     volume.compress(VectorOperation::add);
 
