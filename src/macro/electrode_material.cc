@@ -3,8 +3,8 @@
 #include <scalebridge/base/constants.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
-#include <scalebridge/macro/convexified_potential.h>
 #include <scalebridge/macro/electrode_material.h>
+#include <scalebridge/thermo/free_energy.h>
 
 #include <cmath>
 #include <optional>
@@ -127,24 +127,30 @@ namespace scalebridge::macro
           {
             // A phase-separating model: the common-tangent convexification
             // (flat across the binodal) with rounded corners, see
-            // ConvexifiedPotential; otherwise the model itself.
+            // thermo::ConvexifiedFreeEnergy; otherwise the model itself.
             const double mu_ref = t.reference_potential_eV;
             separating          = c.phase_separates();
             if (separating)
               {
-                const auto potential = std::make_shared<ConvexifiedPotential>(
-                  t.model, temperature, *c.coexistence(), p.binodal_rounding);
-                card_ocp = [potential, mu_ref](const double x, double &dU) {
-                  double       dmu;
-                  const double mu = potential->value(x, dmu);
-                  dU              = -dmu;
-                  return mu_ref - mu;
-                };
+                const auto potential
+                  = std::make_shared<thermo::ConvexifiedFreeEnergy>(
+                    *t.model, temperature, p.binodal_rounding);
+                const double temp = temperature;
+                card_ocp
+                  = [potential, mu_ref, temp](const double x, double &dU) {
+                      double       dmu;
+                      const double mu
+                        = potential->chemical_potential_and_derivative(x,
+                                                                       temp,
+                                                                       dmu);
+                      dU = -dmu;
+                      return mu_ref - mu;
+                    };
                 text << "U(x): " << t.model->name()
                      << " free energy of the card, separates into two phases:"
                         " common-tangent convexified (binodal "
-                     << format_number(c.coexistence()->first, 6) << " .. "
-                     << format_number(c.coexistence()->second, 6)
+                     << format_number(potential->binodal()->first, 6) << " .. "
+                     << format_number(potential->binodal()->second, 6)
                      << ", plateau "
                      << format_number(mu_ref - potential->plateau(), 6)
                      << " V, corners rounded over +-"

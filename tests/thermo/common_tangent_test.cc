@@ -5,12 +5,15 @@
 #include <scalebridge/base/constants.h>
 #include <scalebridge/thermo/free_energy.h>
 
+#include "triple_well.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 using namespace scalebridge;
+using test::TripleWell;
 using thermo::CompositionPair;
 using thermo::FreeEnergyModel;
 using thermo::LandauFreeEnergy;
@@ -125,54 +128,6 @@ namespace
 
   private:
     double A, B, c;
-  };
-
-  /**
-   * Triple well g = y^2 (y^2 - a^2)^2 + e y^2, y = x - 1/2, with wells at
-   * y = 0 and near y = -/+ a. For e > 0 the middle well is the lowest and
-   * there are two miscibility gaps (as in a staged host); for e < 0 the
-   * outer wells are lower and a single tangent bridges both unstable
-   * intervals.
-   */
-  class TripleWell : public TestModel
-  {
-  public:
-    TripleWell(double a, double e)
-      : a2(a * a)
-      , e(e)
-    {
-    }
-    std::string
-    name() const override
-    {
-      return "triple_well";
-    }
-    double
-    free_energy(double x, double) const override
-    {
-      const double y2 = (x - 0.5) * (x - 0.5);
-      return y2 * (y2 - a2) * (y2 - a2) + e * y2;
-    }
-    double
-    chemical_potential(double x, double) const override
-    {
-      const double y = x - 0.5, y2 = y * y;
-      return 6 * y2 * y2 * y - 8 * a2 * y2 * y + 2 * (a2 * a2 + e) * y;
-    }
-    double
-    chemical_potential_derivative(double x, double) const override
-    {
-      const double y2 = (x - 0.5) * (x - 0.5);
-      return 30 * y2 * y2 - 24 * a2 * y2 + 2 * (a2 * a2 + e);
-    }
-    std::unique_ptr<FreeEnergyModel>
-    clone() const override
-    {
-      return std::make_unique<TripleWell>(*this);
-    }
-
-  private:
-    double a2, e;
   };
 
   /**

@@ -182,13 +182,26 @@ namespace scalebridge::macro
       }
     };
 
+    /** @name Mesh, unknowns, linear solver, initial state
+     * (electrode_solver.cc) */
+    ///@{
     void
     make_grid();
     /// Material ids (regions) by the cells' centres.
     void
     assign_regions();
+    void
+    setup_system();
+    /// The PETSc solver; @p pivoting: a factorization with pivoting.
+    void
+    setup_linear_solver(bool pivoting);
+    void
+    solve_linear_system();
+    void
+    set_initial_state();
+    ///@}
 
-    /** @name Checkpoints */
+    /** @name Checkpoints (electrode_checkpoint.cc) */
     ///@{
     /// Writes the state and @p state into a new checkpoint folder.
     void
@@ -220,23 +233,20 @@ namespace scalebridge::macro
     scatter_nodal_state(
       const dealii::LinearAlgebra::distributed::Vector<double> &nodes);
     ///@}
-    void
-    setup_system();
-    /// The PETSc solver; @p pivoting: a factorization with pivoting.
-    void
-    setup_linear_solver(bool pivoting);
-    void
-    setup_particles();
-    void
-    set_initial_state();
+
+    /** @name The DFN residual and Jacobian (electrode_assembly.cc) */
+    ///@{
     void
     update_effective_properties();
+    /// The dim x dim efficiencies the assembly uses, from a provider's
+    /// answer (throws if components are missing).
+    std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>
+    efficiency_of(const EffectiveTransport &t, unsigned int region) const;
     /// Lumped electrolyte capacity int eps v_i with the cells' porosities,
     /// into @p target.
     void
     assemble_capacity(
       dealii::LinearAlgebra::distributed::Vector<double> &target) const;
-
     /// Adds a cell's or node's contribution, eliminating constrained dofs.
     void
     distribute_local_to_global(
@@ -248,23 +258,40 @@ namespace scalebridge::macro
     /// held fixed (consistent potentials after a change of control).
     void
     assemble_system(bool frozen);
-    /// Reaction at every electrode node, particles eliminated.
-    void
-    assemble_particles(bool frozen, Mat matrix);
     /// Capacity, collector current, lithium foil.
     void
     assemble_nodal_terms(bool frozen, Mat matrix);
-    /// The dim x dim efficiencies the assembly uses, from a provider's
-    /// answer (throws if components are missing).
-    std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>
-    efficiency_of(const EffectiveTransport &t, unsigned int region) const;
     /// Transport in the electrolyte and the solid.
     void
     assemble_cells(bool frozen, Mat matrix);
+    ///@}
+
+    /** @name Particles and their static condensation
+     * (electrode_particles.cc) */
+    ///@{
     void
-    solve_linear_system();
+    setup_particles();
+    /// Reaction at every electrode node, particles eliminated.
+    void
+    assemble_particles(bool frozen, Mat matrix);
+    /// After a linear solve: the particle updates (dc = -z - g y dj) and
+    /// the condensed reaction at the new state, to first order.
+    void
+    recover_particle_updates(bool frozen);
+    ///@}
+
+    /** @name Newton's method and BDF steps (electrode_time_stepping.cc) */
+    ///@{
     bool
     newton_solve(bool frozen);
+    /// The damping factor of this process's part of the Newton update:
+    /// concentrations keep 10% of their distance to a bound, potentials
+    /// move by at most 8 RT/F.
+    double
+    local_damping() const;
+    /// Scales the Newton update by @p lambda and adds it to the state.
+    void
+    apply_newton_update(double lambda);
     void
     apply_control(Control control, double value);
     /// Sets the values the constraints fix (0, or the held voltage).
@@ -276,6 +303,78 @@ namespace scalebridge::macro
     accept_step();
     void
     restart_history();
+    /// max over unknowns of |v| / natural scale (this process only).
+    double
+    local_scaled_max_norm(
+      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
+      const std::vector<double> &particles) const;
+    double
+    scaled_max_norm(
+      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
+      const std::vector<double> &particles) const;
+    ///@}
+
+    /** @name The protocol loop of run() (electrode_protocol.cc) */
+    ///@{
+    /// A fresh RunState, or the one a checkpoint left.
+    RunState
+    begin_run();
+    /// New control, consistent potentials, a fresh BDF history.
+    void
+    begin_protocol_step(RunState &state);
+    /// One accepted time step, or one rejected and shortened.
+    void
+    advance(RunState &state);
+    /// The next step's length: at most the controller's and the maximum,
+    /// landing on the next profile time and the end of the step.
+    double
+    step_length(const RunState &state) const;
+    /// try_step(); on failure or too large an error the rejection is
+    /// counted, the controller's length shortened and false returned.
+    bool
+    attempt_step(RunState &state, double h);
+    /// A limit crossed inside the step of length @p h (from @p g_before > 0
+    /// to @p g_after <= 0): re-solves the step with secant-updated lengths
+    /// (Illinois) until the limit is met.
+    void
+    land_on_limit(const OperatingStep &step,
+                  double               g_before,
+                  double               g_after,
+                  double               h);
+    /// Charge, energy and lithium through the step, the voltage row, due
+    /// profiles and progress lines.
+    void
+    record_accepted_step(RunState &state);
+    void
+    write_checkpoint_if_due(RunState &state);
+    void
+    end_protocol_step(RunState &state);
+    /// The final profile, inventory and statistics.
+    ElectrodeResults
+    end_run(RunState &state);
+    /// Distance to the limit of @p step (> 0: not reached; infinity
+    /// without a limit).
+    double
+    limit_distance(const OperatingStep &step) const;
+    static double
+    limit_tolerance(const OperatingStep &step);
+    void
+    print_progress(const RunState &state, const std::string &prefix);
+    /// Throws InputError naming the Operating conditions entry when no
+    /// consistent potentials exist at the start of @p step (a current the
+    /// electrode cannot deliver, a voltage it cannot hold).
+    void
+    fail_at_step_start(const OperatingStep &step) const;
+    ///@}
+
+    /** @name Output (electrode_output.cc) */
+    ///@{
+    /// A profile (and VTU files) of the present state.
+    void
+    take_snapshot(ElectrodeResults &results);
+    /// One snapshot if profile times were reached; moves past them.
+    void
+    take_due_snapshots(RunState &state);
     void
     output_results(const std::string &directory,
                    unsigned int       index,
@@ -292,22 +391,7 @@ namespace scalebridge::macro
     void
     compute_surface_fields(
       dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
-
-    /// Throws InputError naming the Operating conditions entry when no
-    /// consistent potentials exist at the start of @p step (a current the
-    /// electrode cannot deliver, a voltage it cannot hold).
-    void
-    fail_at_step_start(const OperatingStep &step) const;
-
-    /// max over unknowns of |v| / natural scale (this process only).
-    double
-    local_scaled_max_norm(
-      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
-      const std::vector<double> &particles) const;
-    double
-    scaled_max_norm(
-      const dealii::LinearAlgebra::distributed::Vector<double> &macro,
-      const std::vector<double> &particles) const;
+    ///@}
 
     const CellModel &model;
     /// The solver's communicator (MPI_COMM_SELF in 1D) and the job's (all
@@ -397,6 +481,9 @@ namespace scalebridge::macro
     double  applied_voltage = 0;
 
     SolverStatistics statistics;
+    /// Where run() writes VTU files (empty: none) and its wall clock.
+    std::string   vtu_output;
+    dealii::Timer wall_timer;
 
     /// Set by setup() from a checkpoint; run() continues from it.
     std::optional<RunState> resumed;

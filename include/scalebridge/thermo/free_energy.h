@@ -195,16 +195,31 @@ namespace scalebridge::thermo
    *
    * Every miscibility gap is bridged, so the result is convex. mu is
    * continuous at the binodal points (up to the tangent tolerance; g is
-   * C^1), while dmu/dx necessarily jumps there from dmu/dx(model) > 0 to 0.
-   * Outside the gaps the model is evaluated as is, so ideal-entropy models
-   * keep their exact behaviour as x -> 0, 1. The object is built for one
-   * temperature: calls at another one (beyond a relative 1e-12 for
-   * rounding) throw std::invalid_argument.
+   * C^1), while dmu/dx jumps there from dmu/dx(model) > 0 to 0. Outside the
+   * gaps the model is evaluated as is, so ideal-entropy models keep their
+   * exact behaviour as x -> 0, 1. The object is built for one temperature:
+   * calls at another one (beyond a relative 1e-12 for rounding) throw
+   * std::invalid_argument.
+   *
+   * Rounded corners (@p corner_rounding = d > 0, what the electrode's
+   * particle model uses): the jump of dmu/dx at x1 and x2 makes Newton's
+   * method cycle when a radial node crosses the binodal, so on
+   * [x1 - d, x1 + d] and [x2 - d, x2 + d] mu is instead the cubic Hermite
+   * blend of the two sides, which is C^1 and, by the Fritsch-Carlson
+   * condition (end slopes s and 0 against a secant of about s/2),
+   * monotone. The plateau between x1 + d and x2 - d is exactly the common
+   * tangent; the rounding moves mu by at most about s d / 4 (a millivolt or
+   * two for d = 0.003 and LiFePO4). d is reduced to a quarter of the
+   * smallest of the gap's width and its distances to 0, 1 and neighbouring
+   * gaps. g is then the integral of this mu (so mu = dg/dx everywhere):
+   * beyond a gap it is the model's g plus a constant of order s d^2.
    */
   class ConvexifiedFreeEnergy : public FreeEnergyModel
   {
   public:
-    ConvexifiedFreeEnergy(const FreeEnergyModel &model, double temperature);
+    ConvexifiedFreeEnergy(const FreeEnergyModel &model,
+                          double                 temperature,
+                          double                 corner_rounding = 0);
 
     std::string
     name() const override;
@@ -219,32 +234,80 @@ namespace scalebridge::thermo
     std::unique_ptr<FreeEnergyModel>
     clone() const override;
 
-    /// The binodal used, if the model phase-separates at this temperature.
+    /// mu and, in @p derivative, dmu/dx in one evaluation.
+    double
+    chemical_potential_and_derivative(double  x,
+                                      double  temperature,
+                                      double &derivative) const;
+
+    /// The binodal used (the widest gap), if the model phase-separates at
+    /// this temperature.
     const std::optional<CompositionPair> &
     binodal() const;
 
+    /// mu on the plateau of the binodal() [eV]; NaN without one.
+    double
+    plateau() const;
+
+    /// The corner half-width d used at the binodal(); 0 without one.
+    double
+    rounding() const;
+
   private:
-    /// One bridged gap: the tangent line g(x_low) + mu (x - x_low).
+    /// Hermite cubic on [a, b] through (a, ya, sa), (b, yb, sb).
+    struct Blend
+    {
+      double a, b, ya, yb, sa, sb;
+
+      /// The cubic and its derivative at @p x.
+      double
+      value(double x, double &derivative) const;
+
+      /// Its integral from a to @p x.
+      double
+      integral(double x) const;
+    };
+
+    /**
+     * One bridged gap: the tangent line g(x_low) + mu (x - x_low) and, with
+     * rounding d > 0, the blends on [x_low - d, x_low + d] and
+     * [x_high - d, x_high + d]; g_left, g_plateau, g_right are g at the
+     * starts of the left blend, the plateau and the right blend, and
+     * g_shift what the gap adds to g beyond it (0 without rounding).
+     */
     struct Tangent
     {
       double x_low;
       double x_high;
       double mu;
       double g_low;
+      double d;
+      Blend  left, right;
+      double g_left, g_plateau, g_right, g_shift;
     };
 
     /// Throws unless @p T is the construction temperature.
     void
     check_temperature(double T) const;
 
-    /// The gap that contains @p x, or nullptr.
+    /// The gap (with its rounded corners) that contains @p x, or nullptr.
     const Tangent *
     find_tangent(double x) const;
+
+    /// mu at @p x (not checked) and, unless @p derivative is null, dmu/dx.
+    double
+    potential(double x, double *derivative) const;
+
+    /// The model's g at @p x plus the shifts of the rounded gaps below x.
+    double
+    shifted_model_energy(double x) const;
 
     std::shared_ptr<const FreeEnergyModel> model;
     double                                 temperature;
     std::optional<CompositionPair>         coexistence;
     std::vector<Tangent>                   tangents;
+    /// Index of the binodal() in tangents.
+    std::size_t widest = 0;
   };
 } // namespace scalebridge::thermo
 
