@@ -91,37 +91,61 @@ namespace scalebridge::macro
             region_values[r] = provider.evaluate(query);
           }
 
-    // Per cell: the mean lithium site fraction of the particles at its
-    // nodes (a ghosted nodal field, since a cell's nodes may be owned
-    // elsewhere) and its mean electrolyte concentration.
-    LinearAlgebra::distributed::Vector<double> node_lithiation;
-    if (per_cell)
-      {
-        solution.update_ghost_values();
-        node_lithiation.reinit(locally_owned_dofs,
-                               locally_relevant_dofs,
-                               mpi_communicator);
-        for (std::size_t s = 0; s < sites.size(); ++s)
-          node_lithiation.local_element(sites[s].local[0])
-            = particle_models[sites[s].electrode].mesh().mean(
-                &particles[s * n_p])
-              / max_concentration_of_site[s];
-        node_lithiation.update_ghost_values();
-      }
-    std::vector<MacroPointQuery> queries;
-    std::vector<unsigned int>    query_cell;
     cell_efficiency.resize(triangulation->n_active_cells());
     cell_transport.resize(triangulation->n_active_cells());
+    if (!per_cell)
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          cell_transport[cell->active_cell_index()]
+            = region_values[cell->material_id()];
+    if (per_cell)
+      {
+        const std::vector<EffectiveTransport> values
+          = provider.evaluate_all(cell_queries(false));
+        unsigned int k = 0;
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            cell_transport[cell->active_cell_index()] = values.at(k++);
+      }
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        {
+          EffectiveTransport &t = cell_transport[cell->active_cell_index()];
+          if (!std::isfinite(t.porosity))
+            t.porosity = model.regions[cell->material_id()].porosity;
+          cell_efficiency[cell->active_cell_index()]
+            = efficiency_of(t, cell->material_id());
+        }
+    if (per_cell)
+      {
+        assemble_capacity(next_capacity);
+        capacity_pending = true;
+      }
+  }
+
+  template <int dim>
+  std::vector<MacroPointQuery>
+  ElectrodeSolver<dim>::cell_queries(const bool initial)
+  {
+    // The mean lithium site fraction of the particles at a cell's nodes (a
+    // ghosted nodal field, since a cell's nodes may be owned elsewhere) and
+    // its mean electrolyte concentration.
+    solution.update_ghost_values();
+    LinearAlgebra::distributed::Vector<double> node_lithiation(
+      locally_owned_dofs, locally_relevant_dofs, mpi_communicator);
+    for (std::size_t s = 0; s < sites.size(); ++s)
+      node_lithiation.local_element(sites[s].local[0])
+        = initial ? model.regions[sites[s].region].initial_stoichiometry
+                  : particle_models[sites[s].electrode].mesh().mean(
+                      &particles[s * n_p])
+                      / max_concentration_of_site[s];
+    node_lithiation.update_ghost_values();
+    std::vector<MacroPointQuery> queries;
     for (const auto &cell : dof_handler.active_cell_iterators())
       if (cell->is_locally_owned())
         {
           const unsigned int r = cell->material_id();
-          if (!per_cell)
-            {
-              cell_transport[cell->active_cell_index()] = region_values[r];
-              continue;
-            }
-          MacroPointQuery query;
+          MacroPointQuery    query;
           query.region = r;
           for (unsigned int d = 0; d < dim; ++d)
             query.position[d] = cell->center()[d];
@@ -142,29 +166,8 @@ namespace scalebridge::macro
           if (model.regions[r].electrode)
             query.lithiation = lithiation / cell->n_vertices();
           queries.push_back(query);
-          query_cell.push_back(cell->active_cell_index());
         }
-    if (per_cell)
-      {
-        const std::vector<EffectiveTransport> values
-          = provider.evaluate_all(queries);
-        for (std::size_t k = 0; k < values.size(); ++k)
-          cell_transport[query_cell[k]] = values[k];
-      }
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      if (cell->is_locally_owned())
-        {
-          EffectiveTransport &t = cell_transport[cell->active_cell_index()];
-          if (!std::isfinite(t.porosity))
-            t.porosity = model.regions[cell->material_id()].porosity;
-          cell_efficiency[cell->active_cell_index()]
-            = efficiency_of(t, cell->material_id());
-        }
-    if (per_cell)
-      {
-        assemble_capacity(next_capacity);
-        capacity_pending = true;
-      }
+    return queries;
   }
 
   template <int dim>
@@ -470,6 +473,8 @@ namespace scalebridge::macro
                 ElectrodeSolver<dim>::efficiency_of(const EffectiveTransport &, \
                                       unsigned int) const;        \
   template void ElectrodeSolver<dim>::update_effective_properties();            \
+  template std::vector<MacroPointQuery> ElectrodeSolver<dim>::cell_queries(     \
+    bool);                                                                      \
   template void ElectrodeSolver<dim>::distribute_local_to_global(               \
     FullMatrix<double> &,                                                       \
     Vector<double> &,                                                           \

@@ -30,6 +30,9 @@ namespace scalebridge::macro
       "Strategy = fe2, subsections RVE and FE2). Outputs in Output/Directory:\n"
       "voltage.csv, profiles/, summary.json, voltage.png, VTU (2D/3D).\n"
       "Checkpoints (subsection Checkpoint) continue with --restart FOLDER.\n"
+      "Mechanics (subsection Mechanics; per region Effective mechanics):\n"
+      "stress and expansion from the effective stiffness and swelling,\n"
+      "mechanics.csv, mechanics.png and displacement/stress in the VTU.\n"
       "The defaults are the Marquis et al. (2019) cell, 1C discharge.";
 
   namespace
@@ -182,6 +185,9 @@ namespace scalebridge::macro
             {
               out << "  " << region_name(r) << ": "
                   << model.effective_properties->describe(r) << '\n';
+              if (model.mechanical_properties)
+                out << "    mechanics: "
+                    << model.mechanical_properties->describe(r) << '\n';
               if (model.regions[r].material)
                 {
                   std::istringstream lines(

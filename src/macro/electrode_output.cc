@@ -238,6 +238,8 @@ namespace scalebridge::macro
         }
     for (unsigned int k = 0; k < names.size(); ++k)
       data_out.add_data_vector(cell_fields[k], names[k]);
+    if (mechanics)
+      mechanics->add_output_fields(data_out);
     data_out.build_patches();
     DataOutBase::VtkFlags flags;
     flags.time = current_time;

@@ -69,6 +69,8 @@ namespace scalebridge::macro
         state.next_checkpoint       = model.parameters.checkpoint.interval;
         state.results.lithium_start = lithium_inventory();
         state.last_t                = current_time;
+        if (mechanics)
+          solve_mechanics(state.results);
       }
     return state;
   }
@@ -300,6 +302,8 @@ namespace scalebridge::macro
     state.last_V = V;
     state.last_I = I;
     state.results.voltage.add_row({current_time, V, I});
+    if (mechanics)
+      solve_mechanics(state.results);
     take_due_snapshots(state);
     if (current_time >= state.next_progress)
       {

@@ -503,6 +503,7 @@ namespace scalebridge::macro
     statistics.n_particle_unknowns = statistics.n_particles * n_p;
     statistics.n_mpi_processes
       = Utilities::MPI::n_mpi_processes(mpi_communicator);
+    setup_mechanics();
   }
 
   template <int dim>

@@ -20,6 +20,7 @@
 
 #include <scalebridge/macro/cell_model.h>
 #include <scalebridge/macro/electrode_results.h>
+#include <scalebridge/macro/mechanics_solver.h>
 #include <scalebridge/macro/particle_model.h>
 
 #include <petscksp.h>
@@ -238,6 +239,15 @@ namespace scalebridge::macro
     ///@{
     void
     update_effective_properties();
+    /**
+     * One query per locally owned active cell (in the order of the active
+     * cells) with the cell's state: mean electrolyte concentration and mean
+     * lithium site fraction of its nodes' particles (collective in 2D/3D).
+     * @p initial: the lithiation of the initial state instead (the
+     * stress-free reference of the mechanics).
+     */
+    std::vector<MacroPointQuery>
+    cell_queries(bool initial);
     /// The dim x dim efficiencies the assembly uses, from a provider's
     /// answer (throws if components are missing).
     std::pair<dealii::Tensor<2, dim>, dealii::Tensor<2, dim>>
@@ -393,7 +403,19 @@ namespace scalebridge::macro
       dealii::LinearAlgebra::distributed::Vector<double> &fields) const;
     ///@}
 
-    const CellModel &model;
+    /** @name Mechanics (electrode_mechanics.cc) */
+    ///@{
+    /// Builds the mechanics solver (if Mechanics/Enabled) and solves it for
+    /// the current state.
+    void
+    setup_mechanics();
+    /// Equilibrium at the current state; a row of @p results.mechanics.
+    void
+    solve_mechanics(ElectrodeResults &results);
+    ///@}
+
+    const CellModel                      &model;
+    std::unique_ptr<MechanicsSolver<dim>> mechanics;
     /// The solver's communicator (MPI_COMM_SELF in 1D) and the job's (all
     /// processes; checkpoints are written and read on it).
     MPI_Comm                    mpi_communicator;

@@ -49,7 +49,7 @@ namespace scalebridge::macro
     /// Pressure on the positive collector when it is free [Pa].
     double stack_pressure = 0;
     /// Relative residual of the iterative solver (2D, 3D).
-    double tolerance = 1e-10;
+    double tolerance = 1e-12;
 
     void
     add_parameters(dealii::ParameterHandler &prm);
