@@ -151,7 +151,9 @@ namespace scalebridge::fe2
       std::vector<std::function<double(double)>> swelling;
       double                                     reference_lithiation = 1;
       /// The phase swelling particles grow into (or leave): the first of
-      /// the electrolyte group.
+      /// the electrolyte group; for a region live for mechanics only whose
+      /// RVE has no such group, the first present phase that carries no
+      /// load (none: particles swell but do not grow).
       microstructure::PhaseId pore_phase = 0;
     };
 
