@@ -509,6 +509,22 @@ TEST(Fe2Mechanics, GrowingParticlesStiffenTheRve)
   EXPECT_GT(swollen[0].stiffness[0][0], at_reference[0].stiffness[0][0]);
   EXPECT_GT(swollen[0].swelling[0][0], at_reference[0].swelling[0][0]);
   EXPECT_LT(t1[0].porosity, t0[0].porosity);
+  // The mechanics alone, from an RVE without transport groups: the
+  // particles grow into the phase that carries no load (the pore), as
+  // above.
+  CellParameters alone                = p;
+  alone.positive.transport.strategy   = "bruggeman";
+  alone.positive.transport.rve.groups = "";
+  CellModel alone_model               = CellModel::build(alone);
+  alone_model.effective_properties
+    = fe2::make_effective_properties(alone_model, MPI_COMM_WORLD);
+  const auto alone_answer
+    = fe2::make_mechanical_properties(alone_model, MPI_COMM_WORLD)
+        ->evaluate_all(queries(alone_model, 0.9, n_ranks()));
+  EXPECT_LT(relative(alone_answer[0].stiffness, swollen[0].stiffness), 1e-8);
+  EXPECT_LT((alone_answer[0].swelling - swollen[0].swelling).norm()
+              / swollen[0].swelling.norm(),
+            1e-7);
   if (rank() == 0)
     std::cout << "x 0.4 -> 0.9: C_xxxx "
               << at_reference[0].stiffness[0][0] / 1e9 << " -> "
