@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iostream>
+#include <limits>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -54,6 +55,29 @@ namespace scalebridge::fe2
       if (e.source() == source)
         throw InputError(source, section + "/RVE/" + e.key(), e.reason());
       throw e;
+    }
+
+    /// R with cell axis k = RVE axis (a + k) mod 3, i.e. v_cell = R v_rve
+    /// (the convention of the transport tensors and of the rve strategy).
+    dealii::Tensor<2, 3>
+    cell_from_rve(const unsigned int a)
+    {
+      dealii::Tensor<2, 3> r;
+      for (unsigned int k = 0; k < 3; ++k)
+        r[k][(a + k) % 3] = 1;
+      return r;
+    }
+
+    /// Leads the bytes of save_state(): tables of 46 numbers per state
+    /// (transport, stiffness, swelling) and the mechanics counters.
+    const std::string state_format = "scalebridge-fe2-state-2\n";
+
+    std::string
+    section_of(const unsigned int r)
+    {
+      return r == macro::separator            ? "Separator"
+             : r == macro::negative_electrode ? "Negative electrode"
+                                              : "Positive electrode";
     }
   } // namespace
 
@@ -96,37 +120,86 @@ namespace scalebridge::fe2
                                 source,
                                 "FE2/Porosity function");
 
+    const std::array<const macro::EffectiveMechanicsParameters *, 3> mechanics{
+      {&p.negative.mechanics, &p.separator.mechanics, &p.positive.mechanics}};
+
     for (unsigned int r = 0; r < 3; ++r)
       {
-        if (!model.regions[r].present || transport[r]->strategy != "fe2")
+        const bool live_transport = transport[r]->strategy == "fe2";
+        const bool live_mechanics
+          = p.mechanics.enabled && mechanics[r]->strategy == "fe2";
+        if (!model.regions[r].present || (!live_transport && !live_mechanics))
           continue;
         Region &region           = regions[r];
-        region.fe2               = true;
-        region.section           = r == macro::separator ? "Separator"
-                                   : r == macro::negative_electrode
-                                     ? "Negative electrode"
-                                     : "Positive electrode";
+        region.fe2               = live_transport;
+        region.mechanics         = live_mechanics;
+        region.section           = section_of(r);
         region.parameters        = transport[r]->rve;
         region.electrolyte_group = transport[r]->electrolyte_group;
-        region.thickness_axis    = transport[r]->thickness_direction[0] - 'x';
         region.has_solid         = model.regions[r].electrode;
         if (region.has_solid)
           region.solid_conductivity = model.regions[r].material->conductivity();
 
         rve::RveParameters &rp      = region.parameters;
+        const std::string   entry   = region.section + "/RVE/";
+        const std::string   m_entry = region.section + "/Effective mechanics/";
+        // One RVE, one orientation and one boundary condition for both.
+        std::string block     = transport[r]->rve_block;
+        region.thickness_axis = transport[r]->thickness_direction[0] - 'x';
+        if (live_mechanics)
+          {
+            if (!rp.elasticity)
+              throw InputError(source,
+                               entry + "Physics/Elasticity",
+                               "is false, but Effective mechanics/Strategy = "
+                               "fe2 takes C_eff and eps*_eff from this RVE: "
+                               "set it to true");
+            if (rp.dimension != 3)
+              throw InputError(source,
+                               entry + "Dimension",
+                               "is " + std::to_string(rp.dimension)
+                                 + ", but Effective mechanics/Strategy = fe2 "
+                                   "needs the 6x6 stiffness of a 3D RVE");
+            if (live_transport
+                && mechanics[r]->thickness_direction
+                     != transport[r]->thickness_direction)
+              throw InputError(
+                source,
+                m_entry + "Thickness direction",
+                "is " + mechanics[r]->thickness_direction
+                  + " but Effective transport/Thickness direction is "
+                  + transport[r]->thickness_direction
+                  + "; the region's one RVE has one orientation");
+            if (live_transport && rp.boundary_conditions == "all"
+                && mechanics[r]->rve_block != transport[r]->rve_block)
+              throw InputError(
+                source,
+                m_entry + "RVE boundary condition",
+                "is " + mechanics[r]->rve_block
+                  + " but Effective transport/RVE boundary condition is "
+                  + transport[r]->rve_block
+                  + "; the region's live RVE is solved under one condition "
+                    "(or set RVE/Boundary conditions)");
+            if (!live_transport)
+              {
+                block = mechanics[r]->rve_block;
+                region.thickness_axis
+                  = mechanics[r]->thickness_direction[0] - 'x';
+              }
+          }
+
         region.reference_lithiation = rp.lithiation;
         if (rp.boundary_conditions == "all")
-          rp.boundary_conditions = transport[r]->rve_block;
+          rp.boundary_conditions = block;
         rp.write_fields  = false;
         rp.deterministic = true;
-        rp.elasticity    = false;
-        rp.conduction    = region.has_solid;
+        rp.elasticity    = live_mechanics;
+        rp.conduction    = live_transport && region.has_solid;
         rp.carrier       = "electronic";
         rp.temperature   = model.temperature();
         if (region.has_solid)
           rp.lithiation = model.regions[r].initial_stoichiometry;
 
-        const std::string entry = region.section + "/RVE/";
         if (porosity_function && rp.microstructure.generator == "electrode"
             && rp.microstructure.phase_fractions.size() < 2)
           throw InputError(source,
@@ -162,6 +235,14 @@ namespace scalebridge::fe2
           }
         catch (const InputError &e)
           {
+            if (live_mechanics && e.source() == source
+                && e.key() == "Physics/Elasticity")
+              throw InputError(
+                source,
+                entry + "Materials/Phase cards",
+                "no phase of the microstructure has an \"elastic\" block, "
+                "but Effective mechanics/Strategy = fe2 takes C_eff from "
+                "this RVE: give its load-carrying cards an elastic block");
             rethrow_in_region(e, source, region.section);
           }
         const auto group
@@ -170,25 +251,45 @@ namespace scalebridge::fe2
                          [&](const rve::TransportGroup &g) {
                            return g.name == region.electrolyte_group;
                          });
-        if (group == input.groups.end())
+        if (live_transport && group == input.groups.end())
           throw InputError(
             source,
             entry + "Transport efficiency/Groups",
             "has no group '" + region.electrolyte_group
               + "' (Effective transport/Electrolyte group), whose transport "
                 "efficiency is the electrolyte's");
-        region.pore_phase = group->phases.front();
+        // The phase swelling particles grow into: the electrolyte group's,
+        // or for the mechanics alone the first present phase that carries
+        // no load (none: the particles cannot grow, only swell).
+        bool has_pore = group != input.groups.end();
+        if (has_pore)
+          region.pore_phase = group->phases.front();
+        else
+          {
+            const auto f
+              = input.microstructure.volume_fractions(input.laws.size());
+            for (unsigned int phase = 0; phase < f.size() && !has_pore; ++phase)
+              if (f[phase] > 0
+                  && !input.laws.participates(rve::Physics::elasticity, phase))
+                {
+                  region.pore_phase = phase;
+                  has_pore          = true;
+                }
+          }
+        // The mechanics alone needs no transport problem.
+        if (!live_transport)
+          rp.groups.clear();
         region.swelling.resize(input.laws.size());
         for (unsigned int phase = 0; phase < rp.phase_cards.size(); ++phase)
           {
             const auto card
               = atomistic::read_material_card(rp.phase_cards[phase]);
-            if (card.swelling && phase != region.pore_phase)
+            if (card.swelling && has_pore && phase != region.pore_phase)
               region.swelling[phase] = [s = *card.swelling](const double x) {
                 return s.volumetric_strain_at(x);
               };
           }
-        if (!porosity_function)
+        if (live_transport && !porosity_function)
           {
             const auto fractions
               = input.microstructure.volume_fractions(input.laws.size());
@@ -234,20 +335,75 @@ namespace scalebridge::fe2
     const std::vector<macro::MacroPointQuery> &queries) const
   {
     std::vector<macro::EffectiveTransport> result(queries.size());
+    std::vector<std::size_t>               positions;
+    const std::vector<RveTensors> tensors = answer(queries, false, positions);
+    std::vector<bool>             live(queries.size(), false);
+    for (std::size_t k = 0; k < positions.size(); ++k)
+      {
+        const RveTensors          &t   = tensors[k];
+        macro::EffectiveTransport &out = result[positions[k]];
+        live[positions[k]]             = true;
+        for (unsigned int i = 0; i < 3; ++i)
+          for (unsigned int j = 0; j < 3; ++j)
+            {
+              out.electrolyte[i][j] = t.electrolyte(i, j);
+              out.solid[i][j]       = t.solid(i, j);
+            }
+        out.porosity = t.porosity();
+      }
+    for (std::size_t i = 0; i < queries.size(); ++i)
+      if (!live[i])
+        result[i] = others->evaluate(queries[i]);
+    return result;
+  }
 
-    // This process's fe2 queries, tagged with their macro cell.
+  std::vector<macro::EffectiveMechanics>
+  Fe2EffectiveProperties::evaluate_mechanics(
+    const std::vector<macro::MacroPointQuery> &queries,
+    const macro::MechanicalPropertiesProvider &others) const
+  {
+    std::vector<macro::EffectiveMechanics> result(queries.size());
+    std::vector<std::size_t>               positions;
+    const std::vector<RveTensors> tensors = answer(queries, true, positions);
+    std::vector<bool>             live(queries.size(), false);
+    for (std::size_t k = 0; k < positions.size(); ++k)
+      {
+        const RveTensors          &t   = tensors[k];
+        macro::EffectiveMechanics &out = result[positions[k]];
+        live[positions[k]]             = true;
+        dealii::Tensor<1, 6> swelling;
+        for (unsigned int I = 0; I < 6; ++I)
+          {
+            for (unsigned int J = 0; J < 6; ++J)
+              out.stiffness[I][J] = t.stiffness(I, J);
+            swelling[I] = t.swelling(I);
+          }
+        out.swelling = macro::from_mandel(swelling);
+        AssertIsFinite(out.stiffness[0][0]);
+      }
+    for (std::size_t i = 0; i < queries.size(); ++i)
+      if (!live[i])
+        result[i] = others.evaluate(queries[i]);
+    return result;
+  }
+
+  std::vector<RveTensors>
+  Fe2EffectiveProperties::answer(
+    const std::vector<macro::MacroPointQuery> &queries,
+    const bool                                 mechanics,
+    std::vector<std::size_t>                  &local_position) const
+  {
+    // This process's live queries, tagged with their macro cell.
     using Tagged = std::pair<std::uint64_t, RveRequest>;
-    std::vector<Tagged>      local;
-    std::vector<std::size_t> local_position;
-    std::string              bad_porosity;
+    std::vector<Tagged> local;
+    local_position.clear();
+    std::string bad_porosity;
     for (std::size_t i = 0; i < queries.size(); ++i)
       {
         const macro::MacroPointQuery &q = queries[i];
-        if (!regions.at(q.region).fe2)
-          {
-            result[i] = others->evaluate(q);
-            continue;
-          }
+        const Region                 &r = regions.at(q.region);
+        if (!(mechanics ? r.mechanics : r.fe2))
+          continue;
         RveRequest request;
         request.identity   = identity(q);
         request.lithiation = request_lithiation(q.lithiation);
@@ -283,8 +439,10 @@ namespace scalebridge::fe2
     std::set<RveRequest> distinct;
     for (const auto &c : cells)
       distinct.insert(c.second);
-    statistics.queries += cells.size();
-    statistics.distinct += distinct.size();
+    (mechanics ? statistics.mechanics_queries : statistics.queries)
+      += cells.size();
+    (mechanics ? statistics.mechanics_distinct : statistics.distinct)
+      += distinct.size();
 
     // Decide: reuse, or solve. New tables are seeded over the whole range.
     std::vector<RveRequest>                  jobs;
@@ -311,7 +469,7 @@ namespace scalebridge::fe2
         if (answer)
           {
             reused[request] = *answer;
-            ++statistics.reused;
+            ++(mechanics ? statistics.mechanics_reused : statistics.reused);
             if (answer->interpolated)
               {
                 ++statistics.interpolated;
@@ -387,23 +545,15 @@ namespace scalebridge::fe2
         }
 
     // Answer this process's queries.
-    for (std::size_t k = 0; k < local.size(); ++k)
+    std::vector<RveTensors> result;
+    result.reserve(local.size());
+    for (const auto &[cell, request] : local)
       {
-        const RveRequest          &request = local[k].second;
-        const auto                 it      = reused.find(request);
-        const RveTensors           t       = it != reused.end()
-                                               ? it->second.value
-                                               : tables.at(request.identity)
-                                   .lookup(request.lithiation, 0)
-                                   ->value;
-        macro::EffectiveTransport &out     = result[local_position[k]];
-        for (unsigned int i = 0; i < 3; ++i)
-          for (unsigned int j = 0; j < 3; ++j)
-            {
-              out.electrolyte[i][j] = t.electrolyte(i, j);
-              out.solid[i][j]       = t.solid(i, j);
-            }
-        out.porosity = t.porosity();
+        const auto it = reused.find(request);
+        result.push_back(
+          it != reused.end()
+            ? it->second.value
+            : tables.at(request.identity).lookup(request.lithiation, 0)->value);
       }
     return result;
   }
@@ -429,9 +579,44 @@ namespace scalebridge::fe2
       {
         rethrow_in_region(e, source, region.section);
       }
-    // What an RVE result hands up, in the cell frame.
+    // What an RVE result hands up, in the cell frame; NaN for what the
+    // region does not ask for.
     const auto tensors_of = [&](const nlohmann::json &json) {
-      RveTensors            t;
+      RveTensors t;
+      t.values.fill(std::numeric_limits<double>::quiet_NaN());
+      if (region.mechanics)
+        {
+          // C_eff (Mandel) and eps*_eff (Voigt, engineering shear) of the
+          // RVE frame, turned into the cell frame.
+          const auto rows = json.at("stiffness_mandel_Pa")
+                              .get<std::vector<std::vector<double>>>();
+          elasticity::Matrix6 c;
+          for (unsigned int i = 0; i < 6; ++i)
+            for (unsigned int j = 0; j < 6; ++j)
+              c[i][j] = rows.at(i).at(j);
+          const auto r          = cell_from_rve(region.thickness_axis);
+          c                     = elasticity::rotate(c, r);
+          const double smallest = elasticity::min_eigenvalue(c);
+          if (!(smallest > 0))
+            throw std::runtime_error(
+              "its effective stiffness is not positive definite (smallest "
+              "eigenvalue "
+              + format_number(smallest, 6)
+              + " Pa): the load-carrying phases do not form a skeleton "
+                "that resists every macro strain");
+          const dealii::SymmetricTensor<2, 3> e = macro::strain_from_voigt(
+            json.at("swelling_strain_voigt").get<std::vector<double>>());
+          const dealii::Tensor<1, 6> m = macro::to_mandel(dealii::symmetrize(
+            r * static_cast<dealii::Tensor<2, 3>>(e) * dealii::transpose(r)));
+          for (unsigned int i = 0; i < 6; ++i)
+            {
+              for (unsigned int j = i; j < 6; ++j)
+                t.stiffness(i, j) = 0.5 * (c[i][j] + c[j][i]);
+              t.swelling(i) = m[i];
+            }
+        }
+      if (!region.fe2)
+        return t;
       const nlohmann::json &g
         = json.at("transport_efficiency").at(region.electrolyte_group);
       const dealii::Tensor<2, 3> e = macro::rve_tensor_in_cell_frame(
@@ -542,7 +727,14 @@ namespace scalebridge::fe2
     const Region &r = regions.at(region);
     if (!r.fe2)
       return others->describe(region);
-    const auto &m = r.parameters.microstructure;
+    return live_description(region);
+  }
+
+  std::string
+  Fe2EffectiveProperties::live_description(const unsigned int region) const
+  {
+    const Region &r = regions.at(region);
+    const auto   &m = r.parameters.microstructure;
     return "fe2: live RVE (" + m.generator + ", "
            + std::to_string(m.voxels_per_side) + " voxels per side, "
            + r.parameters.boundary_conditions + ") per "
@@ -550,7 +742,10 @@ namespace scalebridge::fe2
                                                  : std::string("region"))
            + ", reuse tolerance " + format_number(parameters.reuse_tolerance, 3)
            + ", " + std::to_string(parameters.ranks_per_rve)
-           + " rank(s) per RVE";
+           + " rank(s) per RVE"
+           + (r.fe2 && r.mechanics
+                ? std::string(", transport and mechanics from one table")
+                : std::string());
   }
 
   nlohmann::json
@@ -581,6 +776,15 @@ namespace scalebridge::fe2
       = wall > 0
           ? (statistics.rve_solves + statistics.verification_solves) / wall
           : 0.;
+    // The mechanics' share (regions with fe2 mechanics only): its queries
+    // and states, and those answered from the tables without a solve of
+    // their own (rve_solves counts the solves of both).
+    if (regions[0].mechanics || regions[1].mechanics || regions[2].mechanics)
+      {
+        j["mechanics_queries"]         = statistics.mechanics_queries;
+        j["mechanics_distinct_states"] = statistics.mechanics_distinct;
+        j["mechanics_reused"]          = statistics.mechanics_reused;
+      }
     return j;
   }
 
@@ -590,7 +794,8 @@ namespace scalebridge::fe2
     std::vector<std::pair<RveIdentity, std::pair<double, double>>> brackets;
     for (const auto &[identity, low, high] : verified_brackets)
       brackets.push_back({identity, {low, high}});
-    std::ostringstream              out;
+    std::ostringstream out;
+    out << state_format;
     boost::archive::binary_oarchive archive(out);
     archive << tables << statistics << brackets << unverified_answers;
     return out.str();
@@ -600,8 +805,13 @@ namespace scalebridge::fe2
   Fe2EffectiveProperties::load_state(const std::string &state) const
   {
     std::vector<std::pair<RveIdentity, std::pair<double, double>>> brackets;
-    std::istringstream                                             in(state);
-    boost::archive::binary_iarchive                                archive(in);
+    if (state.compare(0, state_format.size(), state_format) != 0)
+      throw std::runtime_error(
+        "the checkpoint's FE2 state was written by an earlier version of "
+        "ScaleBridge (RVE tables without the mechanics); start the run "
+        "afresh");
+    std::istringstream              in(state.substr(state_format.size()));
+    boost::archive::binary_iarchive archive(in);
     archive >> tables >> statistics >> brackets >> unverified_answers;
     verified_brackets.clear();
     for (const auto &[identity, bracket] : brackets)
@@ -619,9 +829,33 @@ namespace scalebridge::fe2
   std::string
   Fe2EffectiveProperties::progress() const
   {
-    return "RVE solves " + std::to_string(statistics.rve_solves) + ", reused "
-           + std::to_string(statistics.reused) + " of "
-           + std::to_string(statistics.distinct) + " states";
+    std::string line = "RVE solves " + std::to_string(statistics.rve_solves)
+                       + ", reused " + std::to_string(statistics.reused)
+                       + " of " + std::to_string(statistics.distinct)
+                       + " states";
+    if (regions[0].mechanics || regions[1].mechanics || regions[2].mechanics)
+      line += " (mechanics " + std::to_string(statistics.mechanics_reused)
+              + " of " + std::to_string(statistics.mechanics_distinct) + ")";
+    return line;
+  }
+
+  bool
+  uses_fe2_transport(const macro::CellModel &model)
+  {
+    const macro::CellParameters &p = model.parameters;
+    return (!model.half_cell && p.negative.transport.strategy == "fe2")
+           || p.separator.transport.strategy == "fe2"
+           || p.positive.transport.strategy == "fe2";
+  }
+
+  bool
+  uses_fe2_mechanics(const macro::CellModel &model)
+  {
+    const macro::CellParameters &p = model.parameters;
+    return p.mechanics.enabled
+           && ((!model.half_cell && p.negative.mechanics.strategy == "fe2")
+               || p.separator.mechanics.strategy == "fe2"
+               || p.positive.mechanics.strategy == "fe2");
   }
 
   std::shared_ptr<const macro::EffectivePropertiesProvider>
@@ -629,15 +863,67 @@ namespace scalebridge::fe2
                             const MPI_Comm          communicator,
                             const bool              verbose)
   {
-    const macro::CellParameters &p = model.parameters;
-    const bool                   fe2
-      = (!model.half_cell && p.negative.transport.strategy == "fe2")
-        || p.separator.transport.strategy == "fe2"
-        || p.positive.transport.strategy == "fe2";
-    if (!fe2)
+    if (!uses_fe2_transport(model) && !uses_fe2_mechanics(model))
       return model.effective_properties;
+    // Made second: share the mechanics' engine and its tables.
+    if (const auto m = std::dynamic_pointer_cast<const Fe2MechanicalProperties>(
+          model.mechanical_properties))
+      return m->fe2_engine();
     return std::make_shared<Fe2EffectiveProperties>(model,
                                                     communicator,
                                                     verbose);
+  }
+
+  Fe2MechanicalProperties::Fe2MechanicalProperties(
+    std::shared_ptr<const Fe2EffectiveProperties>              engine,
+    std::shared_ptr<const macro::MechanicalPropertiesProvider> others)
+    : engine(std::move(engine))
+    , others(std::move(others))
+  {
+    Assert(this->engine && this->others, dealii::ExcInternalError());
+  }
+
+  macro::EffectiveMechanics
+  Fe2MechanicalProperties::evaluate(const macro::MacroPointQuery &query) const
+  {
+    Assert(!engine->live_mechanics(query.region),
+           dealii::ExcMessage("fe2 regions are evaluated collectively"));
+    return others->evaluate(query);
+  }
+
+  std::vector<macro::EffectiveMechanics>
+  Fe2MechanicalProperties::evaluate_all(
+    const std::vector<macro::MacroPointQuery> &queries) const
+  {
+    return engine->evaluate_mechanics(queries, *others);
+  }
+
+  std::string
+  Fe2MechanicalProperties::describe(const unsigned int region) const
+  {
+    if (!engine->live_mechanics(region))
+      return others->describe(region);
+    return engine->live_description(region)
+           + "; C_eff and eps*_eff at each macro cell's state";
+  }
+
+  std::shared_ptr<const macro::MechanicalPropertiesProvider>
+  make_mechanical_properties(const macro::CellModel &model,
+                             const MPI_Comm          communicator,
+                             const bool              verbose)
+  {
+    if (!uses_fe2_mechanics(model))
+      return model.mechanical_properties;
+    Assert(model.mechanical_properties, dealii::ExcInternalError());
+    // Made second: share the transport's engine and its tables.
+    std::shared_ptr<const Fe2EffectiveProperties> engine
+      = std::dynamic_pointer_cast<const Fe2EffectiveProperties>(
+        model.effective_properties);
+    if (!engine)
+      engine = std::make_shared<Fe2EffectiveProperties>(model,
+                                                        communicator,
+                                                        verbose);
+    return std::make_shared<Fe2MechanicalProperties>(
+      engine, model.mechanical_properties);
   }
 } // namespace scalebridge::fe2

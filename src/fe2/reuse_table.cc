@@ -2,17 +2,31 @@
 
 #include <cmath>
 #include <iterator>
+#include <limits>
 
 namespace scalebridge::fe2
 {
   double
   relative_difference(const RveTensors &a, const RveTensors &b)
   {
-    // Blocks: electrolyte [0, 9), solid [9, 18), porosity [18, 19).
-    constexpr unsigned int begin[] = {0, 9, 18};
-    constexpr unsigned int end[]   = {9, 18, 19};
-    double                 result  = 0;
-    for (unsigned int k = 0; k < 3; ++k)
+    // Blocks: electrolyte [0, 9), solid [9, 18), porosity [18, 19),
+    // stiffness (upper triangle; off-diagonal entries count twice in the
+    // 6x6 Frobenius norm), swelling strain (Mandel: its Frobenius norm).
+    constexpr unsigned int n_blocks = 5;
+    constexpr unsigned int s0       = RveTensors::transport_size;
+    constexpr unsigned int s1       = s0 + RveTensors::stiffness_size;
+    constexpr unsigned int begin[]  = {0, 9, 18, s0, s1};
+    constexpr unsigned int end[]    = {9, 18, 19, s1, RveTensors::size};
+    const auto             weight   = [](const unsigned int i) {
+      if (i < s0 || i >= s1)
+        return 1.;
+      for (unsigned int k = 0; k < 6; ++k)
+        if (RveTensors::stiffness_index(k, k) == i)
+          return 1.;
+      return 2.;
+    };
+    double result = 0;
+    for (unsigned int k = 0; k < n_blocks; ++k)
       {
         double difference = 0, reference = 0;
         for (unsigned int i = begin[k]; i < end[k]; ++i)
@@ -20,8 +34,8 @@ namespace scalebridge::fe2
             const double x = a.values[i], y = b.values[i];
             if (std::isnan(x) && std::isnan(y))
               continue;
-            difference += (x - y) * (x - y);
-            reference += y * y;
+            difference += weight(i) * (x - y) * (x - y);
+            reference += weight(i) * y * y;
           }
         if (std::isnan(difference) || (!(reference > 0) && difference > 0))
           return std::numeric_limits<double>::infinity();

@@ -124,11 +124,15 @@ namespace scalebridge::macro
 
     if (p.mechanics.enabled)
       {
+        // Regions with strategy fe2 are left empty here, as for transport:
+        // fe2::make_mechanical_properties() answers them live.
         std::array<std::shared_ptr<const RegionMechanics>, 3> mechanics;
         const auto region = [&](const EffectiveMechanicsParameters &m,
                                 const std::string                  &section) {
-          return std::make_shared<const RegionMechanics>(
-            create_region_mechanics(m, source, section));
+          return m.strategy == "fe2"
+                   ? nullptr
+                   : std::make_shared<const RegionMechanics>(
+                     create_region_mechanics(m, source, section));
         };
         if (!model.half_cell)
           mechanics[negative_electrode]

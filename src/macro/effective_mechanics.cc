@@ -236,6 +236,13 @@ namespace scalebridge::macro
     const std::string prefix = section + "/Effective mechanics/";
     if (parameters.strategy == "rve")
       return from_rve_file(parameters, source, prefix);
+    if (parameters.strategy == "fe2")
+      throw InputError(source,
+                       prefix + "Strategy",
+                       "'fe2' is answered by the region's live RVE "
+                       "(subsection RVE) through "
+                       "fe2::make_mechanical_properties(), not by a "
+                       "fixed tensor");
     if (parameters.strategy != "constant")
       throw InputError(source,
                        prefix + "Strategy",

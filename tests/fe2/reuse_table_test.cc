@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
 #include <sstream>
 
 using namespace scalebridge::fe2;
@@ -46,6 +47,44 @@ TEST(RelativeDifference, FrobeniusPerBlockAndNanAware)
   EXPECT_EQ(relative_difference(a, b), 0);
   b.electrolyte(2, 2) = 1;
   EXPECT_TRUE(std::isinf(relative_difference(a, b)));
+}
+
+TEST(RelativeDifference, CoversTheStiffnessAndSwellingOfTheMechanics)
+{
+  // The 21 stored entries of C_eff are the whole symmetric 6x6 matrix.
+  std::set<unsigned int> seen;
+  for (unsigned int i = 0; i < 6; ++i)
+    for (unsigned int j = 0; j < 6; ++j)
+      {
+        EXPECT_EQ(RveTensors::stiffness_index(i, j),
+                  RveTensors::stiffness_index(j, i));
+        seen.insert(RveTensors::stiffness_index(i, j));
+      }
+  EXPECT_EQ(seen.size(), RveTensors::stiffness_size);
+  EXPECT_EQ(*seen.begin(), RveTensors::transport_size);
+
+  // A relative change of one block is measured in its own Frobenius norm:
+  // C = I (norm sqrt 6) with C_01 = C_10 = d differs by sqrt(2) d / sqrt 6.
+  RveTensors a = tensors(1);
+  for (unsigned int i = 0; i < 6; ++i)
+    for (unsigned int j = i; j < 6; ++j)
+      a.stiffness(i, j) = i == j ? 1 : 0;
+  RveTensors b      = a;
+  a.stiffness(0, 1) = 1e-3;
+  EXPECT_NEAR(relative_difference(a, b),
+              std::sqrt(2.) * 1e-3 / std::sqrt(6.),
+              1e-15);
+  a = b;
+  for (unsigned int i = 0; i < 6; ++i)
+    b.swelling(i) = i < 3 ? 0.01 : 0;
+  a = b;
+  a.swelling(0) *= 1.1;
+  EXPECT_NEAR(relative_difference(a, b), 1e-3 / std::sqrt(3e-4), 1e-14);
+  // Transport-only tensors carry NaN there: no difference.
+  a = tensors(1), b = tensors(1);
+  for (unsigned int i = RveTensors::transport_size; i < RveTensors::size; ++i)
+    a.values[i] = b.values[i] = std::nan("");
+  EXPECT_EQ(relative_difference(a, b), 0);
 }
 
 TEST(ReuseTable, SamplesAnswerExactlyAtAnyTolerance)

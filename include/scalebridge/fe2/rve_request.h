@@ -67,13 +67,29 @@ namespace scalebridge::fe2
   /**
    * What an RVE hands up, in the cell frame (x through the thickness):
    * the electrolyte and solid transport efficiencies (3x3, row by row; NaN
-   * where a 2D RVE has no component) and the pore fraction. Kept as one
-   * flat array so that the reuse table interpolates it as a vector.
+   * where a 2D RVE has no component), the pore fraction, and for regions
+   * with fe2 mechanics the effective stiffness C_eff (Mandel, Pa, its 21
+   * upper-triangle entries row by row) and the effective swelling strain
+   * eps*_eff at the state's lithiation relative to x = 0 (Mandel, 6). A
+   * block the region does not ask for is NaN. Kept as one flat array so
+   * that the reuse table interpolates it as a vector.
    */
   struct RveTensors
   {
-    static constexpr unsigned int size = 19;
-    std::array<double, size>      values{};
+    static constexpr unsigned int transport_size = 19;
+    static constexpr unsigned int stiffness_size = 21;
+    static constexpr unsigned int swelling_size  = 6;
+    static constexpr unsigned int size
+      = transport_size + stiffness_size + swelling_size;
+    std::array<double, size> values{};
+
+    /// Position of C_IJ (Mandel indices, either order) in values.
+    static constexpr unsigned int
+    stiffness_index(const unsigned int I, const unsigned int J)
+    {
+      const unsigned int i = I < J ? I : J, j = I < J ? J : I;
+      return transport_size + 6 * i - i * (i - 1) / 2 + (j - i);
+    }
 
     double &
     electrolyte(const unsigned int i, const unsigned int j)
@@ -90,6 +106,16 @@ namespace scalebridge::fe2
     {
       return values[18];
     }
+    double &
+    stiffness(const unsigned int I, const unsigned int J)
+    {
+      return values[stiffness_index(I, J)];
+    }
+    double &
+    swelling(const unsigned int I)
+    {
+      return values[transport_size + stiffness_size + I];
+    }
     double
     electrolyte(const unsigned int i, const unsigned int j) const
     {
@@ -105,6 +131,16 @@ namespace scalebridge::fe2
     {
       return values[18];
     }
+    double
+    stiffness(const unsigned int I, const unsigned int J) const
+    {
+      return values[stiffness_index(I, J)];
+    }
+    double
+    swelling(const unsigned int I) const
+    {
+      return values[transport_size + stiffness_size + I];
+    }
 
     template <class Archive>
     void
@@ -116,9 +152,11 @@ namespace scalebridge::fe2
 
   /**
    * Relative difference of @p a from the reference @p b: the largest of
-   * |a - b|_F / |b|_F over the electrolyte tensor, the solid tensor and the
-   * porosity (components that are NaN in both, or blocks that vanish in
-   * @p b, are skipped). The measure of the reuse tolerance.
+   * |a - b|_F / |b|_F over the blocks electrolyte tensor, solid tensor,
+   * porosity, stiffness (the full 6x6 Frobenius norm) and swelling strain
+   * (components that are NaN in both, or blocks that vanish in both, are
+   * skipped; a block that vanishes in @p b only differs infinitely). The
+   * measure of the reuse tolerance, for transport and mechanics alike.
    */
   double
   relative_difference(const RveTensors &a, const RveTensors &b);
