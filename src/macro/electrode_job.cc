@@ -175,6 +175,9 @@ namespace scalebridge::macro
 
     model.effective_properties
       = fe2::make_effective_properties(model, communicator, verbose);
+    if (model.mechanical_properties || parameters.mechanics.enabled)
+      model.mechanical_properties
+        = fe2::make_mechanical_properties(model, communicator, verbose);
     if (verbose && root)
       {
         dealii::ConditionalOStream out(std::cout, true);

@@ -25,8 +25,8 @@ using elasticity::Matrix6;
 namespace
 {
   /// Region boundaries of the test cell [m]: negative, separator, positive.
-  const std::array<double, 4>       x_interfaces = {0, 60e-6, 80e-6, 150e-6};
-  const std::array<unsigned int, 3> region_cells = {6, 2, 7};
+  const std::array<double, 4>       x_interfaces = {{0, 60e-6, 80e-6, 150e-6}};
+  const std::array<unsigned int, 3> region_cells = {{6, 2, 7}};
 
   /// An orthotropic stiffness in the cell frame (no normal-shear coupling).
   Matrix6
