@@ -39,6 +39,13 @@ echo "== 3. LiFePO4 half cell: particles from the card, transport from the RVE"
   --set "Output/Directory=$out/electrode/lifepo4_half_cell_rve"
 
 echo
+echo "== 3b. the same cell in 2D with chemo-mechanics: stiffness and swelling from the RVE ($ranks ranks)"
+"${mpirun[@]}" "$bin/scalebridge-electrode" inputs/electrode/lifepo4_half_cell_mechanics.prm \
+  --set "Positive electrode/Effective transport/RVE file=$out/rve/electrode/effective_tensors.json" \
+  --set "Positive electrode/Effective mechanics/RVE file=$out/rve/electrode/effective_tensors.json" \
+  --set "Output/Directory=$out/electrode/lifepo4_half_cell_mechanics"
+
+echo
 echo "== 4. Marquis et al. (2019) cell, 1C discharge"
 "$bin/scalebridge-electrode" inputs/electrode/marquis2019.prm \
   --set "Output/Directory=$out/electrode/marquis2019"
@@ -58,4 +65,5 @@ echo "== results in $out:"
 echo "   properties/*.json|csv|png        continuum parameters and curves per card"
 echo "   rve/electrode/effective_tensors.json, fields_periodic.pvtu (ParaView)"
 echo "   electrode/*/voltage.csv|png, summary.json, profiles/"
+echo "   electrode/lifepo4_half_cell_mechanics/mechanics.csv|png (thickness change, stress)"
 echo "   electrode/lifepo4_half_cell_fe2/: summary.json \"fe2\" (RVE solves, reuse), vtu/ with per-cell porosity and efficiencies"

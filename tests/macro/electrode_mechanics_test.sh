@@ -103,6 +103,23 @@ m = json.load(open(sys.argv[1]))["mechanics"]
 sys.exit(0 if 1e5 < m["max_von_mises_Pa"] < 1e9 else 1)
 PY
 
+# The shipped input: C_eff and eps*_eff of the positive electrode from the RVE
+# (a coarse 16^3 electrode microstructure here); LiFePO4 grows on lithiation.
+"$build/bin/scalebridge-rve" "$source/inputs/rve/electrode.prm" \
+  --set "Microstructure/Voxels per side=16" --set "Output/Write fields=false" \
+  --set "Output/Directory=$work/rve" > "$work/rve.log" 2>&1 || fail "rve: exit code $?"
+(cd "$source" && $mpirun 2 "$app" inputs/electrode/lifepo4_half_cell_mechanics.prm \
+  --set "Positive electrode/Effective transport/RVE file=$work/rve/effective_tensors.json" \
+  --set "Positive electrode/Effective mechanics/RVE file=$work/rve/effective_tensors.json" \
+  --set "Operating conditions/Protocol=Discharge at 1C for 600 s" \
+  --set "Output/Plot=false" --set "Output/Directory=$work/shipped") \
+  > "$work/shipped.log" 2>&1 || { fail "shipped input: exit code $?"; tail "$work/shipped.log"; }
+python3 - "$work/shipped/summary.json" <<'PY' || fail "shipped input: the positive electrode does not grow"
+import json, sys
+m = json.load(open(sys.argv[1]))["mechanics"]["thickness_change_relative"]
+sys.exit(0 if m["positive electrode"] > 0 else 1)
+PY
+
 # 3. Bad mechanics input: exit 2, one line naming the entry, no outputs.
 expect_error() {
   local name="$1"; shift
