@@ -105,9 +105,9 @@ PY
 
 # The shipped input: C_eff and eps*_eff of the positive electrode from the RVE
 # (a coarse 16^3 electrode microstructure here); LiFePO4 grows on lithiation.
-"$build/bin/scalebridge-rve" "$source/inputs/rve/electrode.prm" \
+(cd "$source" && "$build/bin/scalebridge-rve" inputs/rve/electrode.prm \
   --set "Microstructure/Voxels per side=16" --set "Output/Write fields=false" \
-  --set "Output/Directory=$work/rve" > "$work/rve.log" 2>&1 || fail "rve: exit code $?"
+  --set "Output/Directory=$work/rve") > "$work/rve.log" 2>&1 || fail "rve: exit code $?"
 (cd "$source" && $mpirun 2 "$app" inputs/electrode/lifepo4_half_cell_mechanics.prm \
   --set "Positive electrode/Effective transport/RVE file=$work/rve/effective_tensors.json" \
   --set "Positive electrode/Effective mechanics/RVE file=$work/rve/effective_tensors.json" \
