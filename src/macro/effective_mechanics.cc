@@ -5,7 +5,6 @@
 #include <scalebridge/macro/effective_mechanics.h>
 
 #include <cmath>
-#include <sstream>
 
 namespace scalebridge::macro
 {
@@ -16,38 +15,6 @@ namespace scalebridge::macro
     /// Voigt index -> (i, j).
     constexpr unsigned int voigt_pairs[6][2]
       = {{0, 0}, {1, 1}, {2, 2}, {1, 2}, {0, 2}, {0, 1}};
-
-    std::vector<double>
-    parse_numbers(const std::string &text,
-                  const std::string &source,
-                  const std::string &key)
-    {
-      std::string cleaned = text;
-      for (char &c : cleaned)
-        if (c == ',' || c == ';' || c == '[' || c == ']')
-          c = ' ';
-      std::istringstream  in(cleaned);
-      std::vector<double> values;
-      for (std::string word; in >> word;)
-        {
-          std::size_t used = 0;
-          double      v    = 0;
-          try
-            {
-              v = std::stod(word, &used);
-            }
-          catch (const std::exception &)
-            {
-              used = 0;
-            }
-          if (used != word.size() || !std::isfinite(v))
-            throw InputError(source,
-                             key,
-                             "'" + word + "' is not a finite number");
-          values.push_back(v);
-        }
-      return values;
-    }
 
     /// Symmetric, positive definite, of a size that fits in a double in
     /// every use (|C| < 1e15 Pa).

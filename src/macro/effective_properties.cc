@@ -114,27 +114,8 @@ namespace scalebridge::macro
                  const std::string &source,
                  const std::string &key)
     {
-      std::string cleaned = text;
-      for (char &c : cleaned)
-        if (c == ',' || c == ';' || c == '[' || c == ']')
-          c = ' ';
-      std::istringstream  in(cleaned);
-      std::vector<double> values;
-      for (std::string word; in >> word;)
-        {
-          try
-            {
-              std::size_t used = 0;
-              values.push_back(std::stod(word, &used));
-              if (used != word.size())
-                throw std::invalid_argument(word);
-            }
-          catch (const std::exception &)
-            {
-              throw InputError(source, key, "'" + word + "' is not a number");
-            }
-        }
-      dealii::Tensor<2, 3> t;
+      const std::vector<double> values = parse_numbers(text, source, key);
+      dealii::Tensor<2, 3>      t;
       if (values.size() == 1)
         t = isotropic(values[0]);
       else if (values.size() == 3)
@@ -356,6 +337,38 @@ namespace scalebridge::macro
     return json.at(requested);
   }
 
+
+  std::vector<double>
+  parse_numbers(const std::string &text,
+                const std::string &source,
+                const std::string &key)
+  {
+    std::string cleaned = text;
+    for (char &c : cleaned)
+      if (c == ',' || c == ';' || c == '[' || c == ']')
+        c = ' ';
+    std::istringstream  in(cleaned);
+    std::vector<double> values;
+    for (std::string word; in >> word;)
+      {
+        std::size_t used = 0;
+        double      v    = 0;
+        try
+          {
+            v = std::stod(word, &used);
+          }
+        catch (const std::exception &)
+          {
+            used = 0;
+          }
+        if (used != word.size() || !std::isfinite(v))
+          throw InputError(source,
+                           key,
+                           "'" + word + "' is not a finite number");
+        values.push_back(v);
+      }
+    return values;
+  }
 
   dealii::Tensor<2, 3>
   rve_tensor_in_cell_frame(const std::vector<std::vector<double>> &rows,

@@ -12,25 +12,7 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 prm="$source/inputs/electrode/marquis2019.prm"
 
-# expect_error NAME FRAGMENT... -- ARGS...: every fragment in the one line.
-expect_error() {
-  local name="$1"; shift
-  local fragments=()
-  while [[ "$1" != "--" ]]; do fragments+=("$1"); shift; done
-  shift
-  local out="$work/out_$name"
-  "$app" "$@" --set "Output/Directory=$out" > "$work/$name.out" \
-    2> "$work/$name.err"
-  local code=$?
-  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
-  [[ $(wc -l < "$work/$name.err") -eq 1 ]] \
-    || fail "$name: error is not one line: $(cat "$work/$name.err")"
-  for fragment in "${fragments[@]}"; do
-    grep -qF -- "$fragment" "$work/$name.err" \
-      || fail "$name: '$fragment' not in: $(cat "$work/$name.err")"
-  done
-  [[ ! -e "$out" ]] || fail "$name: outputs written despite the error"
-}
+source "$source/tests/support/expect_error.sh"
 
 expect_error negative_thickness "marquis2019.prm" "Negative electrode/Thickness" -- \
   "$prm" --set "Negative electrode/Thickness=-1e-4"

@@ -121,33 +121,17 @@ sys.exit(0 if m["positive electrode"] > 0 else 1)
 PY
 
 # 3. Bad mechanics input: exit 2, one line naming the entry, no outputs.
-expect_error() {
-  local name="$1"; shift
-  local fragments=()
-  while [[ "$1" != "--" ]]; do fragments+=("$1"); shift; done
-  shift
-  local out="$work/out_$name"
-  "$app" "$prm" --set "Mechanics/Enabled=true" "$@" \
-    --set "Output/Directory=$out" > "$work/$name.out" 2> "$work/$name.err"
-  local code=$?
-  [[ $code -eq 2 ]] || fail "$name: exit code $code, expected 2"
-  [[ $(wc -l < "$work/$name.err") -eq 1 ]] \
-    || fail "$name: error is not one line: $(cat "$work/$name.err")"
-  for fragment in "${fragments[@]}"; do
-    grep -qF -- "$fragment" "$work/$name.err" \
-      || fail "$name: '$fragment' not in: $(cat "$work/$name.err")"
-  done
-  [[ ! -e "$out" ]] || fail "$name: outputs written despite the error"
-}
+source "$source/tests/support/expect_error.sh"
+mech=("$prm" --set "Mechanics/Enabled=true")
 stiffness="Positive electrode/Effective mechanics/Stiffness"
-expect_error negative_modulus "$stiffness" "E > 0" -- --set "$stiffness=-1e9, 0.3"
-expect_error poisson "$stiffness" "nu < 0.5" -- --set "$stiffness=1e9, 0.6"
-expect_error count "$stiffness" "36" -- --set "$stiffness=1e9, 0.3, 4"
+expect_error negative_modulus "$stiffness" "E > 0" -- "${mech[@]}" --set "$stiffness=-1e9, 0.3"
+expect_error poisson "$stiffness" "nu < 0.5" -- "${mech[@]}" --set "$stiffness=1e9, 0.6"
+expect_error count "$stiffness" "36" -- "${mech[@]}" --set "$stiffness=1e9, 0.3, 4"
 indefinite="1e9 2e9 0 0 0 0 2e9 1e9 0 0 0 0 0 0 1e9 0 0 0 0 0 0 1e9 0 0 0 0 0 0 1e9 0 0 0 0 0 0 1e9"
-expect_error indefinite "$stiffness" "positive definite" -- --set "$stiffness=$indefinite"
-expect_error swelling_count "Positive electrode/Effective mechanics/Swelling strain" -- \
+expect_error indefinite "$stiffness" "positive definite" -- "${mech[@]}" --set "$stiffness=$indefinite"
+expect_error swelling_count "Positive electrode/Effective mechanics/Swelling strain" -- "${mech[@]}" \
   --set "Positive electrode/Effective mechanics/Swelling strain=0.1, 0.2"
-expect_error pressure "Mechanics/Stack pressure" -- --set "Mechanics/Stack pressure=-1"
+expect_error pressure "Mechanics/Stack pressure" -- "${mech[@]}" --set "Mechanics/Stack pressure=-1"
 
 # RVE files: without the swelling keys, a 2D stiffness, swelling without a
 # reference state (computed at lithiation 0).
@@ -169,11 +153,11 @@ json.dump({"periodic": block(lithiation=0.0, swelling_strain_voigt=[0.01] * 3 + 
 PY
 rve=(--set "Positive electrode/Effective mechanics/Strategy=rve")
 file="Positive electrode/Effective mechanics/RVE file"
-expect_error rve_no_swelling "no_swelling.json" "swelling_strain_voigt" -- \
+expect_error rve_no_swelling "no_swelling.json" "swelling_strain_voigt" -- "${mech[@]}" \
   "${rve[@]}" --set "$file=$work/no_swelling.json"
-expect_error rve_two_d "two_d.json" "stiffness_voigt_Pa" "3D" -- \
+expect_error rve_two_d "two_d.json" "stiffness_voigt_Pa" "3D" -- "${mech[@]}" \
   "${rve[@]}" --set "$file=$work/two_d.json"
-expect_error rve_no_reference "no_reference.json" "lithiation" "reference" -- \
+expect_error rve_no_reference "no_reference.json" "lithiation" "reference" -- "${mech[@]}" \
   "${rve[@]}" --set "$file=$work/no_reference.json"
 
 [[ $failures -eq 0 ]] && echo "electrode mechanics: all checks passed"

@@ -143,6 +143,14 @@ namespace scalebridge::macro
   rve_tensor_in_cell_frame(const std::vector<std::vector<double>> &rows,
                            unsigned int thickness_axis);
 
+  /// The numbers of a .prm list entry (separated by blanks, commas or
+  /// semicolons, brackets ignored); InputError naming @p source and @p key
+  /// for a word that is not a finite number.
+  std::vector<double>
+  parse_numbers(const std::string &text,
+                const std::string &source,
+                const std::string &key);
+
   /**
    * The part of an RVE result (@p json, read from @p file) that holds the
    * boundary condition @p requested: the file itself when it was written
