@@ -22,7 +22,8 @@ using namespace scalebridge::macro;
 namespace
 {
   /// The reference set's open-circuit potentials, coded here from
-  /// shared/reference/marquis2019.md, independently of the .prm expressions.
+  /// Marquis et al., J. Electrochem. Soc. 166 (2019) A3693, independently of
+  /// the .prm expressions.
   double
   U_n(const double x)
   {

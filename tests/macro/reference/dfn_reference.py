@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Independent Doyle-Fuller-Newman (P2D) reference for the Marquis 2019 set.
 
-Written from shared/reference/marquis2019.md only (not from ScaleBridge's C++
+Written from the published parameter set only (Marquis et al., J. Electrochem.
+Soc. 166 (2019) A3693; not from the C++
 electrode solver), to generate reference discharge curves that the solver is
 regression-tested against (tests/macro/reference_test.cc). Needs numpy and
 scipy; CI does not run it, it reads the committed CSV files.
@@ -73,7 +74,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.optimize import brentq
 
-# --- constants and parameters of shared/reference/marquis2019.md -------------
+# --- constants and parameters of Marquis et al. (2019) ------------------------
 FARADAY = 96485.33212
 GAS = 8.314462618
 TEMP = 298.15
