@@ -142,6 +142,17 @@ namespace scalebridge::macro
           = region(p.positive.mechanics, "Positive electrode");
         model.mechanical_properties
           = std::make_shared<RegionMechanicalProperties>(mechanics);
+        if (p.mechanics.stress_feedback)
+          for (const unsigned int r : {negative_electrode, positive_electrode})
+            if (model.regions[r].present
+                && !model.regions[r].material->partial_molar_volume())
+              throw InputError(
+                source,
+                std::string(r == negative_electrode ? "Negative electrode"
+                                                    : "Positive electrode")
+                  + "/Partial molar volume",
+                "is needed by Mechanics/Stress feedback: give Omega in "
+                "m^3/mol, or a Material card with a swelling block");
       }
 
     // Initial open-circuit voltage, and the cut-offs around it.

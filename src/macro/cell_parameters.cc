@@ -181,6 +181,13 @@ namespace scalebridge::macro
                       "Cathodic transfer coefficient alpha in (0,1), or "
                       "'card'.");
     prm.add_parameter(
+      "Partial molar volume",
+      partial_molar_volume,
+      "Omega [m^3/mol] of lithium in the host, used by Mechanics/Stress "
+      "feedback: a number, or 'card' (the card's swelling block: its "
+      "partial_molar_volume_m3_per_mol, or tr(strain_at_full_lithiation) / "
+      "c_max of the card). Not needed without the feedback.");
+    prm.add_parameter(
       "Binodal rounding",
       binodal_rounding,
       "For a card that separates into two phases: half-width in x over "

@@ -1,3 +1,4 @@
+#include <scalebridge/atomistic/material_card.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
@@ -195,6 +196,37 @@ namespace scalebridge::macro
     return x * swelling_at_full_lithiation;
   }
 
+  namespace
+  {
+    /// Strategy "card": the card's stiffness (sample frame) and swelling.
+    RegionMechanics
+    from_card(const EffectiveMechanicsParameters &parameters,
+              const std::string                  &source,
+              const std::string                  &prefix)
+    {
+      const std::string key = prefix + "Material card";
+      if (parameters.material_card.empty())
+        throw InputError(source, key, "is needed by Strategy = card");
+      const atomistic::MaterialCard card
+        = atomistic::read_material_card(parameters.material_card);
+      if (!card.elastic)
+        throw InputError(source,
+                         key,
+                         "names card \"" + card.name
+                           + "\", which has no elastic block");
+      RegionMechanics m;
+      m.stiffness = card.elastic->stiffness_mandel;
+      if (card.swelling)
+        m.swelling_at_full_lithiation
+          = card.swelling->strain_at_full_lithiation;
+      m.description = "card " + parameters.material_card + ": C_xxxx = "
+                      + format_number(m.stiffness[0][0] / 1e9, 4)
+                      + " GPa, eps*_xx(x=1) = "
+                      + format_number(m.swelling_at_full_lithiation[0][0], 4);
+      return m;
+    }
+  } // namespace
+
   RegionMechanics
   create_region_mechanics(const EffectiveMechanicsParameters &parameters,
                           const std::string                  &source,
@@ -210,12 +242,14 @@ namespace scalebridge::macro
                        "(subsection RVE) through "
                        "fe2::make_mechanical_properties(), not by a "
                        "fixed tensor");
+    if (parameters.strategy == "card")
+      return from_card(parameters, source, prefix);
     if (parameters.strategy != "constant")
       throw InputError(source,
                        prefix + "Strategy",
                        "'" + parameters.strategy
                          + "' is not available for the mechanics of this "
-                           "region (constant, rve)");
+                           "region (constant, rve, card)");
     RegionMechanics     m;
     const std::string   stiffness_key = prefix + "Stiffness";
     std::vector<double> c

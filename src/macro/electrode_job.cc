@@ -32,7 +32,8 @@ namespace scalebridge::macro
       "Checkpoints (subsection Checkpoint) continue with --restart FOLDER.\n"
       "Mechanics (subsection Mechanics; per region Effective mechanics):\n"
       "stress and expansion from the effective stiffness and swelling,\n"
-      "mechanics.csv, mechanics.png and displacement/stress in the VTU.\n"
+      "mechanics.csv, mechanics.png and displacement/stress in the VTU;\n"
+      "Stress feedback shifts the OCV by Omega sigma_h / F.\n"
       "The defaults are the Marquis et al. (2019) cell, 1C discharge.";
 
   namespace

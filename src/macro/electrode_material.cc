@@ -268,6 +268,32 @@ namespace scalebridge::macro
       }
     text << "alpha = " << format_number(alpha, 6)
          << ", sigma = " << format_number(sigma, 6) << " S/m";
+
+    // Partial molar volume (only the stress feedback needs it, so a card
+    // without a swelling block leaves it unknown rather than failing).
+    if (!is_card_spec(p.partial_molar_volume))
+      {
+        omega = number_or_card(p.partial_molar_volume,
+                               {},
+                               source,
+                               key + "Partial molar volume");
+        if (!(std::abs(*omega) <= 1e-4))
+          throw InputError(source,
+                           key + "Partial molar volume",
+                           "must be in [-1e-4, 1e-4] m^3/mol (got "
+                             + format_number(*omega, 6) + ")");
+      }
+    else if (card && card->card().swelling)
+      {
+        const atomistic::SwellingCard &swelling = *card->card().swelling;
+        omega = swelling.partial_molar_volume_m3_per_mol
+                  ? *swelling.partial_molar_volume_m3_per_mol
+                  : dealii::trace(swelling.strain_at_full_lithiation)
+                      / card->max_concentration();
+      }
+    if (omega)
+      text << "\nOmega = " << format_number(*omega, 6) << " m^3/mol"
+           << (is_card_spec(p.partial_molar_volume) ? " (card)" : "");
     description = text.str();
 
     // Every function must be finite at the initial stoichiometry.
@@ -278,6 +304,12 @@ namespace scalebridge::macro
                        key + "Open-circuit potential",
                        "is not finite at the initial stoichiometry "
                          + format_number(p.initial_stoichiometry, 6));
+  }
+
+  std::optional<double>
+  ElectrodeMaterial::partial_molar_volume() const
+  {
+    return omega;
   }
 
   double

@@ -133,7 +133,9 @@ namespace scalebridge::macro
         // Butler-Volmer at the particle surface and its derivatives with
         // respect to the node's (ce, phi_e, phi_s) and to c_s,surf.
         double       dU;
-        const double U   = mat.open_circuit_potential(cs / c_max, dU);
+        const double U
+          = mat.open_circuit_potential(cs / c_max, dU)
+            + (stress_potential_shift.empty() ? 0 : stress_potential_shift[s]);
         const double eta = phis - phie - U;
         double       dj0_dce, dj0_dcs;
         const double j0

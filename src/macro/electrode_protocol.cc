@@ -62,6 +62,13 @@ namespace scalebridge::macro
         pcout << "Restarted at t = " << format_number(current_time, 6)
               << " s (protocol step " << state.step + 1 << "/"
               << model.protocol.size() << ")" << std::endl;
+        // The potential shift of the stress at the checkpointed state (the
+        // mechanics rows themselves came back with the results).
+        if (mechanics && model.parameters.mechanics.stress_feedback)
+          {
+            mechanics->solve(cell_queries(false), current_time);
+            update_stress_feedback();
+          }
       }
     else
       {

@@ -110,13 +110,31 @@ namespace scalebridge::macro
         largest = c;
     extreme["cell"] = largest / total;
     const auto vm   = mechanics.column("max_von_mises_Pa");
-    return {{"time_s", mechanics.column("time_s").back()},
-            {"thickness_change_relative", relative},
-            {"thickness_change_m", absolute},
-            {"largest_thickness_change_relative", extreme},
-            {"max_von_mises_Pa", *std::max_element(vm.begin(), vm.end())},
-            {"mean_hydrostatic_stress_Pa",
-             mechanics.column("mean_hydrostatic_stress_Pa").back()}};
+    // The potential shift of the stress feedback at the end (absent
+    // without the feedback, whose columns stay empty).
+    nlohmann::json shift;
+    for (const unsigned int r : {0u, 2u})
+      {
+        const double last
+          = mechanics
+              .column(r == 0 ? "stress_potential_shift_negative_V"
+                             : "stress_potential_shift_positive_V")
+              .back();
+        if (std::isfinite(last))
+          shift[names[r]] = last;
+      }
+    nlohmann::json block
+      = {{"time_s", mechanics.column("time_s").back()},
+         {"thickness_change_relative", relative},
+         {"thickness_change_m", absolute},
+         {"largest_thickness_change_relative", extreme},
+         {"max_von_mises_Pa", *std::max_element(vm.begin(), vm.end())},
+         {"mean_hydrostatic_stress_Pa",
+          mechanics.column("mean_hydrostatic_stress_Pa").back()}};
+    block["stress_feedback"] = !shift.is_null();
+    if (!shift.is_null())
+      block["stress_potential_shift_V"] = shift;
+    return block;
   }
 
   void

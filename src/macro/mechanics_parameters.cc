@@ -15,9 +15,12 @@ namespace scalebridge::macro
       "Where the effective stiffness and swelling of the region come from "
       "(used when Mechanics/Enabled): 'constant' (the entries below), 'rve' "
       "(stiffness_voigt_Pa, swelling_strain_voigt and lithiation of an "
-      "effective_tensors.json written by scalebridge-rve) or 'fe2' (the "
-      "region's live RVE, subsection RVE, at every macro cell's state).",
-      dealii::Patterns::Selection("constant|rve|fe2"));
+      "effective_tensors.json written by scalebridge-rve), 'card' (the "
+      "elastic and swelling blocks of a material card that describes the "
+      "region as a whole, e.g. a separator film; card frame = cell frame) or "
+      "'fe2' (the region's live RVE, subsection RVE, at every macro cell's "
+      "state).",
+      dealii::Patterns::Selection("constant|rve|card|fe2"));
     prm.add_parameter(
       "Stiffness",
       stiffness,
@@ -32,6 +35,11 @@ namespace scalebridge::macro
       "fraction x of the macro cell: one number (isotropic linear strain) or "
       "six (Voigt order 11, 22, 33, 23, 13, 12, engineering shear, cell "
       "frame). The separator does not lithiate: its value is not used.");
+    prm.add_parameter("Material card",
+                      material_card,
+                      "card: a JSON material card with an elastic block "
+                      "(its swelling block, if any, gives the swelling at "
+                      "x = 1).");
     prm.add_parameter("RVE file",
                       rve_file,
                       "rve: effective_tensors.json of scalebridge-rve, "
@@ -82,6 +90,16 @@ namespace scalebridge::macro
                       tolerance,
                       "Relative residual of the conjugate-gradient solver "
                       "in 2D and 3D (1D is solved directly).");
+    prm.add_parameter(
+      "Stress feedback",
+      stress_feedback,
+      "Let the hydrostatic stress sigma_h (tension positive) of the last "
+      "accepted step shift the open-circuit potential of the particles at "
+      "each node by Omega sigma_h / F, i.e. -Omega p / F for the pressure p "
+      "= -sigma_h (a compressed host resists the expansion that lithium "
+      "insertion causes). Omega is the electrode's Partial molar volume. "
+      "The stress is the homogenised stress of the electrode at the node, "
+      "lagged by one step (staggered coupling).");
   }
 
   void
@@ -96,5 +114,10 @@ namespace scalebridge::macro
       throw InputError(source,
                        "Mechanics/Tolerance",
                        "must be in [1e-14, 1e-3]");
+    if (stress_feedback && !enabled)
+      throw InputError(source,
+                       "Mechanics/Stress feedback",
+                       "needs Mechanics/Enabled = true (the stress comes from "
+                       "the mechanics solve)");
   }
 } // namespace scalebridge::macro

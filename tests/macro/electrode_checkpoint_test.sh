@@ -92,6 +92,20 @@ cycle="Discharge at 1C for 900 s; Rest for 300 s; Hold at 3.75 V for 300 s"
 run_case 1d_full 1 1 250 "$marquis" "${small[@]}" \
   --set "Operating conditions/Protocol=$cycle" \
   --set "Output/Profile times=0, 600, 1500"
+# 1D full cell with mechanics and stress feedback: the restart re-solves the
+# mechanics of the checkpointed state for the potential shift (a direct
+# solve in 1D, so the same bits).
+run_case 1d_full_feedback 1 1 250 "$marquis" "${small[@]}" \
+  --set "Operating conditions/Protocol=$cycle" \
+  --set "Output/Profile times=0, 600, 1500" \
+  --set "Mechanics/Enabled=true" --set "Mechanics/Stress feedback=true" \
+  --set "Mechanics/In-plane=clamped" --set "Mechanics/Stack pressure=1e7" \
+  --set "Negative electrode/Effective mechanics/Swelling strain=0.03" \
+  --set "Negative electrode/Partial molar volume=3.2e-6" \
+  --set "Positive electrode/Partial molar volume=-1.1e-6"
+cmp -s "$work/1d_full_feedback/full/mechanics.csv" \
+  "$work/1d_full_feedback/restarted/mechanics.csv" \
+  || fail "1d_full_feedback: mechanics.csv differs from the uninterrupted run"
 # 1D half cell with the phase-separating card and constant tensors.
 run_case 1d_half_constant 1 1 300 "$lfp" --set "Mesh/Cells in separator=4" \
   --set "Mesh/Cells in positive electrode=6" --set "Mesh/Particle cells=8" \

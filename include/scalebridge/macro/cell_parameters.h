@@ -68,6 +68,9 @@ namespace scalebridge::macro
     std::string particle_diffusivity;
     std::string exchange_current_density;
     std::string symmetry_factor;
+    /// Omega [m^3/mol] for the stress feedback, or "card" (the swelling
+    /// block of the card).
+    std::string partial_molar_volume = "card";
     /// Half-width of the rounded corners of a convexified (phase-separating)
     /// card's chemical potential, in x.
     double                       binodal_rounding = 0.003;

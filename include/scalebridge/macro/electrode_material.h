@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace scalebridge::macro
@@ -48,6 +49,9 @@ namespace scalebridge::macro
 
     double
     symmetry_factor() const;
+    /// Omega [m^3/mol], if given or if the card has a swelling block.
+    std::optional<double>
+    partial_molar_volume() const;
 
     /// U(x) [V] and dU/dx.
     double
@@ -90,12 +94,13 @@ namespace scalebridge::macro
     describe() const;
 
   private:
-    double c_max;
-    double sigma;
-    double alpha;
-    double T;
-    bool   fickian    = true;
-    bool   separating = false;
+    double                c_max;
+    double                sigma;
+    double                alpha;
+    double                T;
+    std::optional<double> omega;
+    bool                  fickian    = true;
+    bool                  separating = false;
 
     MaterialFunction ocp;
     MaterialFunction diffusivity;

@@ -126,14 +126,18 @@ namespace scalebridge::macro
 
     /// Mechanics after each accepted step (empty unless
     /// Mechanics/Enabled): thickness changes [m], largest von Mises stress
-    /// and mean hydrostatic stress [Pa].
+    /// and mean hydrostatic stress [Pa], and the mean open-circuit potential
+    /// shift Omega sigma_h / F of each electrode [V] (empty without
+    /// Mechanics/Stress feedback).
     io::CsvTable mechanics{{"time_s",
                             "thickness_change_negative_m",
                             "thickness_change_separator_m",
                             "thickness_change_positive_m",
                             "thickness_change_cell_m",
                             "max_von_mises_Pa",
-                            "mean_hydrostatic_stress_Pa"}};
+                            "mean_hydrostatic_stress_Pa",
+                            "stress_potential_shift_negative_V",
+                            "stress_potential_shift_positive_V"}};
     /// Thickness of the negative electrode (0 in a half cell), separator,
     /// positive electrode [m], for relative changes.
     std::vector<double> region_thickness;

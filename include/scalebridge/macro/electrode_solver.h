@@ -412,10 +412,22 @@ namespace scalebridge::macro
     /// Equilibrium at the current state; a row of @p results.mechanics.
     void
     solve_mechanics(ElectrodeResults &results);
+    /**
+     * The open-circuit potential shift Omega sigma_h / F of every site from
+     * the hydrostatic stress of the last mechanics solve (sigma_h at a node:
+     * the mean over its electrode cells weighted by int v_i), and the
+     * volume-weighted mean shift of each electrode (all processes; NaN for
+     * an absent electrode).
+     */
+    std::array<double, 3>
+    update_stress_feedback();
     ///@}
 
     const CellModel                      &model;
     std::unique_ptr<MechanicsSolver<dim>> mechanics;
+    /// Per site: Omega sigma_h / F [V] added to U(x) (empty without
+    /// Mechanics/Stress feedback).
+    std::vector<double> stress_potential_shift;
     /// The solver's communicator (MPI_COMM_SELF in 1D) and the job's (all
     /// processes; checkpoints are written and read on it).
     MPI_Comm                    mpi_communicator;

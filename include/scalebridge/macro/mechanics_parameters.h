@@ -12,6 +12,7 @@ namespace scalebridge::macro
    * eps*_eff of one region come from (`subsection Effective mechanics` of
    * a region). Strategies by name: "constant" (given), "rve" (an
    * effective_tensors.json of scalebridge-rve with its swelling keys),
+   * "card" (a material card of the region as a whole),
    * "fe2" (live RVE solves, through the region's FE2 provider).
    */
   struct EffectiveMechanicsParameters
@@ -23,6 +24,8 @@ namespace scalebridge::macro
     /// "constant": effective swelling strain at full lithiation (x = 1),
     /// one number (isotropic) or six (Voigt, engineering shear, cell frame).
     std::string swelling_strain = "0";
+    /// "card": a material card of the region as a whole.
+    std::string material_card;
     /// "rve": the file, its block, and the RVE axis through the thickness.
     std::string rve_file;
     std::string rve_block           = "periodic";
@@ -50,6 +53,11 @@ namespace scalebridge::macro
     double stack_pressure = 0;
     /// Relative residual of the iterative solver (2D, 3D).
     double tolerance = 1e-12;
+    /// Whether the hydrostatic stress of the last accepted step shifts the
+    /// open-circuit potential of the particles at each node by
+    /// Omega sigma_h / F (sigma_h tension positive; i.e. -Omega p / F with
+    /// the pressure p = -sigma_h).
+    bool stress_feedback = false;
 
     void
     add_parameters(dealii::ParameterHandler &prm);
