@@ -16,7 +16,7 @@ packages=(
   libboost-serialization-dev nlohmann-json3-dev
   libgtest-dev googletest
   gnuplot-nox jq
-  libfftw3-dev
+  libfftw3-dev libtiff-dev zlib1g-dev
 )
 
 missing=()

@@ -2,6 +2,7 @@
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/microstructure/electrode.h>
 #include <scalebridge/microstructure/generators.h>
+#include <scalebridge/microstructure/image_formats.h>
 #include <scalebridge/microstructure/image_io.h>
 #include <scalebridge/microstructure/parameters.h>
 
@@ -56,6 +57,35 @@ namespace scalebridge::microstructure
                          + (given.is_absolute() ? std::string("at that path")
                                                 : where)
                          + ")");
+    }
+
+    /// Phase map, cell size and format options of the image generators.
+    ImageOptions
+    image_options(const MicrostructureParameters &p,
+                  const unsigned int              dim,
+                  const std::string              &prm_source)
+    {
+      ImageOptions o;
+      o.phase_map = PhaseMap(p.phase_map, prm_source, subsection + "Phase map");
+      if (!p.physical_size.empty())
+        o.size = p.size(dim);
+      return o;
+    }
+
+    /// The ids of a raw or legacy VTK image through Phase map (identity
+    /// when it is empty).
+    Microstructure
+    mapped(Microstructure                  image,
+           const MicrostructureParameters &p,
+           const std::string              &prm_source)
+    {
+      const PhaseMap map(p.phase_map, prm_source, subsection + "Phase map");
+      if (map.is_identity())
+        return image;
+      const std::vector<PhaseId>       ids = image.data();
+      const std::vector<std::uint64_t> grey(ids.begin(), ids.end());
+      map.apply(grey, 0, image.n_voxels(), p.file, image.data());
+      return image;
     }
 
     /// Fraction list of the laminate: Phase fractions, or (1 - f, f).
@@ -129,16 +159,45 @@ namespace scalebridge::microstructure
             [](const MicrostructureParameters &p,
                unsigned                        dim,
                const std::string              &source) {
-              return read_raw(resolve_file(p.file, source),
-                              dim,
-                              p.voxel_counts(dim),
-                              p.size(dim));
+              return mapped(read_raw(resolve_file(p.file, source),
+                                     dim,
+                                     p.voxel_counts(dim),
+                                     p.size(dim)),
+                            p,
+                            source);
             }},
            {"vtk file",
             [](const MicrostructureParameters &p,
                unsigned                        dim,
                const std::string              &source) {
-              return read_vtk(resolve_file(p.file, source), dim);
+              return mapped(read_vtk(resolve_file(p.file, source), dim),
+                            p,
+                            source);
+            }},
+           {"tiff file",
+            [](const MicrostructureParameters &p,
+               unsigned                        dim,
+               const std::string              &source) {
+              return read_tiff(resolve_file(p.file, source),
+                               dim,
+                               image_options(p, dim, source));
+            }},
+           {"hdf5 file",
+            [](const MicrostructureParameters &p,
+               unsigned                        dim,
+               const std::string              &source) {
+              return read_hdf5(resolve_file(p.file, source),
+                               p.dataset,
+                               dim,
+                               image_options(p, dim, source));
+            }},
+           {"vti file",
+            [](const MicrostructureParameters &p,
+               unsigned                        dim,
+               const std::string              &source) {
+              return read_vti(resolve_file(p.file, source),
+                              dim,
+                              image_options(p, dim, source));
             }}};
       return list;
     }
@@ -167,27 +226,33 @@ namespace scalebridge::microstructure
       "2D) of phase 1 in phase 0; random spheres: non-overlapping periodic "
       "spheres of phase 1 in phase 0; electrode: active particles 0, "
       "carbon-binder 1, pore 2; raw file: uint8 ids, x fastest, then y, then "
-      "z; vtk file: legacy VTK STRUCTURED_POINTS.",
+      "z; vtk file: legacy VTK STRUCTURED_POINTS; tiff file: a multi-page "
+      "TIFF or a folder of TIFF slices in name order (8/16-bit grey); hdf5 "
+      "file: the integer dataset 'Dataset' of an HDF5 file, shape (z, y, x); "
+      "vti file: VTK XML ImageData. Images map grey values to phase ids "
+      "through 'Phase map'.",
       Patterns::Selection(join(generator_names(), "|")));
-    prm.add_parameter("Voxels per side",
-                      voxels_per_side,
-                      "Voxels in each direction (also the size of a raw "
-                      "file), unless 'Voxels per direction' is given; "
-                      "ignored for vtk files, which state their size.",
-                      Patterns::Integer(1));
+    prm.add_parameter(
+      "Voxels per side",
+      voxels_per_side,
+      "Voxels in each direction (also the size of a raw "
+      "file), unless 'Voxels per direction' is given; "
+      "ignored for vtk, tiff, hdf5 and vti files, which state their size.",
+      Patterns::Integer(1));
     prm.add_parameter("Voxels per direction",
                       voxels_per_direction,
                       "Voxels in x, y (and z): one entry per direction for "
                       "non-cubic grids and raw files; empty: 'Voxels per "
                       "side' in every direction.",
                       Patterns::List(Patterns::Integer(1), 0, 3, ","));
-    prm.add_parameter("Physical size",
-                      physical_size,
-                      "Edge lengths of the cell in m: empty for the unit "
-                      "cell, one value for all directions, or one per "
-                      "direction. Radius and Minimum gap are in the same "
-                      "unit. Ignored for vtk files (size = voxels x SPACING).",
-                      Patterns::List(Patterns::Double(0.), 0, 3, ","));
+    prm.add_parameter(
+      "Physical size",
+      physical_size,
+      "Edge lengths of the cell in m: empty for the unit "
+      "cell, one value for all directions, or one per "
+      "direction. Radius and Minimum gap are in the same "
+      "unit. Ignored for vtk files (size = voxels x SPACING); for tiff, hdf5 and vti files it overrides the voxel size the file states (default: that voxel size, or the unit cell).",
+      Patterns::List(Patterns::Double(0.), 0, 3, ","));
     prm.add_parameter(
       "Volume fraction",
       volume_fraction,
@@ -239,10 +304,22 @@ namespace scalebridge::microstructure
                       Patterns::Integer(0));
     prm.add_parameter("File",
                       file,
-                      "Image for 'raw file' and 'vtk file'. A relative path is "
-                      "looked up in the working directory, then next to the "
-                      "parameter file.",
+                      "Image for the file generators (a folder of slices for "
+                      "'tiff file'). A relative path is looked up in the "
+                      "working directory, then next to the parameter file.",
                       Patterns::Anything());
+    prm.add_parameter("Dataset",
+                      dataset,
+                      "hdf5 file: path of the image dataset inside the file, "
+                      "e.g. /exchange/data.",
+                      Patterns::Anything());
+    prm.add_parameter(
+      "Phase map",
+      phase_map,
+      "Image files: grey value or inclusive range to phase id, e.g. '0:0, "
+      "255:1' or '0-99:0, 100-255:1'; every grey value in the image must be "
+      "mapped. Empty: grey values are the phase ids (0 to 255).",
+      Patterns::Anything());
     prm.leave_subsection();
   }
 
@@ -325,8 +402,16 @@ namespace scalebridge::microstructure
           fail("Phase fractions",
                "the fractions must sum to 1, got " + format_number(sum, 6));
       }
-    if ((generator == "raw file" || generator == "vtk file") && file.empty())
+    const bool image
+      = generator.size() > 5
+        && generator.compare(generator.size() - 5, 5, " file") == 0;
+    if (image && file.empty())
       fail("File", "must name an image for Generator = " + generator);
+    if (generator == "hdf5 file" && dataset.empty())
+      fail("Dataset",
+           "must name the dataset inside the HDF5 file, e.g. /exchange/data");
+    if (image)
+      PhaseMap(phase_map, prm_source, subsection + "Phase map");
   }
 
   void

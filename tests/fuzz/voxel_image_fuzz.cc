@@ -1,8 +1,9 @@
-// libFuzzer target: the raw and legacy-VTK voxel image readers of the
-// microstructure module. Any input must give a microstructure or an
-// InputError.
+// libFuzzer target: the voxel image readers of the microstructure module
+// (raw, legacy VTK, TIFF, HDF5, VTK XML ImageData). Any input must give a
+// microstructure or an InputError.
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/microstructure/image_formats.h>
 #include <scalebridge/microstructure/image_io.h>
 
 #include "fuzz_input_file.h"
@@ -20,6 +21,25 @@ LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
     catch (const InputError &)
       {
       }
+  const auto tiff            = fuzz::input_file(data, size, ".tif");
+  const auto h5              = fuzz::input_file(data, size, ".h5");
+  const auto vti             = fuzz::input_file(data, size, ".vti");
+  const auto refused_or_read = [](const auto &read) {
+    try
+      {
+        read();
+      }
+    catch (const InputError &)
+      {
+      }
+  };
+  for (const unsigned int dimension : {2u, 3u})
+    {
+      refused_or_read([&] { microstructure::read_tiff(tiff, dimension); });
+      refused_or_read(
+        [&] { microstructure::read_hdf5(h5, "/image", dimension); });
+      refused_or_read([&] { microstructure::read_vti(vti, dimension); });
+    }
   // Raw: the first bytes choose the grid, the rest are the voxels.
   if (size >= 3)
     {

@@ -104,7 +104,10 @@ TEST(MicrostructureParameters, DeclaresTheUserInterfaceNames)
                                       "random spheres",
                                       "electrode",
                                       "raw file",
-                                      "vtk file"}));
+                                      "vtk file",
+                                      "tiff file",
+                                      "hdf5 file",
+                                      "vti file"}));
 }
 
 TEST(MicrostructureParameters, DefaultsBuildACentredSphere)

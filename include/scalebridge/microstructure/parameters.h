@@ -51,8 +51,12 @@ namespace scalebridge::microstructure
     double particle_overlap = 0.3;
     /// Seed of the random generators.
     unsigned int seed = 1;
-    /// Image for the raw file and vtk file generators.
+    /// Image (file, or folder of TIFF slices) for the image generators.
     std::string file;
+    /// hdf5 file: path of the dataset inside the file.
+    std::string dataset;
+    /// Grey values to phase ids of images ("0:0, 255:1"); empty: identity.
+    std::string phase_map;
 
     /// Generator names in the order of the `Generator` selection.
     static std::vector<std::string>
