@@ -9,11 +9,19 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <utility>
 
 namespace scalebridge::microstructure
 {
+  namespace
+  {
+    /// Voxels per direction that a run can meet: 4096^3 voxels would need
+    /// about 180 TB in the RVE (see rve::estimated_memory_bytes()).
+    constexpr int max_voxels_per_side = 4096;
+  } // namespace
+
   namespace
   {
     const std::string subsection = "Microstructure/";
@@ -173,14 +181,16 @@ namespace scalebridge::microstructure
                       voxels_per_side,
                       "Voxels in each direction (also the size of a raw "
                       "file), unless 'Voxels per direction' is given; "
-                      "ignored for vtk files, which state their size.",
-                      Patterns::Integer(1));
-    prm.add_parameter("Voxels per direction",
-                      voxels_per_direction,
-                      "Voxels in x, y (and z): one entry per direction for "
-                      "non-cubic grids and raw files; empty: 'Voxels per "
-                      "side' in every direction.",
-                      Patterns::List(Patterns::Integer(1), 0, 3, ","));
+                      "ignored for vtk files, which state their size. At "
+                      "most 4096.",
+                      Patterns::Integer(1, max_voxels_per_side));
+    prm.add_parameter(
+      "Voxels per direction",
+      voxels_per_direction,
+      "Voxels in x, y (and z): one entry per direction for "
+      "non-cubic grids and raw files; empty: 'Voxels per "
+      "side' in every direction. At most 4096 each.",
+      Patterns::List(Patterns::Integer(1, max_voxels_per_side), 0, 3, ","));
     prm.add_parameter("Physical size",
                       physical_size,
                       "Edge lengths of the cell in m: empty for the unit "
@@ -236,7 +246,7 @@ namespace scalebridge::microstructure
                       seed,
                       "Seed of the random generators; equal seeds give equal "
                       "microstructures.",
-                      Patterns::Integer(0));
+                      Patterns::Integer(0, std::numeric_limits<int>::max()));
     prm.add_parameter("File",
                       file,
                       "Image for 'raw file' and 'vtk file'. A relative path is "
