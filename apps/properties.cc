@@ -27,13 +27,14 @@ prints a summary and, with --output, writes them as JSON.
 
 Options:
   --material CARD.json   material card to read (required)
-  --temperature T        temperature in kelvin, > 0 (required)
+  --temperature T        temperature in kelvin, in (0, 1e4] (required)
   --output FILE.json     write the results to FILE.json; the curves also go
                          to FILE.csv and, when gnuplot is installed, to a
                          plot FILE.png
   --points N             points of the curves in x (default 99: x = 0.01..0.99)
   --samples N            Monte Carlo samples checking the uncertainty
-                         propagation (default 2000; 0 switches the check off)
+                         propagation (default 2000, at most 1e5; 0 switches
+                         the check off)
   --seed S               seed of the Monte Carlo sampler (default 20190101)
   --help                 this text
 
@@ -128,18 +129,17 @@ that names the card is refused before anything is computed.
         else if (option == "--temperature")
           {
             a.temperature = parse_number(option, value);
-            if (!(*a.temperature > 0))
+            if (!(*a.temperature > 0 && *a.temperature <= 1e4))
               throw InputError("command line",
                                option,
-                               "must be > 0 K (got " + value + ")");
+                               "must lie in (0, 1e4] K (got " + value + ")");
           }
         else if (option == "--output")
           a.output = value;
         else if (option == "--points")
           a.options.curve_points = parse_count(option, value, 2, 100000);
         else if (option == "--samples")
-          a.options.monte_carlo_samples
-            = parse_count(option, value, 0, 10000000);
+          a.options.monte_carlo_samples = parse_count(option, value, 0, 100000);
         else if (option == "--seed")
           a.options.seed = parse_count(option, value, 0, 4294967295ul);
         else

@@ -4,9 +4,13 @@
 #include <deal.II/base/mpi.h>
 
 #include <scalebridge/base/input_error.h>
+#include <scalebridge/io/checkpoint_folder.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/output_location.h>
 #include <scalebridge/io/parameter_app.h>
+#include <scalebridge/io/petsc_options.h>
+#include <scalebridge/io/staged_directory.h>
+#include <scalebridge/io/termination.h>
 #include <scalebridge/rve/homogenization.h>
 
 #include <array>
@@ -31,8 +35,14 @@ Writes <Output/Directory>/effective_tensors.json (and fields_<condition>.pvtu
 with 'Write fields'). Tensors: Mandel inside, Voigt (engineering shear) in
 stiffness_voigt_Pa; 2D results are the in-plane blocks (11, 22, 12).
 Bad input: one line on stderr naming the file and entry, exit code 2, nothing
-written; an output directory that is empty, a file, or not writable is
-refused before anything is computed. Run with mpirun for several ranks; results do not depend on their
+written; an output directory that is empty, a file, not writable, holding
+files other than an earlier result, or being written by another run is
+refused before anything is computed. The results are written into a hidden
+sibling and renamed onto the directory at the end (replacing an earlier
+result only then), so the directory holds one complete result or none, also
+after SIGTERM, SIGINT or SIGHUP, which stop every rank within one solver
+iteration. PETSc options (PETSC_OPTIONS) are refused: nothing here uses
+them. Run with mpirun for several ranks; results do not depend on their
 number.)";
 
   /**
@@ -85,30 +95,53 @@ main(int argc, char **argv)
     std::ostream &log = root ? std::cout : null_stream;
 
     // Everything is read and checked before the first file is written.
-    const rve::RveInput input = rve::prepare_input(parameters, source);
+    rve::RveInput input = rve::prepare_input(parameters, source);
+    // No PETSc object runs here, so every option from PETSC_OPTIONS or a
+    // petscrc file is one that nothing uses.
+    io::check_petsc_database_used(
+      std::vector<std::string>(argv + 1, argv + argc),
+      "environment",
+      "PETSC_OPTIONS",
+      "not used: scalebridge-rve solves its cell problems without PETSc; "
+      "unset PETSC_OPTIONS (or remove them from a petscrc file)");
     check_output_location(parameters.directory, source);
+    // The files go into a hidden sibling that is renamed onto the directory
+    // at the end: one complete result or none, also after a signal.
+    io::StagedDirectory output(parameters.directory,
+                               {"effective_tensors.json", "fields_*"},
+                               {},
+                               source,
+                               "Output/Directory",
+                               MPI_COMM_WORLD);
+    input.parameters.directory = output.staging().string();
     log << "scalebridge-rve: " << source << ", " << parameters.dimension
         << "D, " << input.laws.size() << " phases, "
         << dealii::Utilities::MPI::n_mpi_processes(MPI_COMM_WORLD) << " ranks"
         << std::endl;
     const nlohmann::json result
       = rve::run_homogenization(input, MPI_COMM_WORLD, log);
-    const std::filesystem::path file
-      = std::filesystem::path(parameters.directory) / "effective_tensors.json";
-    if (root)
+    io::stop_if_terminated(MPI_COMM_WORLD, "before writing the results");
+    io::on_root_collectively(MPI_COMM_WORLD, [&]() {
       try
         {
-          io::write_json(file, result);
+          io::write_json(output.staging() / "effective_tensors.json", result);
         }
       catch (const std::exception &e)
         {
           // Checked before computing; the disk may still fill meanwhile.
           throw InputError(source,
                            "Output/Directory",
-                           "writing " + file.string() + " failed (" + e.what()
-                             + ")");
+                           "writing effective_tensors.json failed ("
+                             + std::string(e.what()) + ")");
         }
-    log << "wrote " << file.string() << std::endl;
+    });
+    output.publish({});
+    log << "wrote "
+        << (std::filesystem::path(parameters.directory)
+            / "effective_tensors.json")
+             .string()
+        << std::endl;
   };
+  app.stops_at_safe_points = true;
   return io::run_parameter_app(argc, argv, app);
 }

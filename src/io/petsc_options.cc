@@ -3,6 +3,7 @@
 
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -33,6 +34,26 @@ namespace scalebridge::io
     return unused;
   }
 
+  namespace
+  {
+    /// The InputError for @p unused, after removing @p clear from PETSc's
+    /// database so that PetscFinalize does not print a page about them.
+    [[noreturn]] void
+    refuse_unused(const std::vector<std::string> &unused,
+                  const std::vector<std::string> &clear,
+                  const std::string              &source,
+                  const std::string              &entry,
+                  const std::string              &why)
+    {
+      for (const std::string &name : clear)
+        PetscOptionsClearValue(nullptr, name.c_str());
+      std::string list;
+      for (const std::string &name : unused)
+        list += (list.empty() ? "" : ", ") + name;
+      throw InputError(source, entry, "option(s) " + list + " " + why);
+    }
+  } // namespace
+
   void
   check_petsc_options_used(const std::string &options,
                            const std::string &prefix,
@@ -40,19 +61,46 @@ namespace scalebridge::io
                            const std::string &entry)
   {
     const std::vector<std::string> unused = unused_petsc_options(options);
-    if (unused.empty())
-      return;
-    for (const std::string &name : petsc_option_names(options))
-      PetscOptionsClearValue(nullptr, name.c_str());
-    std::string list;
-    for (const std::string &name : unused)
-      list += (list.empty() ? "" : ", ") + name;
-    throw InputError(source,
-                     entry,
-                     "option(s) " + list
-                       + " not used by the solver (misspelt, or without the "
-                         "prefix "
-                       + prefix + ", e.g. -" + prefix
-                       + "pc_factor_mat_solver_type mumps)");
+    if (!unused.empty())
+      refuse_unused(unused,
+                    petsc_option_names(options),
+                    source,
+                    entry,
+                    "not used by the solver (misspelt, or without the "
+                    "prefix "
+                      + prefix + ", e.g. -" + prefix
+                      + "pc_factor_mat_solver_type mumps)");
+  }
+
+  std::vector<std::string>
+  unused_petsc_database_options()
+  {
+    std::vector<std::string> unused;
+    PetscInt                 n      = 0;
+    char                   **names  = nullptr;
+    char                   **values = nullptr;
+    if (PetscOptionsLeftGet(nullptr, &n, &names, &values) != 0)
+      return unused;
+    for (PetscInt i = 0; i < n; ++i)
+      unused.push_back(std::string("-") + names[i]);
+    PetscOptionsLeftRestore(nullptr, &n, &names, &values);
+    return unused;
+  }
+
+  void
+  check_petsc_database_used(const std::vector<std::string> &own_options,
+                            const std::string              &source,
+                            const std::string              &entry,
+                            const std::string              &why)
+  {
+    std::vector<std::string> unused;
+    for (const std::string &name : unused_petsc_database_options())
+      if (std::find(own_options.begin(), own_options.end(), name)
+          != own_options.end())
+        PetscOptionsClearValue(nullptr, name.c_str());
+      else
+        unused.push_back(name);
+    if (!unused.empty())
+      refuse_unused(unused, unused, source, entry, why);
   }
 } // namespace scalebridge::io

@@ -81,6 +81,20 @@ namespace scalebridge::io
         }
     }
 
+    /// Whether @p name is one of @p patterns: equal to one, or starting
+    /// with the text before the '*' that ends one ("fields_*").
+    bool
+    matches_any(const std::vector<std::string> &patterns,
+                const std::string              &name)
+    {
+      for (const std::string &p : patterns)
+        if (!p.empty() && p.back() == '*'
+              ? name.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0
+              : name == p)
+          return true;
+      return false;
+    }
+
     /// Copies @p from to @p to (a hard link where possible).
     void
     link_or_copy(const fs::path &from, const fs::path &to)
@@ -136,8 +150,7 @@ namespace scalebridge::io
             for (const auto &item : fs::directory_iterator(directory))
               {
                 const std::string name = item.path().filename().string();
-                if (std::find(result_names.begin(), result_names.end(), name)
-                      == result_names.end()
+                if (!matches_any(result_names, name)
                     && std::find(carried_names.begin(),
                                  carried_names.end(),
                                  name)

@@ -10,11 +10,19 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <utility>
 
 namespace scalebridge::microstructure
 {
+  namespace
+  {
+    /// Voxels per direction that a run can meet: 4096^3 voxels would need
+    /// about 180 TB in the RVE (see rve::estimated_memory_bytes()).
+    constexpr int max_voxels_per_side = 4096;
+  } // namespace
+
   namespace
   {
     const std::string subsection = "Microstructure/";
@@ -232,26 +240,28 @@ namespace scalebridge::microstructure
       "vti file: VTK XML ImageData. Images map grey values to phase ids "
       "through 'Phase map'.",
       Patterns::Selection(join(generator_names(), "|")));
+    prm.add_parameter("Voxels per side",
+                      voxels_per_side,
+                      "Voxels in each direction (also the size of a raw "
+                      "file), unless 'Voxels per direction' is given; "
+                      "ignored for vtk, tiff, hdf5 and vti files, which state "
+                      "their size. At most 4096.",
+                      Patterns::Integer(1, max_voxels_per_side));
     prm.add_parameter(
-      "Voxels per side",
-      voxels_per_side,
-      "Voxels in each direction (also the size of a raw "
-      "file), unless 'Voxels per direction' is given; "
-      "ignored for vtk, tiff, hdf5 and vti files, which state their size.",
-      Patterns::Integer(1));
-    prm.add_parameter("Voxels per direction",
-                      voxels_per_direction,
-                      "Voxels in x, y (and z): one entry per direction for "
-                      "non-cubic grids and raw files; empty: 'Voxels per "
-                      "side' in every direction.",
-                      Patterns::List(Patterns::Integer(1), 0, 3, ","));
+      "Voxels per direction",
+      voxels_per_direction,
+      "Voxels in x, y (and z): one entry per direction for "
+      "non-cubic grids and raw files; empty: 'Voxels per "
+      "side' in every direction. At most 4096 each.",
+      Patterns::List(Patterns::Integer(1, max_voxels_per_side), 0, 3, ","));
     prm.add_parameter(
       "Physical size",
       physical_size,
-      "Edge lengths of the cell in m: empty for the unit "
-      "cell, one value for all directions, or one per "
-      "direction. Radius and Minimum gap are in the same "
-      "unit. Ignored for vtk files (size = voxels x SPACING); for tiff, hdf5 and vti files it overrides the voxel size the file states (default: that voxel size, or the unit cell).",
+      "Edge lengths of the cell in m: empty for the unit cell, one value for "
+      "all directions, or one per direction. Radius and Minimum gap are in "
+      "the same unit. Ignored for vtk files (size = voxels x SPACING); for "
+      "tiff, hdf5 and vti files it overrides the voxel size the file states "
+      "(default: that voxel size, or the unit cell).",
       Patterns::List(Patterns::Double(0.), 0, 3, ","));
     prm.add_parameter(
       "Volume fraction",
@@ -301,7 +311,7 @@ namespace scalebridge::microstructure
                       seed,
                       "Seed of the random generators; equal seeds give equal "
                       "microstructures.",
-                      Patterns::Integer(0));
+                      Patterns::Integer(0, std::numeric_limits<int>::max()));
     prm.add_parameter("File",
                       file,
                       "Image for the file generators (a folder of slices for "

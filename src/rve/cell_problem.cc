@@ -63,6 +63,14 @@ namespace scalebridge::rve
                                              participates,
                                              bc.anchoring(),
                                              bc.has_rigid_modes());
+    // Safe points between the set-up stages (each collective, each up to
+    // seconds on large cells): mpirun ends the ranks about 2 s after it
+    // forwarded a termination signal.
+    const auto safe_point = [&]() {
+      io::stop_if_terminated(hierarchy.get_communicator(),
+                             "while setting up an RVE cell problem");
+    };
+    safe_point();
     element
       = std::make_unique<VoxelElement>(physics, grid.dim, grid.h, grid.degree);
     matrices = std::make_unique<LevelMatrices>(
@@ -76,14 +84,16 @@ namespace scalebridge::rve
     std::vector<std::vector<unsigned int>> constrained(hierarchy.n_levels());
     for (unsigned l = 0; l < hierarchy.n_levels(); ++l)
       constrained[l] = bc.constrained_unknowns(hierarchy.level(l), n_comp);
+    safe_point();
     fine_operator = std::make_unique<LevelOperator<double>>(
       fine, *matrices, hierarchy.n_levels() - 1, n_comp, constrained.back());
-    multigrid  = make_multigrid(hierarchy,
+    multigrid = make_multigrid(hierarchy,
                                *matrices,
                                n_comp,
                                constrained,
                                settings.multigrid,
                                needs_double_precision(laws, participates));
+    safe_point();
     projection = std::make_unique<NullSpaceProjection>(*domain_, fine, n_comp);
 
     context.physics        = physics;
@@ -263,15 +273,23 @@ namespace scalebridge::rve
     for (const double e : result_.energy)
       energy_scale = std::max(energy_scale, std::abs(e));
     result_.hill_mandel.assign(k, 0.);
+    result_.hill_mandel_solver.assign(k, 0.);
+    result_.boundary_strain.reinit(ns, k);
     for (unsigned j = 0; j < k; ++j)
       {
         double product = 0;
         for (unsigned m = 0; m < ns; ++m)
           product += result_.macro_stress(m, j) * result_.macro_strain(m, j);
-        result_.hill_mandel[j]
-          = energy_scale > 0
-              ? std::abs(result_.energy[j] - product) / energy_scale
-              : 0.;
+        const FieldAverages measured = measure_load_case(j);
+        for (unsigned m = 0; m < ns; ++m)
+          result_.boundary_strain(m, j) = measured.boundary_strain[m];
+        if (energy_scale > 0)
+          {
+            result_.hill_mandel_solver[j]
+              = std::abs(result_.energy[j] - product) / energy_scale;
+            result_.hill_mandel[j]
+              = std::abs(measured.hill_mandel_gap()) / energy_scale;
+          }
       }
     double max_entry = 0, max_diff = 0;
     for (unsigned a = 0; a < ns; ++a)
@@ -480,13 +498,75 @@ namespace scalebridge::rve
         out.eigenstress *= -1.;
         out.residual_energy = out.energy;
       }
-    out.hill_mandel
-      = clamped_energy > 0
-          ? std::abs(sigma_eps - out.mean_stress * out.mean_strain)
-              / (clamped_energy / vol)
-          : 0.;
+    if (clamped_energy > 0)
+      {
+        out.hill_mandel_solver
+          = std::abs(sigma_eps - out.mean_stress * out.mean_strain)
+            / (clamped_energy / vol);
+        out.hill_mandel
+          = std::abs(
+              measure(y, 0, dealii::Vector<double>(), s, {}).hill_mandel_gap())
+            / (clamped_energy / vol);
+      }
     out.solve_time = dealii::Utilities::MPI::max(timer.wall_time(), comm);
     return out;
+  }
+
+  FieldAverages
+  CellProblem::measure_load_case(const unsigned int j,
+                                 const AddedField  &added) const
+  {
+    dealii::Vector<double> macro;
+    if (bc->strain_driven())
+      {
+        macro.reinit(loads.m());
+        for (unsigned m = 0; m < loads.m(); ++m)
+          macro[m] = loads(m, j);
+      }
+    return measure(x, j, macro, {}, added);
+  }
+
+  FieldAverages
+  CellProblem::measure(const MultiVector<double>                 &field,
+                       const unsigned int                         column,
+                       const dealii::Vector<double>              &macro,
+                       const std::vector<dealii::Vector<double>> &eigenstress,
+                       const AddedField                          &added) const
+  {
+    const GridLevel    &fine = hierarchy->finest();
+    const GridGeometry &grid = fine.geometry;
+    const unsigned int  nv   = grid.nodes_per_cell();
+    const unsigned int  k    = field.n_columns();
+    field.data.update_ghost_values();
+    const auto values = [&](const unsigned int c, dealii::Vector<double> &u) {
+      const auto ijk = grid.cell_coordinates(fine.owned_cells[c]);
+      for (unsigned v = 0; v < nv; ++v)
+        {
+          // The node's own position: on the upper face of a periodic cell
+          // x = L, where the affine part differs from x = 0.
+          const auto            a = grid.local_node_offset(v);
+          std::array<double, 3> position{{0, 0, 0}};
+          for (unsigned d = 0; d < grid.dim; ++d)
+            position[d] = (ijk[d] + double(a[d]) / grid.degree) * grid.h[d];
+          std::array<double, 3> total{{0, 0, 0}};
+          if (macro.size() > 0)
+            total = affine_value(physics_, grid.dim, macro, position);
+          if (added)
+            {
+              const auto extra = added(position);
+              for (unsigned comp = 0; comp < n_comp; ++comp)
+                total[comp] += extra[comp];
+            }
+          for (unsigned comp = 0; comp < n_comp; ++comp)
+            u[v * n_comp + comp]
+              = total[comp]
+                + field.data.local_element(
+                  (std::size_t(fine.cell_nodes[c * nv + v]) * n_comp + comp) * k
+                  + column);
+        }
+    };
+    return measure_field_averages(
+      fine, *element, *domain_, *cell_phase, laws, eigenstress, values);
   }
 
   std::vector<double>

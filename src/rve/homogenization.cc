@@ -5,10 +5,12 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/io/json_file.h>
+#include <scalebridge/io/termination.h>
 #include <scalebridge/microstructure/connectivity.h>
 #include <scalebridge/microstructure/report.h>
 #include <scalebridge/rve/field_output.h>
 #include <scalebridge/rve/homogenization.h>
+#include <scalebridge/rve/memory_estimate.h>
 #include <scalebridge/rve/voxel_mesh.h>
 
 #include <cmath>
@@ -84,9 +86,10 @@ namespace scalebridge::rve
       j["stopped_at_round_off"]      = r.n_stagnated;
       j["multigrid_precision"]       = r.double_precision ? "double" : "single";
       j["hill_mandel_per_load_case"] = r.hill_mandel;
-      j["relative_asymmetry"]        = r.asymmetry;
-      j["setup_time_s"]              = r.setup_time;
-      j["solve_time_s"]              = r.solve_time;
+      j["hill_mandel_solver_per_load_case"] = r.hill_mandel_solver;
+      j["relative_asymmetry"]               = r.asymmetry;
+      j["setup_time_s"]                     = r.setup_time;
+      j["solve_time_s"]                     = r.solve_time;
       return j;
     }
 
@@ -144,6 +147,9 @@ namespace scalebridge::rve
       auto                 solve = [&](const std::string                             &label,
                        const Physics                                  physics,
                        const std::vector<dealii::FullMatrix<double>> &laws) {
+        io::stop_if_terminated(mesh.get_communicator(),
+                               "before the " + bc_name + " " + label
+                                 + " problem");
         log << "[" << bc_name << "] " << label << ": setting up" << std::endl;
         auto problem = std::make_unique<CellProblem>(
           physics, *bc, h, mesh.cell_phase(), laws, settings);
@@ -154,7 +160,14 @@ namespace scalebridge::rve
 
       nlohmann::json block        = shared;
       block["boundary_condition"] = bc_name;
-      double         hill_mandel  = 0;
+      double hill_mandel          = 0;
+      // The same from the solver's algebra (imposed macro strain).
+      double     hill_mandel_solver = 0;
+      const auto track              = [&](const CellProblemResult &r) {
+        hill_mandel = std::max(hill_mandel, r.max_hill_mandel());
+        for (const double h : r.hill_mandel_solver)
+          hill_mandel_solver = std::max(hill_mandel_solver, h);
+      };
       nlohmann::json dofs, iterations, solver;
 
       if (prm.elasticity)
@@ -166,7 +179,7 @@ namespace scalebridge::rve
           block["stiffness_mandel_Pa"] = to_json(r.effective);
           block["stiffness_voigt_Pa"]
             = to_json(stiffness_mandel_to_voigt(r.effective));
-          hill_mandel              = std::max(hill_mandel, r.max_hill_mandel());
+          track(r);
           dofs["elasticity"]       = r.n_dofs;
           iterations["elasticity"] = r.max_iterations();
           solver["elasticity"]     = solver_json(r);
@@ -198,13 +211,16 @@ namespace scalebridge::rve
                 throw std::runtime_error(
                   bc_name + " swelling: CG did not reach the tolerance in "
                   + std::to_string(prm.max_iterations) + " iterations");
-              hill_mandel            = std::max(hill_mandel, e.hill_mandel);
+              hill_mandel = std::max(hill_mandel, e.hill_mandel);
+              hill_mandel_solver
+                = std::max(hill_mandel_solver, e.hill_mandel_solver);
               iterations["swelling"] = e.iterations;
               nlohmann::json j;
               j["iterations"]             = e.iterations;
               j["stopped_at_round_off"]   = e.n_stagnated;
               j["zero_energy_directions"] = e.n_zero_energy_directions;
               j["hill_mandel"]            = e.hill_mandel;
+              j["hill_mandel_solver"]     = e.hill_mandel_solver;
               j["energy_Pa"]              = e.energy;
               j["residual_energy_Pa"]     = e.residual_energy;
               j["mean_stress_voigt_Pa"]
@@ -223,7 +239,7 @@ namespace scalebridge::rve
           const auto &r                 = p->result();
           block["conductivity"]         = to_json(r.effective);
           block["conductivity_carrier"] = prm.carrier;
-          hill_mandel              = std::max(hill_mandel, r.max_hill_mandel());
+          track(r);
           dofs["conduction"]       = r.n_dofs;
           iterations["conduction"] = r.max_iterations();
           solver["conduction"]     = solver_json(r);
@@ -265,7 +281,7 @@ namespace scalebridge::rve
           g["tortuosity_factor"] = tortuosity;
           g["percolates"]        = percolation;
           efficiency[group.name] = g;
-          hill_mandel            = std::max(hill_mandel, r.max_hill_mandel());
+          track(r);
           iterations[group.name] = r.max_iterations();
           solver[label]          = solver_json(r);
           log << "[" << bc_name << "] " << label << ": tortuosity factor";
@@ -292,11 +308,12 @@ namespace scalebridge::rve
               labelled.push_back({label, s.problem.get()});
             }
           write_fields(mesh, labelled, prm.directory, "fields_" + bc_name);
-          log << "[" << bc_name << "] wrote " << prm.directory << "/fields_"
-              << bc_name << ".pvtu" << std::endl;
+          log << "[" << bc_name << "] wrote fields_" << bc_name << ".pvtu"
+              << std::endl;
         }
 
       block["hill_mandel_relative_residual"] = hill_mandel;
+      block["hill_mandel_solver_residual"]   = hill_mandel_solver;
       block["dofs"]                          = dofs;
       block["iterations"]                    = iterations;
       block["solver"]                        = solver;
@@ -413,6 +430,13 @@ namespace scalebridge::rve
 
     const auto    &micro = input.microstructure;
     const unsigned n_ph  = input.laws.size();
+    if (parameters.microstructure.generator == "vtk file")
+      check_memory(parameters.dimension,
+                   parameters.element_degree,
+                   parameters.refinements_per_voxel,
+                   micro.n_voxels(),
+                   source,
+                   "Microstructure/File");
     if (micro.n_phases() > n_ph)
       throw InputError(source,
                        "Materials/Phase cards",

@@ -1,6 +1,7 @@
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/base/preconditions.h>
 #include <scalebridge/rve/boundary_condition.h>
+#include <scalebridge/rve/memory_estimate.h>
 #include <scalebridge/rve/parameters.h>
 
 #include <algorithm>
@@ -124,8 +125,8 @@ namespace scalebridge::rve
     prm.add_parameter("Temperature",
                       temperature,
                       "Temperature at which the phase properties are "
-                      "evaluated [K].",
-                      Patterns::Double(0.));
+                      "evaluated [K], at most 1e4.",
+                      Patterns::Double(0., 1e4));
     prm.add_parameter(
       "Lithiation",
       lithiation,
@@ -222,8 +223,9 @@ namespace scalebridge::rve
                       Patterns::Double(1e-14, 1e-2));
     prm.add_parameter("Max iterations",
                       max_iterations,
-                      "CG iterations before giving up.",
-                      Patterns::Integer(1));
+                      "CG iterations before giving up (at most 1000; the "
+                      "multigrid needs tens).",
+                      Patterns::Integer(1, 1000));
     prm.add_parameter("Smoothing degree",
                       smoothing_degree,
                       "Degree of the Chebyshev smoother of the multigrid "
@@ -232,8 +234,8 @@ namespace scalebridge::rve
     prm.add_parameter("Smoothing range",
                       smoothing_range,
                       "Ratio of the largest to the smallest eigenvalue the "
-                      "Chebyshev smoother damps.",
-                      Patterns::Double(1.5));
+                      "Chebyshev smoother damps (at most 1000).",
+                      Patterns::Double(1.5, 1000.));
     prm.add_parameter("Multigrid cycle",
                       multigrid_cycle,
                       "W: each coarse level is cycled twice per visit (about "
@@ -291,6 +293,16 @@ namespace scalebridge::rve
                        "Physics/Elasticity",
                        "neither elasticity nor conduction is switched on");
     parse_transport_groups(groups, source, "Transport efficiency/Groups");
+    // Images state their size; they are checked once read.
+    if (microstructure.generator != "vtk file")
+      check_memory(dimension,
+                   element_degree,
+                   refinements_per_voxel,
+                   microstructure.voxel_counts(dimension),
+                   source,
+                   microstructure.voxels_per_direction.empty()
+                     ? "Microstructure/Voxels per side"
+                     : "Microstructure/Voxels per direction");
   }
 
   std::vector<std::string>

@@ -52,6 +52,8 @@ expect_error missing_card "nothing.json" --material "$work/nothing.json" --tempe
 expect_error negative_temperature "--temperature" --material "$lfp" --temperature -5
 expect_error bad_number "--temperature" --material "$lfp" --temperature warm
 expect_error no_temperature "--temperature" --material "$lfp"
+expect_error hot_temperature "(0, 1e4]" --material "$lfp" --temperature 1e5
+expect_error too_many_samples "--samples" --material "$lfp" --temperature 300 --samples 1000000
 expect_error unknown_option "--frobnicate" --material "$lfp" --temperature 300 --frobnicate 1
 sed 's/"migration_barrier_eV": /"migration_barrier_eV": -/' "$lfp" > "$work/negative_barrier.json"
 expect_error negative_barrier "diffusion/migration_barrier_eV" --material "$work/negative_barrier.json" --temperature 300

@@ -31,6 +31,29 @@ namespace scalebridge::io
                            const std::string &prefix,
                            const std::string &source,
                            const std::string &entry);
+
+  /**
+   * The options of PETSc's whole database (the PETSC_OPTIONS environment
+   * variable, petscrc files, options inserted by the program) that no PETSc
+   * object has looked up so far, with their leading '-'.
+   */
+  std::vector<std::string>
+  unused_petsc_database_options();
+
+  /**
+   * Throws InputError(@p source, @p entry, "option(s) ... " + @p why) naming
+   * unused_petsc_database_options(), after removing them from the
+   * database, as check_petsc_options_used() does for one options string.
+   * For apps that use no PETSc solver at all, where every option is unused
+   * and can be refused before anything is computed. PETSc also reads the
+   * command line: the app's own options (@p own_options, the words of its
+   * command line, e.g. "--set") are not PETSc's and are left out.
+   */
+  void
+  check_petsc_database_used(const std::vector<std::string> &own_options,
+                            const std::string              &source,
+                            const std::string              &entry,
+                            const std::string              &why);
 } // namespace scalebridge::io
 
 #endif

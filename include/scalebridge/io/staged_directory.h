@@ -26,9 +26,11 @@ namespace scalebridge::io
     /**
      * Checks @p directory as check_output_directory() does, takes the lock
      * and makes the staging folder. An existing @p directory must hold
-     * nothing but @p result_names (an earlier result, which is replaced)
-     * and @p carried_names (kept and moved into the new result, e.g. a
-     * checkpoint folder inside it); anything else is refused, so that a
+     * nothing but @p result_names (an earlier result, which is replaced;
+     * names, or prefixes ending in '*' such as "fields_*" for files whose
+     * number depends on the run) and @p carried_names (kept and moved into
+     * the new result, e.g. a checkpoint folder inside it); anything else is
+     * refused, so that a
      * directory like "." or $HOME is never replaced. Throws InputError
      * (@p source, @p entry, reason).
      */

@@ -1,6 +1,7 @@
 #ifndef scalebridge_rve_block_cg_h
 #define scalebridge_rve_block_cg_h
 
+#include <scalebridge/io/termination.h>
 #include <scalebridge/rve/multi_vector.h>
 
 #include <algorithm>
@@ -168,6 +169,10 @@ namespace scalebridge::rve
     std::vector<double> alpha(k), beta(k);
     for (unsigned int it = 0; it < max_iterations && any_active(); ++it)
       {
+        // A safe point: a long solve stops within one iteration of a
+        // termination signal on any rank (one small allreduce).
+        io::stop_if_terminated(x.data.get_mpi_communicator(),
+                               "in an RVE cell problem");
         A.vmult(q, p);
         const std::vector<double> pq = p.dot(q);
         for (unsigned c = 0; c < k; ++c)

@@ -5,6 +5,7 @@
 
 #include <scalebridge/rve/active_domain.h>
 #include <scalebridge/rve/boundary_condition.h>
+#include <scalebridge/rve/hill_mandel.h>
 #include <scalebridge/rve/level_matrices.h>
 #include <scalebridge/rve/level_operator.h>
 #include <scalebridge/rve/multi_vector.h>
@@ -38,10 +39,22 @@ namespace scalebridge::rve
     /// Per load case (columns): macro strain and volume-average stress.
     dealii::FullMatrix<double> macro_strain;
     dealii::FullMatrix<double> macro_stress;
-    /// Per load case: <sigma : eps> and the Hill-Mandel residual
-    /// |<sigma:eps> - <sigma>:<eps>| / max over load cases |<sigma:eps>|.
+    /// Per load case: <sigma : eps> (from the solver's algebra).
     std::vector<double> energy;
+    /**
+     * Per load case: the Hill-Mandel residual |<sigma:eps> - <sigma>:<eps>|
+     * / max over load cases |<sigma:eps>|, measured from the field (see
+     * measure_field_averages()): energy and stress by cell-wise quadrature,
+     * <eps> from the boundary values by Gauss' theorem. Round-off for a
+     * field in equilibrium that meets its boundary condition; a field that
+     * breaks either shows.
+     */
     std::vector<double> hill_mandel;
+    /// The same with <eps> taken as the imposed macro strain and <sigma:eps>
+    /// from the solver's algebra: it measures the solver residual only.
+    std::vector<double> hill_mandel_solver;
+    /// Per load case (columns): <eps> measured on the boundary.
+    dealii::FullMatrix<double> boundary_strain;
     /// max |C_ij - C_ji| / max |C_ij|.
     double asymmetry = 0;
     /// Macro strains that cost no energy (tubc with zero-energy fields).
@@ -104,14 +117,17 @@ namespace scalebridge::rve
     double energy          = 0;
     double residual_energy = 0;
     /**
-     * |<sigma : eps> - <sigma> : <eps>| / <eps* : C eps*>, where the
-     * product of averages vanishes (zero macro strain or stress); the
-     * scale is the energy of the clamped eigenstrain.
+     * |<sigma : eps> - <sigma> : <eps>| / <eps* : C eps*>, measured from
+     * the field as CellProblemResult::hill_mandel; the scale is the energy
+     * of the clamped eigenstrain.
      */
-    double       hill_mandel = 0;
-    unsigned int iterations  = 0;
-    bool         converged   = true;
-    unsigned int n_stagnated = 0;
+    double hill_mandel = 0;
+    /// The same from the solver's algebra, with <eps> as the solver
+    /// imposed it (zero macro strain, or the measured one for tubc).
+    double       hill_mandel_solver = 0;
+    unsigned int iterations         = 0;
+    bool         converged          = true;
+    unsigned int n_stagnated        = 0;
     /// Macro strain directions dropped from eps*_eff as costing no energy.
     unsigned int n_zero_energy_directions = 0;
     double       solve_time               = 0;
@@ -216,7 +232,31 @@ namespace scalebridge::rve
       return physics_;
     }
 
+    /// A displacement (potential) added to a field at a point x of the
+    /// cell [0, L]^dim; n_components entries.
+    using AddedField
+      = std::function<std::array<double, 3>(const std::array<double, 3> &x)>;
+
+    /**
+     * Load case @p j of solution() measured from its total field (see
+     * measure_field_averages()), with @p added evaluated at every node of
+     * every cell added to it: a field that is not periodic, or not in
+     * equilibrium, for checking the check.
+     */
+    FieldAverages
+    measure_load_case(unsigned int j, const AddedField &added = {}) const;
+
   private:
+    /// Column @p column of @p field (fluctuation or total field) plus the
+    /// affine field of @p macro (empty: none) plus @p added, measured with
+    /// the phase @p eigenstress.
+    FieldAverages
+    measure(const MultiVector<double>                 &field,
+            unsigned int                               column,
+            const dealii::Vector<double>              &macro,
+            const std::vector<dealii::Vector<double>> &eigenstress,
+            const AddedField                          &added) const;
+
     /// Total nodal values of an active owned cell for load case j.
     void
     cell_values(unsigned int            owned_cell,
