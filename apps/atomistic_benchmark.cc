@@ -2,8 +2,6 @@
 // reader against `cat FILE > /dev/null`, and the time of the FFT MSD; also
 // the deterministic generator of the shipped example inputs.
 
-#include <deal.II/base/timer.h>
-
 #include <scalebridge/atomistic/msd.h>
 #include <scalebridge/atomistic/synthetic_md.h>
 #include <scalebridge/atomistic/trajectory_reader.h>
@@ -15,14 +13,17 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -33,9 +34,12 @@ namespace
 
 Times the streaming LAMMPS dump reader and the FFT MSD and prints JSON:
 bytes, seconds and MB/s of `cat FILE > /dev/null` (run twice, the second
-timed, so both read from the page cache), of read_trajectory() and of the
-MSD analysis, their ratio, and the peak memory. Not a test: timings depend on
-the machine and its load.
+timed, so both read from the page cache), of read_trajectory() with
+--threads threads and with one, and of the MSD analysis, the ratios to cat,
+and the peak memory each read adds to the process (resident set, peak reset
+before each through /proc/self/clear_refs). With --cold also both from a cold cache (the page
+cache dropped before each: needs root). Not a test: timings depend on the
+machine and its load.
 
 Options:
   --dump FILE            time this dump (species --species)
@@ -44,6 +48,11 @@ Options:
   --directory DIR        where --generate-mb writes (default /tmp)
   --species S            atom type to follow (default 2)
   --blocks M             blocks of the MSD analysis (default 20)
+  --threads T            parser threads of the reader (default: all
+                         hardware threads)
+  --chunk-kb K           chunk size of the reader in KiB (default 4096)
+  --cold                 also time cat and the reader from a cold page cache
+  --keep                 keep the generated dump (its path is printed)
   --generate-example DIR write the shipped example inputs (li_walk.dump,
                          heat_flux.dat, npt_box.log) into DIR and stop
   --help                 this text
@@ -70,6 +79,79 @@ Options:
                                          - start)
       .count();
   }
+
+  /// Drops the page cache (root only); "" on success, else why not.
+  std::string
+  drop_page_cache()
+  {
+    ::sync();
+    std::ofstream drop("/proc/sys/vm/drop_caches");
+    if (!drop)
+      return "cannot open /proc/sys/vm/drop_caches";
+    drop << "3" << std::endl;
+    return drop ? "" : "writing /proc/sys/vm/drop_caches failed";
+  }
+
+  /// Resets the peak resident set size of this process (Linux >= 4.0).
+  void
+  reset_peak_memory()
+  {
+    std::ofstream("/proc/self/clear_refs") << "5" << std::endl;
+  }
+
+  /// Peak (VmHWM) or current (VmRSS) resident set size [MB].
+  double
+  memory_mb(const std::string &key = "VmHWM:")
+  {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind(key, 0) == 0)
+        return std::stod(line.substr(key.size())) / 1024.0; // kB
+    return 0;
+  }
+
+  /// Seconds and peak memory of one read_trajectory().
+  struct TimedRead
+  {
+    scalebridge::atomistic::TrajectoryData data;
+    double                                 seconds = 0;
+    double                                 peak_MB = 0;
+    /// CPU seconds of all threads (user + system): on a shared machine
+    /// the wall time also counts waiting for a core.
+    double cpu_seconds = 0;
+  };
+
+  double
+  process_cpu_seconds()
+  {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_utime.tv_sec + u.ru_stime.tv_sec
+           + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  }
+
+  TimedRead
+  timed_read(const std::string                          &dump,
+             const std::string                          &species,
+             const scalebridge::atomistic::ChunkOptions &options)
+  {
+    TimedRead result;
+    reset_peak_memory();
+    const double before = memory_mb("VmRSS:");
+    const double cpu    = process_cpu_seconds();
+    const auto   start  = std::chrono::steady_clock::now();
+    result.data         = scalebridge::atomistic::read_trajectory(dump,
+                                                          "--dump",
+                                                          species,
+                                                          options);
+    result.seconds
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+    result.cpu_seconds = process_cpu_seconds() - cpu;
+    // What this read added to the process: its result and its buffers.
+    result.peak_MB = memory_mb() - before;
+    return result;
+  }
 } // namespace
 
 int
@@ -80,6 +162,8 @@ main(int argc, char **argv)
   std::string              dump, directory = "/tmp", species = "2";
   double                   generate_mb = 0;
   unsigned int             blocks      = 20;
+  ChunkOptions             options;
+  bool                     cold = false, keep = false;
   try
     {
       for (std::size_t i = 0; i < args.size(); ++i)
@@ -89,6 +173,11 @@ main(int argc, char **argv)
             {
               std::cout << usage;
               return 0;
+            }
+          if (o == "--cold" || o == "--keep")
+            {
+              (o == "--cold" ? cold : keep) = true;
+              continue;
             }
           if (i + 1 == args.size())
             throw scalebridge::InputError("command line", o, "needs a value");
@@ -103,6 +192,24 @@ main(int argc, char **argv)
             species = v;
           else if (o == "--blocks")
             blocks = std::stoul(v);
+          else if (o == "--threads")
+            {
+              const int t = std::stoi(v);
+              if (t < 1 || t > 256)
+                throw scalebridge::InputError("command line",
+                                              o,
+                                              "must be 1 to 256, got " + v);
+              options.threads = t;
+            }
+          else if (o == "--chunk-kb")
+            {
+              const long k = std::stol(v);
+              if (k < 1 || k > (1L << 21))
+                throw scalebridge::InputError("command line",
+                                              o,
+                                              "must be 1 to 2097152, got " + v);
+              options.chunk_bytes = std::size_t(k) << 10;
+            }
           else if (o == "--generate-example")
             {
               write_example_inputs(v);
@@ -144,36 +251,76 @@ main(int argc, char **argv)
                                 .count();
         }
       const double bytes = double(std::filesystem::file_size(dump));
+      const double MB    = bytes / 1e6;
       seconds_of_cat(dump); // warm the page cache
       const double t_cat = seconds_of_cat(dump);
 
-      auto                 start  = std::chrono::steady_clock::now();
-      const TrajectoryData data   = read_trajectory(dump, "--dump", species);
-      const double         t_read = std::chrono::duration<double>(
-                              std::chrono::steady_clock::now() - start)
-                              .count();
-      MsdOptions options;
-      options.n_blocks      = blocks;
-      start                 = std::chrono::steady_clock::now();
-      const MsdResult msd   = analyse_msd(data, options, dump, "--dump");
+      // The reader with the chosen threads, then with one (page cache warm).
+      ChunkOptions one_thread = options;
+      one_thread.threads      = 1;
+      TimedRead       read    = timed_read(dump, species, options);
+      const TimedRead read1   = timed_read(dump, species, one_thread);
+      const auto      threads
+        = options.threads > 0
+            ? options.threads
+            : std::max(1u, std::thread::hardware_concurrency());
+
+      nlohmann::json cold_cache;
+      if (cold)
+        {
+          std::string why = drop_page_cache();
+          if (why.empty())
+            {
+              const double t_cold_cat = seconds_of_cat(dump);
+              why                     = drop_page_cache();
+              if (why.empty())
+                {
+                  const TimedRead r = timed_read(dump, species, options);
+                  cold_cache["cat_MB_per_s"]        = MB / t_cold_cat;
+                  cold_cache["read_MB_per_s"]       = MB / r.seconds;
+                  cold_cache["read_over_cat"]       = r.seconds / t_cold_cat;
+                  cold_cache["read_peak_memory_MB"] = r.peak_MB;
+                }
+            }
+          if (!why.empty())
+            cold_cache["not_measured"] = why;
+        }
+
+      const TrajectoryData &data = read.data;
+      MsdOptions            msd_options;
+      msd_options.n_blocks  = blocks;
+      const auto      start = std::chrono::steady_clock::now();
+      const MsdResult msd   = analyse_msd(data, msd_options, dump, "--dump");
       const double    t_msd = std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - start)
                              .count();
-      if (remove)
+      if (remove && !keep)
         std::filesystem::remove(dump);
 
       struct rusage usage_info;
       getrusage(RUSAGE_SELF, &usage_info);
-      out["file"]           = remove ? "(generated, deleted)" : dump;
+      out["file"]           = remove && !keep ? "(generated, deleted)" : dump;
       out["bytes"]          = bytes;
       out["frames"]         = data.n_frames;
       out["atoms"]          = data.n_atoms;
       out["atoms_followed"] = data.n_selected;
+      out["positions_MB"]   = data.positions.size() * sizeof(double) / 1e6;
+      out["threads"]        = threads;
+      out["chunk_bytes"]    = options.chunk_bytes;
       out["cat_s"]          = t_cat;
-      out["cat_MB_per_s"]   = bytes / 1e6 / t_cat;
-      out["read_s"]         = t_read;
-      out["read_MB_per_s"]  = bytes / 1e6 / t_read;
-      out["read_over_cat"]  = t_read / t_cat;
+      out["cat_MB_per_s"]   = MB / t_cat;
+      out["read_s"]         = read.seconds;
+      out["read_MB_per_s"]  = MB / read.seconds;
+      out["read_over_cat"]  = read.seconds / t_cat;
+      out["read_peak_memory_MB"]          = read.peak_MB;
+      out["read_1_thread_s"]              = read1.seconds;
+      out["read_1_thread_MB_per_s"]       = MB / read1.seconds;
+      out["read_1_thread_peak_memory_MB"] = read1.peak_MB;
+      out["read_1_thread_cpu_s"]          = read1.cpu_seconds;
+      out["identical_with_1_thread"] = read1.data.positions == data.positions
+                                       && read1.data.centre == data.centre;
+      if (cold)
+        out["cold_cache"] = cold_cache;
       out["msd_s"]          = t_msd;
       out["diffusivity"]    = msd.diffusivity.value;
       out["diffusivity_se"] = msd.diffusivity.standard_error;

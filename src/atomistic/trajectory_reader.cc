@@ -1,9 +1,12 @@
+#include <scalebridge/atomistic/chunked_reader.h>
+#include <scalebridge/atomistic/decimal_parser.h>
 #include <scalebridge/atomistic/text_reader.h>
 #include <scalebridge/atomistic/trajectory_reader.h>
 #include <scalebridge/base/input_error.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string_view>
 #include <unordered_map>
 
@@ -68,8 +71,9 @@ namespace scalebridge::atomistic
     class TimeCheck
     {
     public:
+      template <class Lines>
       void
-      add(const LineReader    &in,
+      add(const Lines         &in,
           const std::uint64_t  line,
           const double         t,
           std::vector<double> &times)
@@ -109,8 +113,309 @@ namespace scalebridge::atomistic
       double first_step = 0;
     };
 
+    /// The columns of an 'ITEM: ATOMS' header, and the role of each column
+    /// for the fast parse of atom lines.
+    struct AtomColumns
+    {
+      enum Role : signed char
+      {
+        none       = -1,
+        coordinate = 0, // + d
+        image      = 3, // + d
+        id         = 6,
+        type       = 7
+      };
+
+      /// From the fields of the header line (split_fields).
+      explicit AtomColumns(const std::vector<std::string_view> &f)
+      {
+        const char *x_names[3] = {"x", "y", "z"};
+        const char *u_names[3] = {"xu", "yu", "zu"};
+        const char *i_names[3] = {"ix", "iy", "iz"};
+        n_columns              = static_cast<int>(f.size()) - 2;
+        for (int c = 0; c < n_columns; ++c)
+          {
+            const std::string_view name = f[c + 2];
+            if (name == "id")
+              id_col = c;
+            else if (name == "type")
+              type_col = c;
+            for (int d = 0; d < 3; ++d)
+              {
+                if (name == x_names[d])
+                  x_col[d] = c;
+                if (name == u_names[d])
+                  u_col[d] = c;
+                if (name == i_names[d])
+                  i_col[d] = c;
+              }
+          }
+        unwrapped = u_col[0] >= 0 && u_col[1] >= 0 && u_col[2] >= 0;
+        imaged    = x_col[0] >= 0 && x_col[1] >= 0 && x_col[2] >= 0
+                 && i_col[0] >= 0 && i_col[1] >= 0 && i_col[2] >= 0;
+        valid = id_col >= 0 && type_col >= 0 && (unwrapped || imaged);
+        if (!valid)
+          return;
+        role.assign(n_columns, none);
+        role[id_col]   = id;
+        role[type_col] = type;
+        for (int d = 0; d < 3; ++d)
+          if (unwrapped)
+            role[u_col[d]] = Role(coordinate + d);
+          else
+            {
+              role[x_col[d]] = Role(coordinate + d);
+              role[i_col[d]] = Role(image + d);
+            }
+      }
+
+      AtomColumns() = default;
+
+      int
+      coordinate_column(const int d) const
+      {
+        return unwrapped ? u_col[d] : x_col[d];
+      }
+
+      bool
+      operator==(const AtomColumns &o) const
+      {
+        return valid == o.valid && n_columns == o.n_columns
+               && id_col == o.id_col && type_col == o.type_col
+               && unwrapped == o.unwrapped && imaged == o.imaged
+               && std::equal(x_col, x_col + 3, o.x_col)
+               && std::equal(u_col, u_col + 3, o.u_col)
+               && std::equal(i_col, i_col + 3, o.i_col);
+      }
+
+      bool valid = false, unwrapped = false, imaged = false;
+      int  n_columns = 0, id_col = -1, type_col = -1;
+      int  x_col[3] = {-1, -1, -1}, u_col[3] = {-1, -1, -1},
+          i_col[3] = {-1, -1, -1};
+      std::vector<Role> role;
+    };
+
+    /// One atom line as the merge needs it: wrapped or unwrapped position,
+    /// image flags (wrapped dumps) and the id (followed atoms only).
+    struct AtomRecord
+    {
+      double    r[3];
+      long long image[3];
+      long long id;
+    };
+
+    /// What a worker makes of a chunk of a LAMMPS dump without knowing in
+    /// which state of a frame the chunk starts: every line, and every line
+    /// that reads as a complete atom line under the columns in force
+    /// (those of the last 'ITEM: ATOMS' line before it in the chunk, or the
+    /// file's first header before that) pre-parsed. Everything else (ITEM
+    /// lines, numbers, box bounds, bad atom lines) is left to the merge,
+    /// which parses it from the text as the sequential reader did; so the
+    /// fast parse only has to agree with it on lines it accepts.
+    struct DumpChunk : TextChunk
+    {
+      enum Kind : unsigned char
+      {
+        text_only = 0,
+        followed  = 1,
+        other     = 2
+      };
+
+      void
+      parse() override
+      {
+        lines.clear();
+        kinds.clear();
+        records.clear();
+        AtomColumns                   in_force = *start;
+        const char *const             base     = text.data();
+        std::size_t                   pos      = 0;
+        std::vector<std::string_view> f;
+        while (pos < size)
+          {
+            const void       *nl = std::memchr(base + pos, '\n', size - pos);
+            const std::size_t stop
+              = nl ? static_cast<const char *>(nl) - base : size;
+            std::size_t length = stop - pos;
+            if (length > 0 && base[pos + length - 1] == '\r')
+              --length;
+            const std::string_view line(base + pos, length);
+            pos = stop + 1;
+            lines.push_back(line);
+            records.emplace_back();
+            Kind kind = text_only;
+            if (starts_with(line, "ITEM:"))
+              {
+                if (starts_with(line, "ITEM: ATOMS"))
+                  {
+                    split_fields(line, f);
+                    in_force = AtomColumns(f);
+                  }
+              }
+            else if (in_force.valid)
+              kind = parse_atom(line, in_force, records.back());
+            kinds.push_back(kind);
+          }
+      }
+
+      /// followed or other if @p line is a complete atom line, text_only
+      /// if the merge has to look at it.
+      Kind
+      parse_atom(const std::string_view line,
+                 const AtomColumns     &columns,
+                 AtomRecord            &record) const
+      {
+        const char       *p       = line.data();
+        const char *const end     = p + line.size();
+        const int         n       = columns.n_columns;
+        bool              matched = all;
+        std::string_view  id_text;
+        int               k = 0;
+        while (k < n)
+          {
+            while (p < end && (*p == ' ' || *p == '\t'))
+              ++p;
+            if (p == end)
+              break;
+            const char *const first = p;
+            while (p < end && *p != ' ' && *p != '\t')
+              ++p;
+            const std::string_view field(first, p - first);
+            const int              role = columns.role[k];
+            if (role >= AtomColumns::coordinate && role < AtomColumns::image)
+              {
+                if (!parse_decimal(field, record.r[role]))
+                  return text_only;
+              }
+            else if (role >= AtomColumns::image && role < AtomColumns::id)
+              {
+                if (!parse_integer(field, record.image[role - 3]))
+                  return text_only;
+              }
+            else if (role == AtomColumns::id)
+              id_text = field;
+            else if (role == AtomColumns::type && !all)
+              matched = field == *species;
+            ++k;
+          }
+        if (k < n)
+          return text_only;
+        if (!matched)
+          return other;
+        return parse_integer(id_text, record.id) ? followed : text_only;
+      }
+
+      const AtomColumns            *start   = nullptr;
+      const std::string            *species = nullptr;
+      bool                          all     = false;
+      std::vector<std::string_view> lines;
+      std::vector<Kind>             kinds;
+      std::vector<AtomRecord>       records;
+    };
+
+    /**
+     * The lines of a dump in file order over the parsed chunks, with the
+     * interface of LineReader, plus the pre-parsed record of an atom line
+     * when the worker parsed it under the columns that the merge has in
+     * force there.
+     */
+    class DumpLines
+    {
+    public:
+      DumpLines(ChunkedReader               &reader,
+                const std::filesystem::path &path,
+                const std::string           &entry)
+        : reader(reader)
+        , path_(path)
+        , entry_(entry)
+      {
+      }
+
+      bool
+      next(std::string_view &line)
+      {
+        while (chunk == nullptr || index >= chunk->lines.size())
+          {
+            if (chunk)
+              {
+                lines_before += chunk->lines.size();
+                bytes += chunk->size;
+              }
+            chunk = static_cast<DumpChunk *>(reader.next());
+            index = 0;
+            if (chunk == nullptr)
+              return false;
+            if (!chunk->read_error.empty())
+              fail_at(lines_before, chunk->read_error);
+            agree = *chunk->start == columns;
+          }
+        current = index++;
+        line    = chunk->lines[current];
+        // The worker takes the columns of every such line from here on.
+        if (starts_with(line, "ITEM: ATOMS"))
+          agree = false;
+        return true;
+      }
+
+      /// The merge takes @p c from the header line just returned.
+      void
+      adopt(const AtomColumns &c)
+      {
+        columns = c;
+        agree   = true;
+      }
+
+      /// The pre-parsed atom line just returned, or nullptr.
+      const AtomRecord *
+      record(DumpChunk::Kind &kind) const
+      {
+        kind = chunk->kinds[current];
+        return agree && kind != DumpChunk::text_only ? &chunk->records[current]
+                                                     : nullptr;
+      }
+
+      std::uint64_t
+      line_number() const
+      {
+        // After the end: the last line, as LineReader.
+        return chunk ? lines_before + current + 1 : lines_before;
+      }
+
+      std::uint64_t
+      bytes_read() const
+      {
+        return bytes;
+      }
+
+      [[noreturn]] void
+      fail(const std::string &reason) const
+      {
+        fail_at(line_number(), reason);
+      }
+
+      [[noreturn]] void
+      fail_at(const std::uint64_t at, const std::string &reason) const
+      {
+        throw InputError(path_.string() + ":" + std::to_string(at),
+                         entry_,
+                         reason);
+      }
+
+    private:
+      ChunkedReader               &reader;
+      const std::filesystem::path &path_;
+      const std::string           &entry_;
+      DumpChunk                   *chunk        = nullptr;
+      std::size_t                  index        = 0;
+      std::size_t                  current      = 0;
+      std::uint64_t                lines_before = 0;
+      std::uint64_t                bytes        = 0;
+      AtomColumns                  columns;
+      bool                         agree = false;
+    };
+
     TrajectoryData
-    read_lammps_dump(LineReader &in, const std::string &species)
+    read_lammps_dump(DumpLines &in, const std::string &species)
     {
       TrajectoryData data;
       data.format = "lammps-dump";
@@ -201,47 +506,19 @@ namespace scalebridge::atomistic
           split_fields(line, f);
           // Column indices of this frame (the header may differ between
           // frames in principle; it is cheap to read it every time).
-          int id_col = -1, type_col = -1, x_col[3] = {-1, -1, -1},
-              u_col[3] = {-1, -1, -1}, i_col[3] = {-1, -1, -1};
-          const char *x_names[3] = {"x", "y", "z"};
-          const char *u_names[3] = {"xu", "yu", "zu"};
-          const char *i_names[3] = {"ix", "iy", "iz"};
-          const int   n_columns  = static_cast<int>(f.size()) - 2;
-          for (int c = 0; c < n_columns; ++c)
-            {
-              const std::string_view name = f[c + 2];
-              if (name == "id")
-                id_col = c;
-              else if (name == "type")
-                type_col = c;
-              for (int d = 0; d < 3; ++d)
-                {
-                  if (name == x_names[d])
-                    x_col[d] = c;
-                  if (name == u_names[d])
-                    u_col[d] = c;
-                  if (name == i_names[d])
-                    i_col[d] = c;
-                }
-            }
-          const bool unwrapped
-            = u_col[0] >= 0 && u_col[1] >= 0 && u_col[2] >= 0;
-          const bool imaged = x_col[0] >= 0 && x_col[1] >= 0 && x_col[2] >= 0
-                              && i_col[0] >= 0 && i_col[1] >= 0
-                              && i_col[2] >= 0;
-          if (id_col < 0 || type_col < 0 || (!unwrapped && !imaged))
+          const AtomColumns columns(f);
+          if (!columns.valid)
             in.fail("the ATOMS columns are '" + join(f, 2)
                     + "'; needed are 'id type' and unwrapped 'xu yu zu', or "
                       "wrapped 'x y z' with image flags 'ix iy iz' (dump ... "
                       "id type xu yu zu)");
+          in.adopt(columns);
+          const bool unwrapped = columns.unwrapped;
+          const int  n_columns = columns.n_columns;
           if (data.n_frames == 0)
             data.coordinates = unwrapped
                                  ? "unwrapped xu yu zu"
                                  : "wrapped x y z with image flags ix iy iz";
-          int max_col = std::max(id_col, type_col);
-          for (int d = 0; d < 3; ++d)
-            max_col = std::max(
-              {max_col, unwrapped ? u_col[d] : std::max(x_col[d], i_col[d])});
 
           const bool first = data.n_frames == 0;
           if (first)
@@ -259,41 +536,56 @@ namespace scalebridge::atomistic
                              + std::to_string(timestep) + " after "
                              + std::to_string(a) + " of " + std::to_string(n)
                              + " atom lines (truncated dump)");
-              if (starts_with(line, "ITEM:"))
-                in.fail("the frame of timestep " + std::to_string(timestep)
-                        + " has only " + std::to_string(a)
-                        + " atom lines, NUMBER OF ATOMS says "
-                        + std::to_string(n) + " (missing atoms)");
-              split_fields(line, f);
-              if (int(f.size()) < n_columns)
-                in.fail("atom line has " + std::to_string(f.size())
-                        + " fields, the ATOMS header names "
-                        + std::to_string(n_columns));
-              double r[3];
-              for (int d = 0; d < 3; ++d)
-                if (!parse_double(f[unwrapped ? u_col[d] : x_col[d]], r[d]))
-                  in.fail("coordinate is not a number: '"
-                          + std::string(f[unwrapped ? u_col[d] : x_col[d]])
-                          + "'");
+              double            r[3];
+              long long         image[3] = {0, 0, 0};
+              long long         id       = 0;
+              DumpChunk::Kind   kind     = DumpChunk::text_only;
+              const AtomRecord *record   = in.record(kind);
+              if (record)
+                {
+                  std::copy(record->r, record->r + 3, r);
+                  std::copy(record->image, record->image + 3, image);
+                  id = record->id;
+                }
+              else
+                {
+                  // The sequential parse, with its messages.
+                  if (starts_with(line, "ITEM:"))
+                    in.fail("the frame of timestep " + std::to_string(timestep)
+                            + " has only " + std::to_string(a)
+                            + " atom lines, NUMBER OF ATOMS says "
+                            + std::to_string(n) + " (missing atoms)");
+                  split_fields(line, f);
+                  if (int(f.size()) < n_columns)
+                    in.fail("atom line has " + std::to_string(f.size())
+                            + " fields, the ATOMS header names "
+                            + std::to_string(n_columns));
+                  for (int d = 0; d < 3; ++d)
+                    if (!parse_double(f[columns.coordinate_column(d)], r[d]))
+                      in.fail("coordinate is not a number: '"
+                              + std::string(f[columns.coordinate_column(d)])
+                              + "'");
+                  if (!unwrapped)
+                    for (int d = 0; d < 3; ++d)
+                      if (!parse_integer(f[columns.i_col[d]], image[d]))
+                        in.fail("image flag is not an integer: '"
+                                + std::string(f[columns.i_col[d]]) + "'");
+                  const bool matched = all || f[columns.type_col] == species;
+                  kind = matched ? DumpChunk::followed : DumpChunk::other;
+                  if (matched && !parse_integer(f[columns.id_col], id))
+                    in.fail("atom id is not an integer: '"
+                            + std::string(f[columns.id_col]) + "'");
+                }
               if (!unwrapped)
                 {
-                  long long image[3];
-                  for (int d = 0; d < 3; ++d)
-                    if (!parse_integer(f[i_col[d]], image[d]))
-                      in.fail("image flag is not an integer: '"
-                              + std::string(f[i_col[d]]) + "'");
                   r[0] += image[0] * lx + image[1] * xy + image[2] * xz;
                   r[1] += image[1] * ly + image[2] * yz;
                   r[2] += image[2] * lz;
                 }
               for (int d = 0; d < 3; ++d)
                 sum[d] += r[d];
-              if (!all && f[type_col] != species)
+              if (kind != DumpChunk::followed)
                 continue;
-              long long id = 0;
-              if (!parse_integer(f[id_col], id))
-                in.fail("atom id is not an integer: '" + std::string(f[id_col])
-                        + "'");
               if (first)
                 {
                   data.ids.push_back(id);
@@ -315,7 +607,6 @@ namespace scalebridge::atomistic
                         data.positions.begin()
                           + 3 * (frame * data.n_selected + slot));
             }
-          (void)max_col;
           if (first)
             {
               if (data.ids.empty())
@@ -530,10 +821,14 @@ namespace scalebridge::atomistic
   TrajectoryData
   read_trajectory(const std::filesystem::path &path,
                   const std::string           &entry,
-                  const std::string           &species)
+                  const std::string           &species,
+                  const ChunkOptions          &options)
   {
-    // The format is told by the first non-blank line.
-    bool lammps = false;
+    // The format is told by the first non-blank line; for a dump the
+    // columns of its first ATOMS header are those the workers assume until
+    // they meet a header in their chunk.
+    bool        lammps = false;
+    AtomColumns first_columns;
     {
       LineReader       probe(path, entry);
       std::string_view line;
@@ -543,11 +838,33 @@ namespace scalebridge::atomistic
             lammps = starts_with(line, "ITEM:");
             break;
           }
+      std::vector<std::string_view> f;
+      while (lammps && probe.line_number() < 1000 && probe.next(line))
+        if (starts_with(line, "ITEM: ATOMS"))
+          {
+            split_fields(line, f);
+            first_columns = AtomColumns(f);
+            break;
+          }
     }
-    LineReader     in(path, entry);
-    TrajectoryData data
-      = lammps ? read_lammps_dump(in, species) : read_extxyz(in, species);
-    data.bytes = in.bytes_read();
+    if (!lammps)
+      {
+        LineReader     in(path, entry);
+        TrajectoryData data = read_extxyz(in, species);
+        data.bytes          = in.bytes_read();
+        return data;
+      }
+    const bool     all = species == "all";
+    ChunkedReader  reader(path, entry, options, [&] {
+      auto chunk     = std::make_unique<DumpChunk>();
+      chunk->start   = &first_columns;
+      chunk->species = &species;
+      chunk->all     = all;
+      return chunk;
+    });
+    DumpLines      in(reader, path, entry);
+    TrajectoryData data = read_lammps_dump(in, species);
+    data.bytes          = in.bytes_read();
     return data;
   }
 } // namespace scalebridge::atomistic

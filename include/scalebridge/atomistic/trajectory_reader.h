@@ -1,6 +1,8 @@
 #ifndef scalebridge_atomistic_trajectory_reader_h
 #define scalebridge_atomistic_trajectory_reader_h
 
+#include <scalebridge/atomistic/chunked_reader.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -13,7 +15,7 @@ namespace scalebridge::atomistic
    * What the MSD needs from a trajectory: the unwrapped positions of the
    * atoms of one species, frame by frame, and the centre of all atoms (to
    * remove the drift of the centre of mass). Only these are kept; the text
-   * is streamed (see LineReader), so memory is 24 bytes per followed atom
+   * is streamed (see ChunkedReader), so memory is 24 bytes per followed atom
    * and frame whatever the size of the file.
    */
   struct TrajectoryData
@@ -56,11 +58,17 @@ namespace scalebridge::atomistic
    * a frame with missing, extra or repeated atoms, timesteps that do not
    * increase or are not equally spaced, missing columns (listing the ones
    * found), non-numbers, and for no atom of @p species.
+   *
+   * LAMMPS dumps are read in chunks of @p options.chunk_bytes parsed by
+   * @p options.threads threads and merged in file order: the result, the
+   * errors and their line numbers do not depend on either. Extended XYZ is
+   * read by one thread.
    */
   TrajectoryData
   read_trajectory(const std::filesystem::path &path,
                   const std::string           &entry,
-                  const std::string           &species);
+                  const std::string           &species,
+                  const ChunkOptions          &options = ChunkOptions());
 } // namespace scalebridge::atomistic
 
 #endif
