@@ -6,6 +6,7 @@
 #include <scalebridge/fe2/fe2_properties.h>
 #include <scalebridge/microstructure/swelling.h>
 #include <scalebridge/rve/homogenization.h>
+#include <scalebridge/rve/phase_mixture.h>
 
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -647,63 +649,52 @@ namespace scalebridge::fe2
       {
         // Swelling particles at x against the microstructure as given (at
         // the reference lithiation), taking or leaving pore space. The
-        // volume asked for is f n voxels, rarely a whole number: the RVEs
-        // with floor(f n) and ceil(f n) voxels differ in one voxel of the
-        // front (the growth order is fixed, so one is the other plus that
-        // voxel), and the answer is their linear blend by the fractional
-        // part, i.e. a front voxel filled partially. Tensors and pore
-        // fraction then follow x continuously (exact volume), instead of
-        // in steps of one voxel that no reuse tolerance below the step can
+        // volume asked for is f n voxels, rarely a whole number: the front
+        // voxels hold a fraction of the particle phase
+        // (swell_phase_partially()) and enter the RVE as pseudo-phases with
+        // mixed laws (rve::add_mixture()), so pore fraction and tensors
+        // follow x continuously with the exact swollen volume, instead of in
+        // steps of one voxel that no reuse tolerance below the step can
         // interpolate.
-        std::vector<std::pair<unsigned int, double>> targets;
-        const auto &ids = input.microstructure.data();
+        rve::RveInput swollen = input;
+        auto         &ids     = swollen.microstructure.data();
         for (unsigned int phase = 0; phase < region.swelling.size(); ++phase)
           if (region.swelling[phase])
             {
               const double factor
                 = (1 + region.swelling[phase](request.lithiation))
                   / (1 + region.swelling[phase](region.reference_lithiation));
-              if (std::abs(factor - 1) > 1e-12)
-                targets.emplace_back(
-                  phase,
-                  factor * double(std::count(ids.begin(), ids.end(), phase)));
+              const auto front = microstructure::swell_phase_partially(
+                swollen.microstructure, phase, region.pore_phase, factor);
+              // One pseudo-phase per distinct fraction (voxels at the same
+              // distance from the surface share it).
+              std::map<double, unsigned int> pseudo;
+              for (std::size_t k = 0; k < front.voxels.size(); ++k)
+                {
+                  const double f  = front.fractions[k];
+                  auto         it = pseudo.find(f);
+                  if (it == pseudo.end())
+                    {
+                      if (swollen.laws.size()
+                          > std::numeric_limits<microstructure::PhaseId>::max())
+                        throw std::runtime_error(
+                          "the swelling front needs more than "
+                          + std::to_string(int(std::numeric_limits<
+                                               microstructure::PhaseId>::max())
+                                           + 1)
+                          + " phase ids (cards and partially filled voxels)");
+                      const auto m = rve::add_mixture(swollen.laws,
+                                                      phase,
+                                                      region.pore_phase,
+                                                      f);
+                      swollen.mixtures.push_back(m);
+                      it = pseudo.emplace(f, m.id).first;
+                    }
+                  ids[front.voxels[k]] = it->second;
+                }
             }
-        // Several swelling phases: all rounded down, then all up, blended
-        // by their mean fractional part (exact for one phase).
-        double theta = 0;
-        for (const auto &target : targets)
-          theta += (target.second - std::floor(target.second)) / targets.size();
-        if (theta < 1e-9 || theta > 1 - 1e-9)
-          theta = 0;
-        const auto swollen = [&](const bool up) {
-          microstructure::Microstructure m = input.microstructure;
-          for (const auto &[phase, target] : targets)
-            {
-              const double count = std::count(m.data().begin(),
-                                              m.data().end(),
-                                              microstructure::PhaseId(phase));
-              const double whole = theta == 0 ? std::round(target)
-                                   : up       ? std::ceil(target)
-                                              : std::floor(target);
-              microstructure::swell_phase(m,
-                                          phase,
-                                          region.pore_phase,
-                                          whole / count);
-            }
-          return m;
-        };
-        rve::RveInput lower  = input;
-        lower.microstructure = swollen(false);
-        RveTensors t = tensors_of(rve::run_homogenization(lower, group, log));
-        if (theta > 0)
-          {
-            rve::RveInput upper  = input;
-            upper.microstructure = swollen(true);
-            const RveTensors u
-              = tensors_of(rve::run_homogenization(upper, group, log));
-            for (std::size_t k = 0; k < t.values.size(); ++k)
-              t.values[k] = (1 - theta) * t.values[k] + theta * u.values[k];
-          }
+        const RveTensors t
+          = tensors_of(rve::run_homogenization(swollen, group, log));
         return t;
       }
     catch (const std::exception &e)

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -320,6 +321,134 @@ namespace scalebridge::microstructure
     result.converted       = n_change;
     result.achieved_factor = double(n_target) / double(n_phase);
     result.front_distance  = std::sqrt(candidates[n_change - 1].first) * h_min;
+    return result;
+  }
+  PartialSwellingResult
+  swell_phase_partially(Microstructure &m,
+                        PhaseId         phase,
+                        PhaseId         into,
+                        double          volume_factor,
+                        bool            periodic)
+  {
+    const std::string where = "swell_phase_partially(phase "
+                              + std::to_string(phase) + ", into "
+                              + std::to_string(into) + "): ";
+    if (!(volume_factor > 0. && volume_factor < infinity))
+      throw std::invalid_argument(where
+                                  + "the volume factor must be finite and "
+                                    "positive, got "
+                                  + format_number(volume_factor));
+    if (phase == into)
+      throw std::invalid_argument(where + "the two phases must differ");
+
+    std::vector<PhaseId> &ids     = m.data();
+    const std::size_t     total   = ids.size();
+    std::size_t           n_phase = 0, n_into = 0;
+    for (const PhaseId id : ids)
+      {
+        n_phase += id == phase;
+        n_into += id == into;
+      }
+    PartialSwellingResult result;
+    result.requested_factor = volume_factor;
+    result.voxels_before    = n_phase;
+    result.voxels_after     = n_phase;
+    result.volume_after     = double(n_phase);
+    if (std::abs(volume_factor - 1.) <= 1e-12)
+      return result;
+    if (n_phase == 0)
+      throw std::invalid_argument(where + "phase " + std::to_string(phase)
+                                  + " has no voxels, so it cannot change "
+                                    "by the factor "
+                                  + format_number(volume_factor, 6));
+    const bool   grow   = volume_factor > 1.;
+    const double change = std::abs(volume_factor - 1.) * double(n_phase);
+    if (grow && change > double(n_into))
+      throw std::invalid_argument(
+        where + "growing " + std::to_string(n_phase) + " voxels by "
+        + format_number(volume_factor, 6) + " needs " + format_number(change, 6)
+        + " voxels of phase " + std::to_string(into) + ", there are only "
+        + std::to_string(n_into) + " (of " + std::to_string(total) + ")");
+    if (!grow && n_phase == total)
+      throw std::invalid_argument(
+        where + "phase " + std::to_string(phase) + " fills all "
+        + std::to_string(total)
+        + " voxels; there is no surface to shrink it from");
+
+    std::vector<double> dist(total);
+    for (std::size_t v = 0; v < total; ++v)
+      dist[v] = (ids[v] == phase) == grow ? 0. : infinity;
+    scaled_distance_transform(m.dimension(),
+                              m.n_voxels(),
+                              axis_weights(m.dimension(), m.voxel_size()),
+                              periodic,
+                              dist);
+    const PhaseId from = grow ? into : phase;
+    for (double &d : dist)
+      d = std::sqrt(d); // units of the smallest edge
+
+    // Candidates by distance: the converted volume is
+    // S(R) = sum_d count(d) clamp(R - d + 1/2, 0, 1).
+    std::map<double, std::size_t> shells;
+    for (std::size_t v = 0; v < total; ++v)
+      if (ids[v] == from)
+        ++shells[dist[v]];
+    const auto converted = [&](const double R) {
+      double s = 0;
+      for (const auto &[d, n] : shells)
+        s += double(n) * std::clamp(R - d + 0.5, 0., 1.);
+      return s;
+    };
+    // Bisection to the segment of S that holds the target, then the exact
+    // root of S on that segment (S is linear there).
+    double lo = shells.begin()->first - 0.5, hi = shells.rbegin()->first + 0.5;
+    for (int it = 0; it < 200 && hi - lo > 1e-13 * (1. + hi); ++it)
+      {
+        const double mid                    = 0.5 * (lo + hi);
+        (converted(mid) < change ? lo : hi) = mid;
+      }
+    double R = 0.5 * (lo + hi);
+    {
+      double whole = 0, slope = 0, offset = 0;
+      for (const auto &[d, n] : shells)
+        if (R - d + 0.5 >= 1.)
+          whole += double(n);
+        else if (R - d + 0.5 > 0.)
+          {
+            slope += double(n);
+            offset += double(n) * (0.5 - d);
+          }
+      if (slope > 0)
+        R = (change - whole - offset) / slope;
+    }
+    result.front_position = R;
+
+    // Apply: whole conversions change the id, partial ones are listed.
+    std::size_t whole = 0;
+    for (std::size_t v = 0; v < total; ++v)
+      if (ids[v] == from)
+        {
+          const double c = std::clamp(R - dist[v] + 0.5, 0., 1.);
+          if (c >= 1.)
+            {
+              ids[v] = grow ? phase : into;
+              ++whole;
+            }
+          else if (c > 0.)
+            {
+              result.voxels.push_back(v);
+              result.fractions.push_back(grow ? c : 1. - c);
+            }
+        }
+    // Whole voxels of the phase: partial ones are not (their id is the
+    // phase's only when shrinking).
+    result.voxels_after
+      = grow ? n_phase + whole : n_phase - whole - result.voxels.size();
+    double partial = 0;
+    for (const double f : result.fractions)
+      partial += f;
+    result.volume_after    = double(result.voxels_after) + partial;
+    result.achieved_factor = result.volume_after / double(n_phase);
     return result;
   }
 } // namespace scalebridge::microstructure

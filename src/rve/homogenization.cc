@@ -258,6 +258,19 @@ namespace scalebridge::rve
                 unit[p](d, d) = 1.;
               fraction += p < fractions.size() ? fractions[p] : 0.;
             }
+          // Partially filled voxels: their share of the group, by the
+          // arithmetic rule of add_mixture().
+          for (const auto &m : input.mixtures)
+            {
+              const double share = m.share_of(group.phases);
+              if (share > 0)
+                {
+                  unit[m.id].reinit(dim, dim);
+                  for (unsigned d = 0; d < dim; ++d)
+                    unit[m.id](d, d) = share;
+                }
+              fraction += share * fractions[m.id];
+            }
           const std::string label = "transport efficiency " + group.name;
           const auto       *p     = solve(label, Physics::conduction, unit);
           const auto       &r     = p->result();

@@ -402,3 +402,69 @@ TEST(Fe2Coupling, SwellingIsVolumeExactAndContinuousInTheLithiation)
                   answers[2].electrolyte[i][j],
                   1e-4 * std::abs(answers[2].electrolyte[0][0]));
 }
+
+TEST(Fe2Coupling, SwellingResponseIsMonotoneWithoutSteps)
+{
+  // With the front voxels partially filled, every voxel's pore content
+  // falls monotonically as x grows, so by the variational (Rayleigh)
+  // monotonicity of the cell problems the electrolyte efficiency falls and
+  // the solid one rises at every step of a sweep, and the pore fraction is
+  // exact throughout. Pairs 0.01 voxel of particle volume apart differ by
+  // about 0.01 of a voxel's effect (~1e-5 relative at 12^3), where a whole
+  // voxel flip would be ~1e-3: the 1e-4 bound tells the two apart.
+  const auto     cards  = swelling_cards("fe2_swelling_monotone");
+  CellParameters p      = fe2_half_cell(cards, 1);
+  p.fe2.reuse_tolerance = 0;
+  const CellModel model = CellModel::build(p);
+  const auto provider   = fe2::make_effective_properties(model, MPI_COMM_WORLD);
+
+  rve::RveParameters rp         = p.positive.transport.rve;
+  rp.elasticity                 = false;
+  const rve::RveInput reference = rve::prepare_input(rp, p.source);
+  const auto          fractions = reference.microstructure.volume_fractions(3);
+  const double n_active = fractions[0] * reference.microstructure.data().size();
+  const auto   f        = [](const double x) { return (1 + 0.09 * x) / 1.09; };
+  const double step     = 0.01 / n_active * 1.09 / 0.09; // 0.01 voxel in x
+
+  std::vector<double> xs;
+  for (int k = 0; k <= 10; ++k)
+    {
+      xs.push_back(0.3 + 0.04 * k);
+      xs.push_back(0.3 + 0.04 * k + step);
+    }
+  std::vector<MacroPointQuery> queries;
+  for (const double x : xs)
+    {
+      MacroPointQuery q;
+      q.region     = positive_electrode;
+      q.lithiation = x;
+      queries.push_back(q);
+    }
+  const auto a = provider->evaluate_all(queries);
+  for (std::size_t i = 0; i < xs.size(); ++i)
+    EXPECT_NEAR(a[i].porosity,
+                fractions[2] + (1 - f(xs[i])) * fractions[0],
+                1e-12)
+      << "at x = " << xs[i];
+  for (std::size_t i = 0; i + 2 < xs.size(); i += 2)
+    for (unsigned int d = 0; d < 3; ++d)
+      {
+        EXPECT_LT(a[i + 2].electrolyte[d][d], a[i].electrolyte[d][d])
+          << "x = " << xs[i] << ", direction " << d;
+        EXPECT_GT(a[i + 2].solid[d][d], a[i].solid[d][d])
+          << "x = " << xs[i] << ", direction " << d;
+        EXPECT_LT(a[i + 2].porosity, a[i].porosity);
+      }
+  for (std::size_t i = 0; i < xs.size(); i += 2)
+    for (unsigned int d = 0; d < 3; ++d)
+      {
+        EXPECT_NEAR(a[i + 1].electrolyte[d][d],
+                    a[i].electrolyte[d][d],
+                    1e-4 * a[i].electrolyte[d][d])
+          << "x = " << xs[i] << ", direction " << d;
+        EXPECT_NEAR(a[i + 1].solid[d][d],
+                    a[i].solid[d][d],
+                    1e-4 * a[i].solid[d][d])
+          << "x = " << xs[i] << ", direction " << d;
+      }
+}

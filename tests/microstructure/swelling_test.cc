@@ -515,6 +515,123 @@ TEST(Swelling, ErrorsSayWhatIsWrong)
   EXPECT_EQ(count(two, 0), 16u);
 }
 
+namespace
+{
+  /// Volume of phase 0 per voxel after swell_phase_partially(): 1 in its
+  /// voxels, the fraction in the front voxels, 0 elsewhere.
+  std::vector<double>
+  content(const Microstructure &m, const PartialSwellingResult &r)
+  {
+    std::vector<double> c(m.n_total_voxels());
+    for (std::size_t v = 0; v < c.size(); ++v)
+      c[v] = m.data()[v] == 0;
+    for (std::size_t k = 0; k < r.voxels.size(); ++k)
+      c[r.voxels[k]] = r.fractions[k];
+    return c;
+  }
+} // namespace
+
+TEST(Swelling, PartialVolumeIsExact)
+{
+  // The phase holds f n voxels' worth of volume, whole voxels plus the
+  // fractions of the front, to round-off; the other phases keep theirs.
+  const Microstructure original = electrode_24();
+  const std::size_t    n        = count(original, 0);
+  const std::size_t    binder   = count(original, 1);
+  for (const double f : {1.068, 1.0001, 1.3, 0.5, 0.9, 0.97, 0.9999})
+    {
+      Microstructure m = original;
+      const auto     r = swell_phase_partially(m, 0, 2, f);
+      EXPECT_NEAR(r.volume_after, f * n, 1e-12 * n) << f;
+      double volume = 0;
+      for (const double c : content(m, r))
+        volume += c;
+      EXPECT_NEAR(volume, f * n, 1e-12 * n) << f;
+      EXPECT_NEAR(r.achieved_factor, f, 1e-12) << f;
+      EXPECT_EQ(count(m, 1), binder);
+      EXPECT_EQ(count(m, 0),
+                f > 1 ? r.voxels_after : r.voxels_after + r.voxels.size());
+      EXPECT_FALSE(r.voxels.empty()) << f;
+      for (std::size_t k = 0; k < r.voxels.size(); ++k)
+        {
+          EXPECT_GT(r.fractions[k], 0.);
+          EXPECT_LT(r.fractions[k], 1.);
+          EXPECT_EQ(m.data()[r.voxels[k]], f > 1 ? 2 : 0);
+        }
+    }
+}
+
+TEST(Swelling, PartialFrontIsAUniformShellAroundOneVoxel)
+{
+  // One voxel grown: every pore voxel at distance d (brute force, centre to
+  // centre, in voxels) holds clamp(R - d + 1/2, 0, 1) of the phase, the
+  // same R for all, and their sum is f - 1.
+  Microstructure    m(3, {{11, 11, 11}}, {{1., 1., 1.}}, 2);
+  const std::size_t centre = 5 + 11 * (5 + 11 * 5);
+  m.data()[centre]         = 0;
+  for (const double f : {1.5, 7., 20., 40.})
+    {
+      Microstructure g   = m;
+      const auto     r   = swell_phase_partially(g, 0, 2, f, false);
+      const auto     c   = content(g, r);
+      double         sum = 0;
+      for (std::size_t v = 0; v < c.size(); ++v)
+        {
+          const double d = std::sqrt(squared_distance(
+            {{11, 11, 11}}, {{1., 1., 1.}}, 3, v, centre, false));
+          EXPECT_NEAR(c[v],
+                      v == centre
+                        ? 1.
+                        : std::clamp(r.front_position - d + 0.5, 0., 1.),
+                      1e-12)
+            << f << " voxel " << v;
+          sum += c[v];
+        }
+      EXPECT_NEAR(sum, f, 1e-12 * f);
+    }
+}
+
+TEST(Swelling, PartialVolumeIsContinuousAndMonotoneInTheFactor)
+{
+  // A third of a voxel more volume per step: no voxel gains more than that
+  // (whole-voxel growth flips a voxel from 0 to 1), none loses any.
+  const Microstructure original = electrode_24();
+  const double         n        = count(original, 0);
+  std::vector<double>  previous;
+  for (int step = -40; step <= 40; ++step)
+    {
+      const double   f = 1 + step * (1. / 3.) / n;
+      Microstructure m = original;
+      const auto     c = content(m, swell_phase_partially(m, 0, 2, f));
+      if (!previous.empty())
+        {
+          double largest = 0, smallest = 0;
+          for (std::size_t v = 0; v < c.size(); ++v)
+            {
+              largest  = std::max(largest, c[v] - previous[v]);
+              smallest = std::min(smallest, c[v] - previous[v]);
+            }
+          EXPECT_LE(largest, 1. / 3. + 1e-12) << "step " << step;
+          EXPECT_GE(smallest, -1e-12) << "step " << step;
+        }
+      previous = c;
+    }
+}
+
+TEST(Swelling, PartialUnityFactorChangesNothing)
+{
+  const Microstructure original = electrode_24();
+  Microstructure       m        = original;
+  const auto           r        = swell_phase_partially(m, 0, 2, 1.);
+  EXPECT_TRUE(m.data() == original.data());
+  EXPECT_TRUE(r.voxels.empty());
+  EXPECT_EQ(r.volume_after, double(count(original, 0)));
+  Microstructure too_much = original;
+  EXPECT_THROW(swell_phase_partially(too_much, 0, 2, 3.),
+               std::invalid_argument);
+  EXPECT_TRUE(too_much.data() == original.data());
+}
+
 TEST(Swelling, Timing64)
 {
   // Not an assertion: the time goes to the test output. Expect well under

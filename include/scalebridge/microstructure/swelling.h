@@ -138,6 +138,63 @@ namespace scalebridge::microstructure
               PhaseId         into,
               double          volume_factor,
               bool            periodic = true);
+
+  /// What swell_phase_partially() did.
+  struct PartialSwellingResult
+  {
+    /// The factor asked for, and the volume of the phase after over before
+    /// (whole voxels plus the partial fractions): equal to round-off.
+    double requested_factor = 1.;
+    double achieved_factor  = 1.;
+    /// Voxels of the phase before; whole voxels of it after.
+    std::size_t voxels_before = 0;
+    std::size_t voxels_after  = 0;
+    /// Volume of the phase after, in voxels: voxels_after plus the sum of
+    /// @p fractions.
+    double volume_after = 0.;
+    /**
+     * The voxels of the front, by linear index, and the volume fraction of
+     * the phase in each (strictly between 0 and 1); the rest of such a
+     * voxel is the other phase. Their id in the microstructure is unchanged
+     * (@p into when growing, the phase when shrinking).
+     */
+    std::vector<std::size_t> voxels;
+    std::vector<double>      fractions;
+    /// Position of the front: distance (in units of the smallest voxel
+    /// edge) at which a voxel is half converted; 0 when nothing changed.
+    double front_position = 0.;
+  };
+
+  /**
+   * Like swell_phase(), but the volume is matched exactly instead of to a
+   * voxel: the voxels of the growth (or erosion) front carry a fraction of
+   * the phase, so the result changes continuously with @p volume_factor.
+   *
+   * A candidate voxel at distance d (centre to centre, in units of the
+   * smallest voxel edge; from the nearest voxel of @p phase when growing, of
+   * any other phase when shrinking) is converted by the fraction
+   * clamp(R - d + 1/2, 0, 1): a front of one voxel width centred at R, the
+   * partial-volume picture of a surface at distance R (a voxel is half full
+   * when the surface passes its centre). R is the unique front position at
+   * which the converted volume equals |f - 1| n exactly; the converted
+   * volume is continuous, piecewise linear and increasing in R, so R and
+   * every fraction are continuous and monotone in f. Voxels at the same
+   * distance get the same fraction: the front moves uniformly over the
+   * surface with no tie-breaking, and the distinct fractions are few (the
+   * distances in one voxel width), which keeps the pseudo-phases of the RVE
+   * engine few.
+   *
+   * Voxels converted fully change their id in @p m (into @p phase when
+   * growing, into @p into when shrinking); partial ones keep it and are
+   * listed in the result. |f - 1| <= 1e-12 changes nothing. Errors as
+   * swell_phase() (growth beyond the @p into voxels).
+   */
+  PartialSwellingResult
+  swell_phase_partially(Microstructure &m,
+                        PhaseId         phase,
+                        PhaseId         into,
+                        double          volume_factor,
+                        bool            periodic = true);
 } // namespace scalebridge::microstructure
 
 #endif

@@ -6,6 +6,7 @@
 #include <scalebridge/microstructure/microstructure.h>
 #include <scalebridge/rve/parameters.h>
 #include <scalebridge/rve/phase_laws.h>
+#include <scalebridge/rve/phase_mixture.h>
 
 #include <nlohmann/json.hpp>
 
@@ -24,6 +25,10 @@ namespace scalebridge::rve
     microstructure::Microstructure microstructure;
     PhaseLaws                      laws;
     std::vector<TransportGroup>    groups;
+    /// Pseudo-phases of partially filled voxels (add_mixture()), by the
+    /// microstructure's ids past the cards; none for an RVE as read. A
+    /// transport group takes a mixture by its share of the group's phases.
+    std::vector<PhaseMixture> mixtures;
   };
 
   /**
