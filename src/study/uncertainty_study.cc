@@ -276,6 +276,9 @@ namespace scalebridge::study
 
     // Stage 1: the microstructure realizations, as RVE items.
     std::vector<std::string> realization_files;
+    // The rve strategy asks the region's porosity to be the electrolyte
+    // group's fraction in the RVE: each realization brings its own.
+    std::vector<double> realization_porosity;
     if (micro)
       {
         const auto micro_overrides
@@ -320,6 +323,21 @@ namespace scalebridge::study
           {
             const auto file = dir / "realizations" / (items[r].key() + ".json");
             realization_files.push_back(file.string());
+            const std::string group
+              = get_entry(base_prm,
+                          par.micro_region
+                            + "/Effective transport/Electrolyte group",
+                          par.source,
+                          "Uncertainty/Microstructure/Region");
+            const auto &efficiency = results[r].at("transport_efficiency");
+            if (!efficiency.contains(group))
+              throw InputError(par.source,
+                               "Uncertainty/Microstructure/RVE file",
+                               "the RVE has no transport-efficiency group '"
+                                 + group
+                                 + "' (the region's electrolyte group)");
+            realization_porosity.push_back(
+              efficiency.at(group).at("volume_fraction").get<double>());
             if (root)
               {
                 std::filesystem::create_directories(file.parent_path());
@@ -413,6 +431,8 @@ namespace scalebridge::study
             o.emplace_back(s + "Strategy", "rve");
             o.emplace_back(s + "RVE file", realization_files[run.realization]);
             o.emplace_back(s + "RVE boundary condition", par.micro_condition);
+            o.emplace_back(par.micro_region + "/Porosity",
+                           number(realization_porosity[run.realization]));
           }
         o.emplace_back("Output/Plot", "false");
         overrides.push_back(o);
