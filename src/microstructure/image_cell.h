@@ -27,6 +27,11 @@ namespace scalebridge::microstructure::internal
     for (unsigned d = 0; d < 3; ++d)
       if (n[d] == 0)
         throw InputError(file, "", "the image has no voxels");
+      else if (n[d] > 4096)
+        throw InputError(file,
+                         "",
+                         "the image is " + std::to_string(n[d])
+                           + " voxels long in one direction; at most 4096");
     if (dimension == 2 && n[2] != 1)
       throw InputError(file,
                        "",

@@ -443,7 +443,11 @@ namespace scalebridge::rve
 
     const auto    &micro = input.microstructure;
     const unsigned n_ph  = input.laws.size();
-    if (parameters.microstructure.generator == "vtk file")
+    if (parameters.microstructure.generator != "raw file"
+        && parameters.microstructure.generator.size() > 5
+        && parameters.microstructure.generator.compare(
+             parameters.microstructure.generator.size() - 5, 5, " file")
+             == 0)
       check_memory(parameters.dimension,
                    parameters.element_degree,
                    parameters.refinements_per_voxel,

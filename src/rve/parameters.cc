@@ -293,8 +293,10 @@ namespace scalebridge::rve
                        "Physics/Elasticity",
                        "neither elasticity nor conduction is switched on");
     parse_transport_groups(groups, source, "Transport efficiency/Groups");
-    // Images state their size; they are checked once read.
-    if (microstructure.generator != "vtk file")
+    // Images other than raw state their size; they are checked once read.
+    const std::string &g = microstructure.generator;
+    if (g == "raw file" || g.size() < 5
+        || g.compare(g.size() - 5, 5, " file") != 0)
       check_memory(dimension,
                    element_degree,
                    refinements_per_voxel,

@@ -102,6 +102,28 @@ expect_error unknown_entry "Frobnicate" $prm --set "Diffusion/Frobnicate=1"
 "$app" --help | grep -q "Time per frame" || fail "--help lacks the entries"
 "$app" --help | grep -q "tracer_diffusivity_m2_per_s\|atomistic.json" || fail "--help lacks the outputs"
 
+# Hostile names: command substitutions, back-quotes and ';' in the output
+# directory, the card name and the inputs' paths execute nothing (the plots
+# and the card carry them as inert text).
+source "$source/tests/support/hostile_markers.sh"
+hostile="$work/hostile \$(touch sb_atom_marker_dir) \`touch sb_atom_marker_bq\`; touch sb_atom_marker_semi"
+mkdir -p "$hostile/in"
+cp inputs/atomistic/li_walk.dump inputs/atomistic/heat_flux.dat inputs/atomistic/npt_box.log "$hostile/in/"
+if (cd "$work" && "$app" "$source/inputs/atomistic/example.prm" \
+      --set "Diffusion/Trajectory=$hostile/in/li_walk.dump" \
+      --set "Green-Kubo/Flux file=$hostile/in/heat_flux.dat" \
+      --set "Elastic constants/Box file=$hostile/in/npt_box.log" \
+      --set "Card/Name=Li \$(touch sb_atom_marker_name) \`touch sb_atom_marker_name_bq\`" \
+      --set "Output/Directory=$hostile/out") > "$work/hostile.log" 2>&1; then
+  jq -e '.name | test("touch sb_atom_marker_name_bq")' "$hostile/out/card.json" \
+    > /dev/null || fail "hostile: the card name was not kept as text"
+  ls "$hostile/out"/*.png > /dev/null 2>&1 || fail "hostile: no plots written"
+else
+  fail "hostile names: exit code $?"; cat "$work/hostile.log"
+fi
+check_no_markers hostile "sb_atom_marker_dir sb_atom_marker_bq sb_atom_marker_semi sb_atom_marker_name sb_atom_marker_name_bq" \
+  "$work" "$source" "$hostile"
+
 if ((failures)); then
   echo "$failures failure(s)"
   exit 1
