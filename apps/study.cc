@@ -71,6 +71,8 @@ main(int argc, char **argv)
                                          log);
     const bool   det  = parameters.deterministic;
     const double wall = accounting.wall;
+    // A reduction over all ranks: taken once, by every rank.
+    const double efficiency = scheduler.efficiency();
     result["work"]
       = {{"items", accounting.items},
          {"reused", accounting.reused},
@@ -79,7 +81,7 @@ main(int argc, char **argv)
          {"groups", det ? 0u : scheduler.n_groups()},
          {"wall_time_s", det ? 0. : wall},
          {"items_per_second", det || wall <= 0 ? 0. : accounting.solved / wall},
-         {"scheduler_efficiency", det ? 0. : scheduler.efficiency()}};
+         {"scheduler_efficiency", det ? 0. : efficiency}};
     if (root)
       {
         const auto file
@@ -88,8 +90,8 @@ main(int argc, char **argv)
         log << "solved " << accounting.solved << " items, reused "
             << accounting.reused << ", " << wall << " s, "
             << (wall > 0 ? accounting.solved / wall : 0.)
-            << " items/s, scheduler efficiency " << scheduler.efficiency()
-            << "\nwrote " << file.string() << std::endl;
+            << " items/s, scheduler efficiency " << efficiency << "\nwrote "
+            << file.string() << std::endl;
       }
   };
   return io::run_parameter_app(argc, argv, app);
