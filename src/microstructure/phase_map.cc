@@ -1,3 +1,5 @@
+#include <deal.II/base/utilities.h>
+
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/microstructure/phase_map.h>
 
@@ -9,21 +11,11 @@ namespace scalebridge::microstructure
 {
   namespace
   {
-    std::string
-    trim(const std::string &s)
-    {
-      const auto b = s.find_first_not_of(" \t");
-      if (b == std::string::npos)
-        return "";
-      const auto e = s.find_last_not_of(" \t");
-      return s.substr(b, e - b + 1);
-    }
-
     /// A non-negative integer that is the whole of @p s, or false.
     bool
     parse_unsigned(const std::string &s, std::uint64_t &value)
     {
-      const std::string t = trim(s);
+      const std::string t = dealii::Utilities::trim(s);
       if (t.empty())
         return false;
       const auto [end, error]
@@ -41,12 +33,13 @@ namespace scalebridge::microstructure
         "commas, e.g. '0:0, 255:1' or '0-99:0, 100-255:1', grey values in "
         "[0, 4294967295], phase ids in [0, 255]";
     std::size_t begin = 0;
-    while (begin <= text.size() && !trim(text).empty())
+    while (begin <= text.size() && !dealii::Utilities::trim(text).empty())
       {
-        const std::size_t end   = std::min(text.find(',', begin), text.size());
-        const std::string piece = trim(text.substr(begin, end - begin));
-        begin                   = end + 1;
-        const auto colon        = piece.find(':');
+        const std::size_t end = std::min(text.find(',', begin), text.size());
+        const std::string piece
+          = dealii::Utilities::trim(text.substr(begin, end - begin));
+        begin            = end + 1;
+        const auto colon = piece.find(':');
         if (colon == std::string::npos)
           throw InputError(source,
                            entry,

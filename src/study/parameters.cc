@@ -1,4 +1,5 @@
 #include <deal.II/base/patterns.h>
+#include <deal.II/base/utilities.h>
 
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/study/parameters.h>
@@ -10,15 +11,6 @@ namespace scalebridge::study
 {
   namespace
   {
-    std::string
-    trim(const std::string &s)
-    {
-      const auto b = s.find_first_not_of(" \t");
-      if (b == std::string::npos)
-        return "";
-      return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-    }
-
     std::vector<std::string>
     split(const std::string &text, const char separator)
     {
@@ -29,7 +21,8 @@ namespace scalebridge::study
           auto end = text.find(separator, begin);
           if (end == std::string::npos)
             end = text.size();
-          const auto part = trim(text.substr(begin, end - begin));
+          const auto part
+            = dealii::Utilities::trim(text.substr(begin, end - begin));
           if (!part.empty())
             parts.push_back(part);
           begin = end + 1;
@@ -62,13 +55,14 @@ namespace scalebridge::study
     for (const auto &part : split(text, ';'))
       {
         const auto eq = part.find('=');
-        if (eq == std::string::npos || trim(part.substr(0, eq)).empty())
+        if (eq == std::string::npos
+            || dealii::Utilities::trim(part.substr(0, eq)).empty())
           throw InputError(source,
                            entry,
                            "expected 'Subsection/Entry=value; ...', got '"
                              + part + "'");
-        result.emplace_back(trim(part.substr(0, eq)),
-                            trim(part.substr(eq + 1)));
+        result.emplace_back(dealii::Utilities::trim(part.substr(0, eq)),
+                            dealii::Utilities::trim(part.substr(eq + 1)));
       }
     return result;
   }

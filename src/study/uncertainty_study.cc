@@ -1,3 +1,4 @@
+#include <deal.II/base/utilities.h>
 #include <scalebridge/atomistic/material_card.h>
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/csv_table.h>
@@ -24,15 +25,6 @@ namespace scalebridge::study
 {
   namespace
   {
-    std::string
-    trim(const std::string &s)
-    {
-      const auto b = s.find_first_not_of(" \t");
-      if (b == std::string::npos)
-        return "";
-      return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-    }
-
     std::vector<std::string>
     split(const std::string &text, const char separator)
     {
@@ -40,8 +32,8 @@ namespace scalebridge::study
       std::istringstream       in(text);
       std::string              part;
       while (std::getline(in, part, separator))
-        if (!trim(part).empty())
-          parts.push_back(trim(part));
+        if (!dealii::Utilities::trim(part).empty())
+          parts.push_back(dealii::Utilities::trim(part));
       return parts;
     }
 
@@ -229,15 +221,16 @@ namespace scalebridge::study
                            "expected 'Subsection/Entry: distribution', got '"
                              + spec + "'");
         Input in;
-        in.entry    = trim(spec.substr(0, colon));
+        in.entry    = dealii::Utilities::trim(spec.substr(0, colon));
         in.multiply = !in.entry.empty() && in.entry[0] == '*';
         if (in.multiply)
-          in.entry = trim(in.entry.substr(1));
+          in.entry = dealii::Utilities::trim(in.entry.substr(1));
         in.name = (in.multiply ? "*" : "") + in.entry;
         get_entry(base_prm, in.entry, par.source, "Uncertainty/Parameters");
-        in.distribution = parse_distribution(trim(spec.substr(colon + 1)),
-                                             par.source,
-                                             "Uncertainty/Parameters");
+        in.distribution
+          = parse_distribution(dealii::Utilities::trim(spec.substr(colon + 1)),
+                               par.source,
+                               "Uncertainty/Parameters");
         factors.push_back({inputs.size()});
         factor_names.push_back(in.name);
         inputs.push_back(in);
