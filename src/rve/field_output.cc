@@ -9,6 +9,7 @@
 #include <deal.II/numerics/data_out.h>
 
 #include <scalebridge/io/atomic_file.h>
+#include <scalebridge/io/termination.h>
 #include <scalebridge/rve/field_output.h>
 
 #include <algorithm>
@@ -51,6 +52,12 @@ namespace scalebridge::rve
     const auto    &tria = mesh.triangulation();
     const MPI_Comm comm = mesh.get_communicator();
     const unsigned rank = dealii::Utilities::MPI::this_mpi_process(comm);
+    // Safe points between the stages (each up to seconds on large cells):
+    // mpirun ends the ranks about 2 s after it forwarded a termination signal.
+    const auto safe_point = [&]() {
+      io::stop_if_terminated(comm, "while writing the fields " + basename);
+    };
+    safe_point();
 
     // deal.II's FE_Q of the grid's degree: its cell dofs are numbered
     // hierarchically, the grid's lexicographically.
@@ -100,6 +107,7 @@ namespace scalebridge::rve
     std::vector<std::unique_ptr<VectorType>> nodal;
     for (const auto &[label, problem] : problems)
       {
+        safe_point();
         const bool     elastic = problem->physics() == Physics::elasticity;
         const auto    &dofs    = elastic ? dof_vector : dof_scalar;
         const unsigned ncomp   = elastic ? dim : 1;
@@ -190,7 +198,9 @@ namespace scalebridge::rve
     flags.compression_level = dealii::DataOutBase::VtkFlags::best_speed;
     data_out.set_flags(flags);
     // one patch subdivision per degree: the patch points are the nodes
+    safe_point();
     data_out.build_patches(degree);
+    safe_point();
     const std::string piece = basename + "_" + std::to_string(rank) + ".vtu";
     io::write_atomically(directory / piece,
                          [&](std::ostream &out) { data_out.write_vtu(out); });

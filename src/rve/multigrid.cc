@@ -109,34 +109,37 @@ namespace scalebridge::rve
           MPI_IN_PLACE, A.data(), int(A.size()), MPI_DOUBLE, MPI_SUM, comm);
         MPI_Allreduce(MPI_IN_PLACE, fixed.data(), n, MPI_INT, MPI_MAX, comm);
 
-        double max_diag = 0;
+        // Pseudo-inverse of the free block by a singular value decomposition:
+        // symmetric eigensolvers by selection (syevx) fail to converge on the
+        // clustered spectra of small KUBC coarse grids at high contrast.
+        std::vector<unsigned int> free;
         for (unsigned i = 0; i < n; ++i)
-          max_diag = std::max(max_diag, A[std::size_t(i) * n + i]);
-        dealii::LAPACKFullMatrix<double> lapack(n, n);
-        for (unsigned i = 0; i < n; ++i)
-          for (unsigned j = 0; j < n; ++j)
-            lapack(i, j)
-              = (fixed[i] || fixed[j])
-                  ? (i == j ? max_diag : 0.)
-                  : 0.5
-                      * (A[std::size_t(i) * n + j] + A[std::size_t(j) * n + i]);
-        dealii::Vector<double>     lambda;
-        dealii::FullMatrix<double> V;
-        lapack.compute_eigenvalues_symmetric(
-          -1e-3 * max_diag - 1., 1e3 * n * max_diag + 1., 0., lambda, V);
-        double lambda_max = 0;
-        for (unsigned i = 0; i < lambda.size(); ++i)
-          lambda_max = std::max(lambda_max, lambda[i]);
+          if (!fixed[i])
+            free.push_back(i);
+        const unsigned int               m = free.size();
+        dealii::LAPACKFullMatrix<double> lapack(m, m);
+        for (unsigned a = 0; a < m; ++a)
+          for (unsigned b = 0; b < m; ++b)
+            lapack(a, b) = 0.5
+                           * (A[std::size_t(free[a]) * n + free[b]]
+                              + A[std::size_t(free[b]) * n + free[a]]);
         coarse_inverse.reinit(n, n);
-        for (unsigned t = 0; t < lambda.size(); ++t)
-          if (lambda[t] > 1e-10 * lambda_max)
-            for (unsigned i = 0; i < n; ++i)
-              for (unsigned j = 0; j < n; ++j)
-                coarse_inverse(i, j) += V(i, t) * V(j, t) / lambda[t];
-        for (unsigned i = 0; i < n; ++i)
-          if (fixed[i])
-            for (unsigned j = 0; j < n; ++j)
-              coarse_inverse(i, j) = coarse_inverse(j, i) = 0.;
+        if (m > 0)
+          {
+            lapack.compute_svd();
+            const auto  &U     = lapack.get_svd_u();
+            const auto  &Vt    = lapack.get_svd_vt();
+            const double s_max = lapack.singular_value(0);
+            for (unsigned t = 0; t < m; ++t)
+              {
+                const double s = lapack.singular_value(t);
+                if (!(s > 1e-10 * s_max))
+                  continue;
+                for (unsigned a = 0; a < m; ++a)
+                  for (unsigned b = 0; b < m; ++b)
+                    coarse_inverse(free[a], free[b]) += Vt(t, a) * U(b, t) / s;
+              }
+          }
       }
   }
 
