@@ -195,6 +195,17 @@ namespace scalebridge::io
       return out.str();
     }
 
+    /// @p value for the script, in the C locale (NaN if not finite).
+    std::string
+    number(const double value)
+    {
+      std::ostringstream out;
+      out.imbue(std::locale::classic());
+      out << std::setprecision(std::numeric_limits<double>::max_digits10)
+          << value;
+      return number(out.str());
+    }
+
     /// Runs `gnuplot SCRIPT` without a shell, with stdin, stdout and stderr on
     /// /dev/null; true when it exited with status 0.
     bool
@@ -259,11 +270,14 @@ namespace scalebridge::io
     unsigned int       n_curves = 0;
     for (const PlotCurve &curve : spec.curves)
       {
-        const long x = csv.column(curve.x_column);
-        const long y = csv.column(curve.y_column);
-        const long e
-          = curve.error_column.empty() ? -1 : csv.column(curve.error_column);
-        if (x < 0 || y < 0 || (!curve.error_column.empty() && e < 0))
+        const long x    = csv.column(curve.x_column);
+        const long y    = csv.column(curve.y_column);
+        const bool band = curve.style == PlotCurve::Style::band;
+        const long e    = band ? csv.column(curve.upper_column)
+                          : curve.error_column.empty()
+                            ? -1
+                            : csv.column(curve.error_column);
+        if (x < 0 || y < 0 || ((band || !curve.error_column.empty()) && e < 0))
           continue;
         ++n_curves;
         const std::string block = "$d" + std::to_string(n_curves);
@@ -280,10 +294,20 @@ namespace scalebridge::io
             data << '\n';
           }
         data << "EOD\n";
-        plot << (n_curves == 1 ? "plot " : ", ") << block
-             << (e >= 0 ? " using 1:2:3 with yerrorbars pt 7 title "
-                        : " using 1:2 with lines lw 2 title ")
-             << gnuplot_string(curve.legend);
+        plot << (n_curves == 1 ? "plot " : ", ") << block;
+        if (band)
+          plot << " using 1:2:3 with filledcurves fs transparent solid 0.3 "
+                  "noborder title ";
+        else if (curve.style == PlotCurve::Style::bars)
+          // boxerrorbars: x:y:ydelta:xwidth; boxes: x:y:xwidth
+          plot << (e >= 0 ? " using 1:2:3:(" : " using 1:2:(")
+               << number(curve.bar_width) << ")"
+               << (e >= 0 ? " with boxerrorbars" : " with boxes")
+               << " fs solid 0.6 title ";
+        else
+          plot << (e >= 0 ? " using 1:2:3 with yerrorbars pt 7 title "
+                          : " using 1:2 with lines lw 2 title ");
+        plot << gnuplot_string(curve.legend);
       }
     if (n_curves == 0)
       return false;
@@ -303,9 +327,21 @@ namespace scalebridge::io
           << "set grid\n"
           << "set title " << gnuplot_string(spec.title) << '\n'
           << "set xlabel " << gnuplot_string(spec.x_label) << '\n'
-          << "set ylabel " << gnuplot_string(spec.y_label) << '\n'
-          << data.str() << plot.str() << '\n'
-          << "unset output\n";
+          << "set ylabel " << gnuplot_string(spec.y_label) << '\n';
+      if (!spec.x_tics.empty())
+        {
+          out << "set xtics (";
+          for (std::size_t i = 0; i < spec.x_tics.size(); ++i)
+            out << (i > 0 ? ", " : "") << gnuplot_string(spec.x_tics[i].label)
+                << ' ' << number(spec.x_tics[i].position);
+          out << ") rotate by -20\n"
+              << "set xrange [" << number(spec.x_tics.front().position - 0.6)
+              << ":" << number(spec.x_tics.back().position + 0.6) << "]\n";
+        }
+      if (spec.y_lower < spec.y_upper)
+        out << "set yrange [" << number(spec.y_lower) << ":"
+            << number(spec.y_upper) << "]\n";
+      out << data.str() << plot.str() << '\n' << "unset output\n";
       out.flush();
       if (!out)
         return false;

@@ -47,6 +47,7 @@ namespace scalebridge::study
         }
     r.variance.assign(m, 0);
     r.sd.assign(m, 0);
+    r.sd_error.assign(m, 0);
     for (std::size_t k = 0; k < m; ++k)
       {
         const auto &g = r.gradient[k];
@@ -62,9 +63,12 @@ namespace scalebridge::study
         r.variance[k] = std::max(v, 0.0);
         r.sd[k]       = std::sqrt(r.variance[k]);
         if (r.sd[k] > 0)
-          // d(sd) = d(var) / (2 sd)
-          r.relative_error
-            = std::max(r.relative_error, dv / (2 * r.sd[k]) / r.sd[k]);
+          {
+            // d(sd) = d(var) / (2 sd)
+            r.sd_error[k] = dv / (2 * r.sd[k]);
+            r.relative_error
+              = std::max(r.relative_error, r.sd_error[k] / r.sd[k]);
+          }
       }
     return r;
   }

@@ -16,6 +16,26 @@ namespace scalebridge::io
     /// If not empty: the column of the y error, and the curve is drawn as
     /// points with error bars instead of a line.
     std::string error_column = "";
+    /// How the curve is drawn: a line (points with error bars if
+    /// error_column is set), a filled band between y_column and
+    /// upper_column, or bars of width bar_width (with error bars if
+    /// error_column is set).
+    enum class Style
+    {
+      line,
+      band,
+      bars
+    };
+    Style       style        = Style::line;
+    std::string upper_column = "";
+    double      bar_width    = 0.4;
+  };
+
+  /// A tic of a categorical axis: position and (inert) label.
+  struct PlotTic
+  {
+    double      position;
+    std::string label;
   };
 
   /// A line plot of columns of a CSV file written by CsvTable.
@@ -26,6 +46,10 @@ namespace scalebridge::io
     std::string            x_label;
     std::string            y_label;
     std::vector<PlotCurve> curves;
+    /// Categorical x tics instead of numbers (e.g. factor names).
+    std::vector<PlotTic> x_tics = {};
+    /// The y range when lower < upper; automatic otherwise.
+    double y_lower = 0, y_upper = 0;
   };
 
   /// Whether an executable gnuplot is in one of the absolute directories of

@@ -29,8 +29,9 @@ namespace scalebridge::study
     /// Variance g^T Sigma g per output and its standard deviation.
     std::vector<double> variance;
     std::vector<double> sd;
-    /// Largest estimated error of sd caused by the derivative errors,
-    /// relative to sd (0 when sd is 0): the check that the steps were fine.
+    /// Estimated error of each sd caused by the derivative errors.
+    std::vector<double> sd_error;
+    /// Largest sd_error relative to its sd (0 when sd is 0).
     double relative_error = 0;
   };
 
