@@ -445,8 +445,15 @@ namespace scalebridge::study
         macro::CellParameters    cell;
         cell.add_parameters(prm);
         read_with_overrides(prm, par.cell_file, overrides[i]);
-        items.push_back({"cell run\n" + describe_parameters(prm),
-                         "cell run " + std::to_string(i)});
+        // The perturbed cards live in the study's folder: their folder is
+        // left out of the item's identity (their content hash stays in), so
+        // a study named by another path to the same folder keeps its items.
+        std::string       text         = describe_parameters(prm);
+        const std::string cards_folder = (dir / "cards").string() + "/";
+        for (auto at = text.find(cards_folder); at != std::string::npos;
+             at      = text.find(cards_folder, at))
+          text.replace(at, cards_folder.size(), "<study>/cards/");
+        items.push_back({"cell run\n" + text, "cell run " + std::to_string(i)});
       }
     log << "uncertainty study: " << d << " parameters, " << factors.size()
         << " factors, " << n_delta << " delta-method runs + "
