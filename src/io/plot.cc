@@ -338,6 +338,15 @@ namespace scalebridge::io
               << "set xrange [" << number(spec.x_tics.front().position - 0.6)
               << ":" << number(spec.x_tics.back().position + 0.6) << "]\n";
         }
+      // Points with error bars at the ends of the data are not cut in half.
+      for (const PlotCurve &curve : spec.curves)
+        if (curve.style == PlotCurve::Style::line
+            && !curve.error_column.empty())
+          {
+            out << "set offsets graph 0.05, graph 0.05, graph 0.05, graph "
+                   "0.05\n";
+            break;
+          }
       if (spec.y_lower < spec.y_upper)
         out << "set yrange [" << number(spec.y_lower) << ":"
             << number(spec.y_upper) << "]\n";
