@@ -1,3 +1,5 @@
+#include <deal.II/base/utilities.h>
+
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/io/parameter_includes.h>
 
@@ -10,15 +12,6 @@ namespace scalebridge::io
 {
   namespace
   {
-    std::string
-    trim(const std::string &s)
-    {
-      const auto first = s.find_first_not_of(" \t\r\n");
-      if (first == std::string::npos)
-        return "";
-      return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-    }
-
     /// The file's identity for cycle detection (also through links and
     /// `..`), or its name when it cannot be resolved.
     std::string
@@ -50,16 +43,17 @@ namespace scalebridge::io
         const auto hash = text.find('#');
         if (hash != std::string::npos)
           text.erase(hash);
-        text = trim(text);
+        text = dealii::Utilities::trim(text);
         if (text.rfind("include ", 0) == 0 || text.rfind("INCLUDE ", 0) == 0)
-          result.push_back({logical, text, trim(text.substr(8))});
+          result.push_back(
+            {logical, text, dealii::Utilities::trim(text.substr(8))});
       };
       while (std::getline(in, line))
         {
           ++n;
           if (!continued)
             logical = n;
-          line = trim(line);
+          line = dealii::Utilities::trim(line);
           if (!line.empty() && line.back() == '\\')
             {
               line.pop_back();

@@ -1,3 +1,5 @@
+#include <deal.II/base/utilities.h>
+
 #include <scalebridge/base/input_error.h>
 #include <scalebridge/macro/protocol.h>
 
@@ -18,15 +20,6 @@ namespace scalebridge::macro
         return std::tolower(c);
       });
       return s;
-    }
-
-    std::string
-    trim(const std::string &s)
-    {
-      const auto first = s.find_first_not_of(" \t\n");
-      if (first == std::string::npos)
-        return "";
-      return s.substr(first, s.find_last_not_of(" \t\n") - first + 1);
     }
 
     /// Splits "1.5C" into "1.5" and "c", "C/5" into "c/5", "24 A/m2" into
@@ -292,7 +285,7 @@ namespace scalebridge::macro
     std::istringstream         in(text);
     for (std::string part; std::getline(in, part, ';');)
       {
-        const std::string step = trim(part);
+        const std::string step = dealii::Utilities::trim(part);
         if (!step.empty())
           steps.push_back(parse_step(step,
                                      one_c_current_density,
