@@ -313,6 +313,7 @@ main(int argc, char **argv)
       out["read_MB_per_s"]  = MB / read.seconds;
       out["read_over_cat"]  = read.seconds / t_cat;
       out["read_peak_memory_MB"]          = read.peak_MB;
+      out["read_cpu_s"]                   = read.cpu_seconds;
       out["read_1_thread_s"]              = read1.seconds;
       out["read_1_thread_MB_per_s"]       = MB / read1.seconds;
       out["read_1_thread_peak_memory_MB"] = read1.peak_MB;
