@@ -160,7 +160,11 @@ namespace scalebridge::study
     dealii::ParameterHandler base_prm;
     macro::CellParameters    base_cell;
     base_cell.add_parameters(base_prm);
-    read_with_overrides(base_prm, par.cell_file, base_overrides);
+    read_study_input(base_prm,
+                     par.cell_file,
+                     base_overrides,
+                     par.source,
+                     "Uncertainty/Overrides");
 
     // Inputs: card covariances, further entries, the microstructure.
     std::vector<Input>                    inputs;
@@ -306,7 +310,11 @@ namespace scalebridge::study
             dealii::ParameterHandler prm;
             rve::RveParameters       p;
             p.add_parameters(prm);
-            read_with_overrides(prm, par.micro_rve_file, o);
+            read_study_input(prm,
+                             par.micro_rve_file,
+                             o,
+                             par.source,
+                             "Uncertainty/Microstructure/Overrides");
             items.push_back({"realization\n" + describe_parameters(prm),
                              "realization " + std::to_string(r)});
             jobs.push_back(o);

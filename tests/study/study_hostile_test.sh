@@ -5,8 +5,9 @@
 # those files name and in the cards' names. Nothing may be executed (no
 # marker file anywhere), each study writes into the literal directory
 # (study.json, CSVs, PNG plots), and an unknown entry in
-# Uncertainty/Parameters or Uncertainty/Cards is refused with one line and
-# exit 2 before anything is written, on 1 and 2 ranks.
+# Uncertainty/Parameters, Uncertainty/Cards or the overrides is refused with
+# one line naming the study entry and exit 2 before anything is written, on
+# 1 and 2 ranks.
 # Arguments: build dir, source dir, mpirun command.
 set -u
 build="$1"
@@ -100,6 +101,11 @@ expect_error unknown_subsection "Uncertainty/Parameters" "Anode/Porosity" \
   --set "Uncertainty/Parameters=Anode/Porosity: uniform(0.2, 0.3)"
 expect_error unknown_card_entry "Uncertainty/Cards" "Positive electrode/Card" \
   -- inputs/study/uncertainty.prm --set "Uncertainty/Cards=Positive electrode/Card"
+# Overrides are named by the study entry that holds them.
+expect_error unknown_override "Uncertainty/Overrides" "Mesh/Cells" \
+  -- inputs/study/uncertainty.prm --set "Uncertainty/Overrides=Mesh/Cells=4"
+expect_error unknown_rve_override "RVE size/Overrides" "Microstructure/Radiu" \
+  -- inputs/study/rve_size.prm --set "RVE size/Overrides=Microstructure/Radiu=0.1"
 # On 2 ranks: the same single line once, nothing written.
 out="$work/out_unknown_np2"
 timeout 60 $mpirun 2 "$app" inputs/study/uncertainty.prm \
