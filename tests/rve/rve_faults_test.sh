@@ -163,6 +163,26 @@ for ranks in 1 2; do
   echo "sigterm ($ranks ranks): stopped after $took s, exit code $code"
 done
 
+# --- SIGTERM during the mesh build (2 ranks) --------------------------------
+# No safe point comes before mpirun kills the ranks (about 2 s after it
+# forwards the signal): the still empty staging folder and the lock went at
+# the signal, not by the next run.
+sed -e 's/Voxels per side = 40/Voxels per side = 128/' \
+  -e 's/Type = all/Type = periodic/' long.prm > mesh.prm
+out="$work/out_sigterm_mesh"
+$mpirun 2 "$app" mesh.prm --set "Output/Directory=$out" > "$out.log" 2>&1 &
+pid=$!
+for _ in $(seq 300); do
+  grep -q "^scalebridge-rve: " "$out.log" 2>/dev/null && break; sleep 0.1
+done
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"; code=$?
+[[ $code -ne 0 ]] || fail "sigterm in the mesh build: exit code 0"
+[[ ! -e "$out" ]] || fail "sigterm in the mesh build: $out was written"
+compgen -G "$work/.out_sigterm_mesh.*" > /dev/null \
+  && fail "sigterm in the mesh build: left $(cd "$work" && echo .out_sigterm_mesh.*)"
+
 # --- hostile names execute nothing (1 and 2 ranks) ---------------------------
 # Output directory, card file and card name with $(...), back-quotes and ';';
 # they end up in paths and in effective_tensors.json only, never in a shell
