@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <locale>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -154,6 +156,36 @@ Options:
   }
 } // namespace
 
+namespace
+{
+  /// The value @p v of option @p o as a number in [@p lower, @p upper]
+  /// (a whole number if @p integer); anything else, nan and inf included,
+  /// is an InputError naming the option and the range (std::stoul took -1
+  /// as 18446744073709551615 and std::stod's own message named no option).
+  double
+  number_option(const std::string &o,
+                const std::string &v,
+                const double       lower,
+                const double       upper,
+                const bool         integer)
+  {
+    std::istringstream in(v);
+    in.imbue(std::locale::classic());
+    double x = 0;
+    if (!(in >> x) || !(in >> std::ws).eof() || !std::isfinite(x) || x < lower
+        || x > upper || (integer && x != std::floor(x)))
+      {
+        std::ostringstream range;
+        range.imbue(std::locale::classic());
+        range.precision(10);
+        range << (integer ? "a whole number" : "a number") << " in [" << lower
+              << ", " << upper << "], got '" << v << "'";
+        throw scalebridge::InputError("command line", o, range.str());
+      }
+    return x;
+  }
+} // namespace
+
 int
 main(int argc, char **argv)
 {
@@ -185,31 +217,19 @@ main(int argc, char **argv)
           if (o == "--dump")
             dump = v;
           else if (o == "--generate-mb")
-            generate_mb = std::stod(v);
+            // Up to 100 GB: the file must fit where --directory points.
+            generate_mb = number_option(o, v, 1e-3, 1e5, false);
           else if (o == "--directory")
             directory = v;
           else if (o == "--species")
             species = v;
           else if (o == "--blocks")
-            blocks = std::stoul(v);
+            blocks = number_option(o, v, 2, 100000, true);
           else if (o == "--threads")
-            {
-              const int t = std::stoi(v);
-              if (t < 1 || t > 256)
-                throw scalebridge::InputError("command line",
-                                              o,
-                                              "must be 1 to 256, got " + v);
-              options.threads = t;
-            }
+            options.threads = number_option(o, v, 1, 256, true);
           else if (o == "--chunk-kb")
-            {
-              const long k = std::stol(v);
-              if (k < 1 || k > (1L << 21))
-                throw scalebridge::InputError("command line",
-                                              o,
-                                              "must be 1 to 2097152, got " + v);
-              options.chunk_bytes = std::size_t(k) << 10;
-            }
+            options.chunk_bytes
+              = std::size_t(number_option(o, v, 1, 1 << 21, true)) << 10;
           else if (o == "--generate-example")
             {
               write_example_inputs(v);

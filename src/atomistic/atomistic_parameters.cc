@@ -2,10 +2,66 @@
 #include <scalebridge/atomistic/text_reader.h>
 #include <scalebridge/base/input_error.h>
 
+#include <scalebridge/atomistic/md_units.h>
+
 #include <algorithm>
+#include <cmath>
+#include <locale>
+#include <sstream>
 
 namespace scalebridge::atomistic
 {
+  namespace
+  {
+    /// Upper bounds that a run can meet and that keep every product of the
+    /// analyses finite in double precision. Temperatures as everywhere in
+    /// ScaleBridge (at most 1e4 K).
+    constexpr double max_temperature = 1e4;
+    /// Time between frames or rows [s]: from 1 as (below any MD time step)
+    /// to 1 ms (far above any stored MD interval).
+    constexpr double min_interval_s = 1e-18, max_interval_s = 1e-3;
+    /// A fit or plateau window [s]: at most 1 s, so that its length in
+    /// frames (at least 1 as apart) stays a representable count.
+    constexpr double max_window_s = 1;
+    /// Box volume [m^3]: from 1 A^3 to (10 um)^3.
+    constexpr double min_volume_m3 = 1e-30, max_volume_m3 = 1e-15;
+    /// Box edge [m]: from 1 A to 10 um.
+    constexpr double min_length_m = 1e-10, max_length_m = 1e-5;
+    /// |pressure| [Pa]: 1 TPa, beyond the cores of planets.
+    constexpr double max_pressure_Pa = 1e12;
+
+    std::string
+    format(const double v)
+    {
+      std::ostringstream out;
+      out.imbue(std::locale::classic());
+      out << v;
+      return out.str();
+    }
+
+    /// Refuses @p value unless it lies in [@p lower_si, @p upper_si] once
+    /// converted to SI by @p factor, naming the range in the file's units.
+    void
+    require_si_range(const double       value,
+                     const double       factor,
+                     const double       lower_si,
+                     const double       upper_si,
+                     const std::string &unit,
+                     const std::string &si_unit,
+                     const std::string &source,
+                     const std::string &entry)
+    {
+      const double si = value * factor;
+      if (!(std::isfinite(value) && si >= lower_si && si <= upper_si))
+        throw InputError(source,
+                         entry,
+                         "must be in [" + format(lower_si / factor) + ", "
+                           + format(upper_si / factor) + "] " + unit + " (["
+                           + format(lower_si) + ", " + format(upper_si) + "] "
+                           + si_unit + "), got " + format(value));
+    }
+  } // namespace
+
   void
   AtomisticParameters::add_parameters(dealii::ParameterHandler &prm)
   {
@@ -59,7 +115,7 @@ namespace scalebridge::atomistic
                       diffusion.temperature,
                       "Temperature of the run [K], reported with D (0: not "
                       "given).",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., max_temperature));
     prm.leave_subsection();
 
     prm.enter_subsection("Green-Kubo");
@@ -93,7 +149,7 @@ namespace scalebridge::atomistic
     prm.add_parameter("Temperature",
                       green_kubo.temperature,
                       "Temperature of the run [K].",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., max_temperature));
     prm.add_parameter("Time per row",
                       green_kubo.time_per_row,
                       "Time between rows of the flux table [time unit].",
@@ -135,7 +191,7 @@ namespace scalebridge::atomistic
     prm.add_parameter("Temperature",
                       elastic.temperature,
                       "Temperature of the run [K].",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., max_temperature));
     prm.add_parameter("Pressure",
                       elastic.pressure,
                       "Pressure of the run [pressure unit: bar for metal, "
@@ -151,7 +207,7 @@ namespace scalebridge::atomistic
                       "A symmetry class is accepted when all its constraints "
                       "(zeros, equal constants) hold within this many "
                       "standard errors.",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., 1000.));
     prm.leave_subsection();
 
     prm.enter_subsection("Arrhenius");
@@ -160,18 +216,19 @@ namespace scalebridge::atomistic
                       "diffusivity: D = D0 exp(-E_m / kB T) [m^2/s]; "
                       "conductivity: sigma T = A exp(-E_m / kB T) [S/m].",
                       Patterns::Selection("diffusivity|conductivity"));
-    prm.add_parameter("Temperatures",
-                      arrhenius.temperatures,
-                      "Temperatures [K], comma-separated. Empty: no fit.",
-                      Patterns::List(Patterns::Double(0.), 0, 10000, ","));
+    prm.add_parameter(
+      "Temperatures",
+      arrhenius.temperatures,
+      "Temperatures [K], comma-separated. Empty: no fit.",
+      Patterns::List(Patterns::Double(0., max_temperature), 0, 10000, ","));
     prm.add_parameter("Values",
                       arrhenius.values,
                       "D [m^2/s] or sigma [S/m] at those temperatures.",
-                      Patterns::List(Patterns::Double(0.), 0, 10000, ","));
+                      Patterns::List(Patterns::Double(0., 1e9), 0, 10000, ","));
     prm.add_parameter("Standard errors",
                       arrhenius.standard_errors,
                       "Their standard errors, same unit.",
-                      Patterns::List(Patterns::Double(0.), 0, 10000, ","));
+                      Patterns::List(Patterns::Double(0., 1e9), 0, 10000, ","));
     prm.leave_subsection();
 
     prm.enter_subsection("Finite size");
@@ -185,23 +242,25 @@ namespace scalebridge::atomistic
                       "Edge lengths of the cubic boxes [length unit], "
                       "comma-separated. Empty: no extrapolation.",
                       Patterns::List(Patterns::Double(0.), 0, 10000, ","));
-    prm.add_parameter("Values",
-                      finite_size.values,
-                      "The values at those lengths.",
-                      Patterns::List(Patterns::Double(), 0, 10000, ","));
-    prm.add_parameter("Standard errors",
-                      finite_size.standard_errors,
-                      "Their standard errors.",
-                      Patterns::List(Patterns::Double(0.), 0, 10000, ","));
+    prm.add_parameter(
+      "Values",
+      finite_size.values,
+      "The values at those lengths.",
+      Patterns::List(Patterns::Double(-1e100, 1e100), 0, 10000, ","));
+    prm.add_parameter(
+      "Standard errors",
+      finite_size.standard_errors,
+      "Their standard errors.",
+      Patterns::List(Patterns::Double(0., 1e100), 0, 10000, ","));
     prm.add_parameter("Temperature",
                       finite_size.temperature,
                       "Temperature [K] (for Yeh-Hummer).",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., max_temperature));
     prm.add_parameter("Viscosity",
                       finite_size.viscosity,
                       "Shear viscosity [Pa s] for the Yeh-Hummer correction "
                       "xi kB T / (6 pi eta L), xi = 2.837297; 0: none.",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., 1e6));
     prm.leave_subsection();
 
     prm.enter_subsection("Card");
@@ -221,11 +280,11 @@ namespace scalebridge::atomistic
                       "D0 = z f a^2 nu0 / 6 into an attempt frequency; 0: the "
                       "base card's (required for a diffusion block without "
                       "one).",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., 1e-8));
     prm.add_parameter("Coordination",
                       card.coordination,
                       "z for the same; 0: the base card's, else 1.",
-                      Patterns::Double(0.));
+                      Patterns::Double(0., 100.));
     prm.add_parameter("Correlation factor",
                       card.correlation_factor,
                       "f for the same; 0: the base card's, else 1.",
@@ -273,24 +332,50 @@ namespace scalebridge::atomistic
     if (text == "auto")
       return std::nullopt;
     double value = 0;
-    if (!parse_double(text, value) || !(value > 0))
+    if (!parse_double(text, value) || !(value > 0) || !std::isfinite(value))
       throw InputError(source,
                        entry,
-                       "must be auto or a time > 0 (got '" + text + "')");
+                       "must be auto or a finite time > 0 (got '" + text
+                         + "')");
     return value;
   }
 
   void
   AtomisticParameters::check(const std::string &source) const
   {
+    const MdUnits     u = md_units(units);
+    const std::string time_unit
+      = units == "metal" ? "ps" : (units == "real" ? "fs" : "s");
+    const std::string length_unit = units == "si" ? "m" : "A";
+    const std::string pressure_unit
+      = units == "metal" ? "bar" : (units == "real" ? "atm" : "Pa");
+    const auto interval = [&](const double v, const std::string &entry) {
+      require_si_range(v,
+                       u.time_s,
+                       min_interval_s,
+                       max_interval_s,
+                       time_unit,
+                       "s",
+                       source,
+                       entry);
+    };
     if (!diffusion.trajectory.empty())
       {
-        if (!(diffusion.time_per_frame > 0))
-          throw InputError(source, "Diffusion/Time per frame", "must be > 0");
+        interval(diffusion.time_per_frame, "Diffusion/Time per frame");
         if (diffusion.species.empty())
           throw InputError(source, "Diffusion/Species", "must not be empty");
-        window(diffusion.fit_start, source, "Diffusion/Fit start");
-        window(diffusion.fit_end, source, "Diffusion/Fit end");
+        for (const auto &[text, entry] :
+             {std::pair{diffusion.fit_start, "Diffusion/Fit start"},
+              std::pair{diffusion.fit_end, "Diffusion/Fit end"}})
+          if (const auto w = window(text, source, entry))
+            require_si_range(*w,
+                             u.time_s,
+                             min_interval_s,
+                             max_window_s,
+                             time_unit,
+                             "s",
+                             source,
+                             entry);
       }
     if (!green_kubo.flux_file.empty())
       {
@@ -302,16 +387,29 @@ namespace scalebridge::atomistic
                            "must name three columns (x, y, z), "
                            "comma-separated (got '"
                              + green_kubo.columns + "')");
-        if (!(green_kubo.volume > 0))
-          throw InputError(source,
-                           "Green-Kubo/Volume",
-                           "must be > 0 [length unit^3]");
+        require_si_range(green_kubo.volume,
+                         std::pow(u.length_m, 3),
+                         min_volume_m3,
+                         max_volume_m3,
+                         length_unit + "^3",
+                         "m^3",
+                         source,
+                         "Green-Kubo/Volume");
         if (!(green_kubo.temperature > 0))
           throw InputError(source, "Green-Kubo/Temperature", "must be > 0 K");
-        if (!(green_kubo.time_per_row > 0))
-          throw InputError(source, "Green-Kubo/Time per row", "must be > 0");
-        window(green_kubo.plateau_start, source, "Green-Kubo/Plateau start");
-        window(green_kubo.plateau_end, source, "Green-Kubo/Plateau end");
+        interval(green_kubo.time_per_row, "Green-Kubo/Time per row");
+        for (const auto &[text, entry] :
+             {std::pair{green_kubo.plateau_start, "Green-Kubo/Plateau start"},
+              std::pair{green_kubo.plateau_end, "Green-Kubo/Plateau end"}})
+          if (const auto w = window(text, source, entry))
+            require_si_range(*w,
+                             u.time_s,
+                             min_interval_s,
+                             max_window_s,
+                             time_unit,
+                             "s",
+                             source,
+                             entry);
       }
     if (!elastic.box_file.empty())
       {
@@ -327,6 +425,14 @@ namespace scalebridge::atomistic
           throw InputError(source,
                            "Elastic constants/Temperature",
                            "must be > 0 K");
+        require_si_range(elastic.pressure,
+                         u.pressure_Pa,
+                         -max_pressure_Pa,
+                         max_pressure_Pa,
+                         pressure_unit,
+                         "Pa",
+                         source,
+                         "Elastic constants/Pressure");
       }
     const auto same_length = [&](const std::string &section,
                                  std::size_t        n,
@@ -371,8 +477,14 @@ namespace scalebridge::atomistic
                            "must be > 0 (a point without an error cannot be "
                            "weighted)");
     for (const double v : finite_size.box_lengths)
-      if (!(v > 0))
-        throw InputError(source, "Finite size/Box lengths", "must be > 0");
+      require_si_range(v,
+                       u.length_m,
+                       min_length_m,
+                       max_length_m,
+                       length_unit,
+                       "m",
+                       source,
+                       "Finite size/Box lengths");
     if (finite_size.viscosity > 0 && !(finite_size.temperature > 0))
       throw InputError(source,
                        "Finite size/Temperature",

@@ -177,7 +177,19 @@ namespace scalebridge::io
         m = nlohmann::json::parse(in);
         if (m.at("format") != "scalebridge checkpoint 1")
           throw std::runtime_error("unknown format");
-        m.at("files").get<nlohmann::json::object_t>();
+        // Every entry as commit() writes it: a plain file name of this
+        // folder (never a path that leads out of it) with its size and
+        // hash; anything else is a damaged manifest, not a library error.
+        for (const auto &[file, expected] :
+             m.at("files").get<nlohmann::json::object_t>())
+          if (file.empty() || file == "." || file == ".."
+              || file.find('/') != std::string::npos
+              || file.find('\0') != std::string::npos || !expected.is_object()
+              || !expected.contains("bytes")
+              || !expected.at("bytes").is_number_unsigned()
+              || !expected.contains("fnv1a64")
+              || !expected.at("fnv1a64").is_string())
+            throw std::runtime_error("bad entry");
       }
     catch (const std::exception &)
       {
@@ -191,8 +203,8 @@ namespace scalebridge::io
         if (!std::filesystem::is_regular_file(path))
           throw InputError(source, file, "missing: the checkpoint is damaged");
         if (std::filesystem::file_size(path)
-              != expected.value("bytes", std::uintmax_t(0))
-            || file_hash(path) != expected.value("fnv1a64", std::string()))
+              != expected.at("bytes").get<std::uintmax_t>()
+            || file_hash(path) != expected.at("fnv1a64").get<std::string>())
           throw InputError(source,
                            file,
                            "does not match the manifest (size or hash): "

@@ -2,6 +2,7 @@
 #include <scalebridge/io/checkpoint_folder.h>
 #include <scalebridge/io/output_location.h>
 #include <scalebridge/io/staged_directory.h>
+#include <scalebridge/io/termination.h>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -170,6 +171,7 @@ namespace scalebridge::io
           fs::remove_all(staging_path);
           fs::create_directories(staging_path);
           staging_name = staging_path.string();
+          remove_if_empty_on_termination(staging_name, lock_path.string());
         }
       catch (...)
         {
@@ -188,6 +190,7 @@ namespace scalebridge::io
   {
     if (!root)
       return;
+    remove_if_empty_on_termination("", "");
     std::error_code ignored;
     if (!published && !keep && !staging_path.empty())
       fs::remove_all(staging_path, ignored);

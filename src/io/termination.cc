@@ -12,6 +12,11 @@ namespace scalebridge::io
   {
     volatile std::sig_atomic_t received   = 0;
     unsigned int               grace_time = 10;
+    /// remove_if_empty_on_termination(): fixed buffers, so that the handler
+    /// reads no object that could be half-changed; `armed` is set last.
+    char                       empty_folder[4096];
+    char                       lock_file[4096];
+    volatile std::sig_atomic_t armed = 0;
 
     extern "C" void
     record(const int signal)
@@ -19,6 +24,8 @@ namespace scalebridge::io
       if (received == 0)
         {
           received = signal;
+          if (armed && ::rmdir(empty_folder) == 0)
+            ::unlink(lock_file);
           // Async-signal-safe: SIGALRM's default action ends the process
           // if no safe point is reached in time.
           alarm(grace_time);
@@ -55,6 +62,19 @@ namespace scalebridge::io
   default_termination_signals()
   {
     install(SIG_DFL);
+  }
+
+  void
+  remove_if_empty_on_termination(const std::string &folder,
+                                 const std::string &lock)
+  {
+    armed = 0;
+    if (folder.empty() || folder.size() >= sizeof(empty_folder)
+        || lock.size() >= sizeof(lock_file))
+      return;
+    std::memcpy(empty_folder, folder.c_str(), folder.size() + 1);
+    std::memcpy(lock_file, lock.c_str(), lock.size() + 1);
+    armed = 1;
   }
 
   int

@@ -1,3 +1,4 @@
+#include <scalebridge/base/input_error.h>
 #include <scalebridge/io/checkpoint_folder.h>
 #include <scalebridge/io/json_file.h>
 #include <scalebridge/io/parameter_app.h>
@@ -88,5 +89,25 @@ namespace scalebridge::study
     command_line.parameter_file = file;
     command_line.overrides      = overrides;
     io::read_parameters(prm, command_line);
+  }
+
+  void
+  read_study_input(
+    dealii::ParameterHandler                               &prm,
+    const std::string                                      &file,
+    const std::vector<std::pair<std::string, std::string>> &overrides,
+    const std::string                                      &source,
+    const std::string                                      &entry)
+  {
+    try
+      {
+        read_with_overrides(prm, file, overrides);
+      }
+    catch (const InputError &e)
+      {
+        if (e.source() != "command line --set")
+          throw;
+        throw InputError(source, entry, "'" + e.key() + "': " + e.reason());
+      }
   }
 } // namespace scalebridge::study

@@ -79,7 +79,8 @@ namespace scalebridge::study
     rve::RveParameters       base;
     dealii::ParameterHandler base_prm;
     base.add_parameters(base_prm);
-    read_with_overrides(base_prm, par.rve_file, base_overrides);
+    read_study_input(
+      base_prm, par.rve_file, base_overrides, par.source, "RVE size/Overrides");
     const unsigned int      dim   = base.dimension;
     const bool              image = is_image(base.microstructure.generator);
     std::array<unsigned, 3> image_voxels{{0, 0, 0}};

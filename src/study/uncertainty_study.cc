@@ -37,20 +37,39 @@ namespace scalebridge::study
       return parts;
     }
 
-    /// Value of "Sub/Sub/Entry" in @p prm, or throws InputError.
+    /// Value of "Sub/Sub/Entry" in @p prm, or throws InputError. Checked
+    /// without changing @p prm: in a release build deal.II returns "" for an
+    /// undeclared entry and enter_subsection() creates missing subsections,
+    /// so a misspelt entry would only fail after the first items ran.
     std::string
     get_entry(dealii::ParameterHandler &prm,
               const std::string        &path,
               const std::string        &source,
               const std::string        &study_entry)
     {
-      const auto   parts = split(path, '/');
+      const auto missing = [&] {
+        return InputError(source,
+                          study_entry,
+                          "the cell file has no entry '" + path
+                            + "' (write 'Subsection/Entry' as in the cell "
+                              "file)");
+      };
+      auto parts = split(path, '/');
+      if (parts.empty())
+        throw missing();
+      const std::string entry = parts.back();
+      parts.pop_back();
+      if (!parts.empty() && !prm.subsection_path_exists(parts))
+        throw missing();
       unsigned int depth = 0;
       try
         {
-          for (std::size_t i = 0; i + 1 < parts.size(); ++i, ++depth)
-            prm.enter_subsection(parts[i]);
-          const std::string value = prm.get(parts.back());
+          for (; depth < parts.size(); ++depth)
+            prm.enter_subsection(parts[depth]);
+          const std::string value = prm.get(entry);
+          // set() is the only call that refuses an undeclared entry in every
+          // build; the value it sets back is the one already there.
+          prm.set(entry, value);
           for (; depth > 0; --depth)
             prm.leave_subsection();
           return value;
@@ -59,9 +78,7 @@ namespace scalebridge::study
         {
           for (; depth > 0; --depth)
             prm.leave_subsection();
-          throw InputError(source,
-                           study_entry,
-                           "the cell file has no entry '" + path + "'");
+          throw missing();
         }
     }
 
@@ -143,7 +160,11 @@ namespace scalebridge::study
     dealii::ParameterHandler base_prm;
     macro::CellParameters    base_cell;
     base_cell.add_parameters(base_prm);
-    read_with_overrides(base_prm, par.cell_file, base_overrides);
+    read_study_input(base_prm,
+                     par.cell_file,
+                     base_overrides,
+                     par.source,
+                     "Uncertainty/Overrides");
 
     // Inputs: card covariances, further entries, the microstructure.
     std::vector<Input>                    inputs;
@@ -289,7 +310,11 @@ namespace scalebridge::study
             dealii::ParameterHandler prm;
             rve::RveParameters       p;
             p.add_parameters(prm);
-            read_with_overrides(prm, par.micro_rve_file, o);
+            read_study_input(prm,
+                             par.micro_rve_file,
+                             o,
+                             par.source,
+                             "Uncertainty/Microstructure/Overrides");
             items.push_back({"realization\n" + describe_parameters(prm),
                              "realization " + std::to_string(r)});
             jobs.push_back(o);

@@ -99,6 +99,60 @@ expect_error bad_units "Units" $prm --set "Units=cgs"
 expect_error arrhenius_lengths "Arrhenius/Values" $prm --set "Arrhenius/Values=1e-10, 2e-10"
 expect_error unknown_entry "Frobnicate" $prm --set "Diffusion/Frobnicate=1"
 
+# Bounds a run can meet: -1, 0 where meaningless, 1e300, nan and inf are
+# refused naming the entry and the allowed range (times and volumes in the
+# file's units, here metal: ps and A^3).
+i=0
+while IFS='|' read -r entry value fragment; do
+  i=$((i + 1))
+  expect_error "bound_$i" "$fragment" $prm --set "$entry=$value"
+  grep -qF -- "${entry}" "$work/bad_bound_$i.err" \
+    || fail "bound_$i: '$entry' not named: $(cat "$work/bad_bound_$i.err")"
+done <<'CASES'
+Diffusion/Time per frame|1e300|[1e-06, 1e+09] ps
+Diffusion/Time per frame|0|[1e-06, 1e+09] ps
+Diffusion/Time per frame|-1|Double 0
+Diffusion/Time per frame|nan|Double 0
+Diffusion/Temperature|1e300|Double 0...10000
+Diffusion/Temperature|inf|Double 0...10000
+Diffusion/Number of blocks|-1|Integer range 2...100000
+Diffusion/Number of blocks|1e300|Integer range 2...100000
+Diffusion/Fit start|1e300|[1e-06, 1e+12] ps
+Diffusion/Fit end|inf|finite time > 0
+Green-Kubo/Volume|1e300|[1, 1e+15] A^3
+Green-Kubo/Volume|1e-300|[1, 1e+15] A^3
+Green-Kubo/Temperature|1e300|Double 0...10000
+Green-Kubo/Time per row|1e300|[1e-06, 1e+09] ps
+Green-Kubo/Number of blocks|0|Integer range 2...100000
+Green-Kubo/Plateau end|1e300|[1e-06, 1e+12] ps
+Elastic constants/Temperature|1e300|Double 0...10000
+Elastic constants/Pressure|1e300|[-1e+07, 1e+07] bar
+Elastic constants/Pressure|-inf|Double
+Elastic constants/Number of blocks|4294967295|Integer range 2...100000
+Elastic constants/Symmetry threshold|1e300|Double 0...1000
+Arrhenius/Temperatures|600, 700, 800, 1e300|Double 0...10000
+Arrhenius/Values|1e-10, 1e-10, 1e-10, 1e300|Double 0...1e+09
+Finite size/Box lengths|15, 20, 1e300|[1, 100000] A
+Finite size/Values|1, 2, 1e300|Double -1e+100...1e+100
+Finite size/Temperature|nan|Double 0...10000
+Finite size/Viscosity|1e300|Double 0...1e+06
+Card/Jump distance|1e300|Double 0...1e-08
+Card/Coordination|1e300|Double 0...100
+CASES
+
+# The benchmark's numeric options (-1 was 18446744073709551615 blocks).
+bench="$build/bin/scalebridge-atomistic-benchmark"
+for args in "--blocks -1" "--blocks 1e300" "--threads 0" "--threads nan" \
+            "--chunk-kb -1" "--generate-mb inf" "--generate-mb 1e300"; do
+  $bench $args --directory "$work/bench" > /dev/null 2> "$work/bench.err"
+  code=$?
+  [[ $code -eq 2 ]] || fail "benchmark $args: exit code $code, expected 2"
+  [[ $(wc -l < "$work/bench.err") -eq 1 ]] && grep -qF -- "'${args%% *}'" "$work/bench.err" \
+    && grep -qF "in [" "$work/bench.err" \
+    || fail "benchmark $args: $(cat "$work/bench.err")"
+  [[ ! -e "$work/bench" ]] || fail "benchmark $args: wrote $work/bench"
+done
+
 "$app" --help | grep -q "Time per frame" || fail "--help lacks the entries"
 "$app" --help | grep -q "tracer_diffusivity_m2_per_s\|atomistic.json" || fail "--help lacks the outputs"
 

@@ -36,8 +36,10 @@ LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
   for (const unsigned int dimension : {2u, 3u})
     {
       refused_or_read([&] { microstructure::read_tiff(tiff, dimension); });
+      // The dataset of the shipped sample (a seed), so that mutations of
+      // it reach the reading of the voxels.
       refused_or_read(
-        [&] { microstructure::read_hdf5(h5, "/image", dimension); });
+        [&] { microstructure::read_hdf5(h5, "/exchange/data", dimension); });
       refused_or_read([&] { microstructure::read_vti(vti, dimension); });
     }
   // Raw: the first bytes choose the grid, the rest are the voxels.

@@ -197,6 +197,18 @@ cp -r "${complete[0]}" "$damaged"
 truncate -s 100 "$damaged/state.bin"
 refused damaged "'state.bin': does not match the manifest" "${args[@]}" \
   --restart "$damaged"
+# Manifests a damaged or hostile folder may hold (the checkpoint_manifest
+# fuzz target's class): an entry that is not an object gave nlohmann's
+# "type_error.306" with exit 1; a name leading out of the folder.
+for bad in number escape; do
+  odd="$work/odd_$bad"
+  cp -r "${complete[0]}" "$odd"
+  if [[ $bad == number ]]; then edit='.files["state.bin"] = 3'
+  else edit='.files["../../card.json"] = {"bytes": 1, "fnv1a64": "0"}'; fi
+  jq "$edit" "${complete[0]}/manifest.json" > "$odd/manifest.json"
+  refused "manifest_$bad" "'manifest.json': is damaged" "${args[@]}" \
+    --restart "$odd"
+done
 refused missing_folder "no such directory" "${args[@]}" \
   --restart "$work/no_such_checkpoint"
 refused no_value "'--restart': needs a value" "${args[@]}" --restart

@@ -37,6 +37,18 @@ namespace scalebridge::io
   void
   default_termination_signals();
 
+  /**
+   * A staging folder (and its lock file) that the first termination signal
+   * removes at once if the folder is still empty (rmdir and unlink are
+   * async-signal-safe): a run stopped where it reaches no safe point in
+   * time (a long mesh build; mpirun kills the ranks about 2 s after
+   * forwarding SIGTERM) leaves no hidden folder behind. An empty @p folder
+   * clears the registration. One registration at a time.
+   */
+  void
+  remove_if_empty_on_termination(const std::string &folder,
+                                 const std::string &lock_file);
+
   /// The recorded signal, 0 if none arrived.
   int
   termination_signal();

@@ -25,6 +25,19 @@ namespace scalebridge::study
     dealii::ParameterHandler                               &prm,
     const std::string                                      &file,
     const std::vector<std::pair<std::string, std::string>> &overrides);
+  /**
+   * read_with_overrides() for the study's first reading of @p file: an
+   * override that the file does not declare, or whose value it refuses, is
+   * an InputError at @p entry of @p source (the study's parameter file,
+   * where the override was written), not at "command line --set".
+   */
+  void
+  read_study_input(
+    dealii::ParameterHandler                               &prm,
+    const std::string                                      &file,
+    const std::vector<std::pair<std::string, std::string>> &overrides,
+    const std::string                                      &source,
+    const std::string                                      &entry);
 } // namespace scalebridge::study
 
 #endif
