@@ -281,6 +281,16 @@ namespace scalebridge::fe2
         // The mechanics alone needs no transport problem.
         if (!live_transport)
           rp.groups.clear();
+        else
+          {
+            // Only the electrolyte group's efficiency is handed up; every
+            // other group of the file would cost a cell problem per
+            // direction in every solve and go unused.
+            std::string phases;
+            for (const auto phase : group->phases)
+              phases += (phases.empty() ? "" : ", ") + std::to_string(phase);
+            rp.groups = region.electrolyte_group + ": " + phases;
+          }
         region.swelling.resize(input.laws.size());
         for (unsigned int phase = 0; phase < rp.phase_cards.size(); ++phase)
           {
@@ -290,6 +300,11 @@ namespace scalebridge::fe2
               region.swelling[phase] = [s = *card.swelling](const double x) {
                 return s.volumetric_strain_at(x);
               };
+            if (card.transport
+                && card.transport->electronic_conductivity_vs_lithiation)
+              for (const double x :
+                   card.transport->electronic_conductivity_vs_lithiation->x)
+                region.table_points.push_back(x);
           }
         if (live_transport && !porosity_function)
           {
@@ -322,6 +337,82 @@ namespace scalebridge::fe2
       id.porosity = porosity_function->value(
         {{query.position[0], query.position[1], query.position[2]}});
     return id;
+  }
+
+  std::vector<double>
+  Fe2EffectiveProperties::kinks(const RveIdentity &identity) const
+  {
+    const Region &region = regions.at(identity.region);
+    // A table's ends are no kinks: x never leaves [0, 1].
+    std::vector<double> result;
+    for (const double x : region.table_points)
+      if (x > 0 && x < 1)
+        result.push_back(x);
+    if (std::any_of(region.swelling.begin(),
+                    region.swelling.end(),
+                    [](const auto &e) { return bool(e); }))
+      {
+        rve::RveParameters p = region.parameters;
+        p.temperature        = identity.temperature;
+        p.microstructure.seed += identity.realization;
+        if (identity.porosity >= 0)
+          set_pore_fraction(p.microstructure, identity.porosity);
+        rve::RveInput input;
+        try
+          {
+            input = rve::prepare_input(p, source);
+          }
+        catch (const InputError &e)
+          {
+            rethrow_in_region(e, source, region.section);
+          }
+        // The swelling law maps x to the volume factor; the kinks in the
+        // factor are found in x by bisection on a grid fine enough to
+        // separate the roots of a law that is monotone between its points.
+        constexpr unsigned int n = 128;
+        for (unsigned int phase = 0; phase < region.swelling.size(); ++phase)
+          if (region.swelling[phase])
+            {
+              const auto  &e     = region.swelling[phase];
+              const double e_ref = e(region.reference_lithiation);
+              const auto   factor
+                = [&](const double x) { return (1 + e(x)) / (1 + e_ref); };
+              std::vector<double> f(n + 1);
+              for (unsigned int i = 0; i <= n; ++i)
+                f[i] = factor(double(i) / n);
+              for (const double kink : microstructure::partial_swelling_kinks(
+                     input.microstructure, phase, region.pore_phase))
+                for (unsigned int i = 0; i < n; ++i)
+                  if ((f[i] - kink) * (f[i + 1] - kink) <= 0
+                      && f[i] != f[i + 1])
+                    {
+                      double     lo = double(i) / n, hi = double(i + 1) / n;
+                      const bool rising = f[i + 1] > f[i];
+                      for (int it = 0; it < 60; ++it)
+                        {
+                          const double mid = 0.5 * (lo + hi);
+                          ((factor(mid) < kink) == rising ? lo : hi) = mid;
+                        }
+                      result.push_back(0.5 * (lo + hi));
+                    }
+            }
+      }
+    std::sort(result.begin(), result.end());
+    result.erase(std::unique(result.begin(),
+                             result.end(),
+                             [](const double a, const double b) {
+                               return b - a <= ReuseTable::same_state;
+                             }),
+                 result.end());
+    return result;
+  }
+
+  void
+  Fe2EffectiveProperties::set_kinks(const RveIdentity &identity) const
+  {
+    const auto table = tables.find(identity);
+    if (table != tables.end() && tables_with_kinks.insert(identity).second)
+      table->second.set_kinks(kinks(identity));
   }
 
   macro::EffectiveTransport
@@ -463,6 +554,7 @@ namespace scalebridge::fe2
                 jobs.push_back({request.identity, x});
                 verification.push_back(false);
               }
+        set_kinks(request.identity);
         const auto table = tables.find(request.identity);
         const auto answer
           = table == tables.end()
@@ -544,6 +636,7 @@ namespace scalebridge::fe2
         {
           ++statistics.rve_solves;
           tables[jobs[j].identity].insert(jobs[j].lithiation, solved[j]);
+          set_kinks(jobs[j].identity);
         }
 
     // Answer this process's queries.
@@ -804,6 +897,7 @@ namespace scalebridge::fe2
     std::istringstream              in(state.substr(state_format.size()));
     boost::archive::binary_iarchive archive(in);
     archive >> tables >> statistics >> brackets >> unverified_answers;
+    tables_with_kinks.clear();
     verified_brackets.clear();
     for (const auto &[identity, bracket] : brackets)
       verified_brackets.insert({identity, bracket.first, bracket.second});

@@ -1,5 +1,6 @@
 #include <scalebridge/fe2/reuse_table.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -46,6 +47,24 @@ namespace scalebridge::fe2
                               : result;
   }
 
+  bool
+  ReuseTable::smooth_between(const double a, const double b) const
+  {
+    const auto k = std::upper_bound(kink_states.begin(),
+                                    kink_states.end(),
+                                    std::min(a, b) + same_state);
+    return k == kink_states.end() || *k >= std::max(a, b) - same_state;
+  }
+
+  bool
+  ReuseTable::at_kink(const double x) const
+  {
+    const auto k = std::lower_bound(kink_states.begin(),
+                                    kink_states.end(),
+                                    x - same_state);
+    return k != kink_states.end() && *k <= x + same_state;
+  }
+
   std::optional<ReuseTable::Answer>
   ReuseTable::interpolate(const double x) const
   {
@@ -55,8 +74,14 @@ namespace scalebridge::fe2
       return std::nullopt;
 
     // Bracket [a, b]; the estimate takes the parabola through a third
-    // sample on either side that exists and keeps the larger difference,
-    // so that curvature growing towards one side is not missed.
+    // sample on either side that exists in the same smooth piece and keeps
+    // the larger difference, so that curvature growing towards one side is
+    // not missed. With samples on one side only (the ends of the table or
+    // of a piece) the curvature seen there is extrapolated to the bracket:
+    // the cubic through the two nearest samples on that side counts too
+    // (the parabola alone fell short by up to 1.8 times where the
+    // curvature grows towards the end of the table). So an answer needs
+    // four samples in its piece.
     const auto   b  = upper;
     const auto   a  = std::prev(upper);
     const double xa = a->first, xb = b->first;
@@ -67,28 +92,69 @@ namespace scalebridge::fe2
     for (unsigned int i = 0; i < RveTensors::size; ++i)
       answer.value.values[i]
         = (1 - t) * a->second.values[i] + t * b->second.values[i];
-    answer.estimated_error = 0;
-    for (const auto &c :
-         {a == samples.begin() ? samples.end() : std::prev(a), std::next(b)})
+    answer.estimated_error = std::numeric_limits<double>::infinity();
+    if (!smooth_between(xa, xb) || at_kink(xa) || at_kink(xb))
+      return answer;
+
+    // Up to two samples beyond each end of the bracket in its piece.
+    using Sample = std::map<double, RveTensors>::const_iterator;
+    std::vector<Sample> left, right;
+    for (Sample c = a; c != samples.begin() && left.size() < 2;)
       {
-        if (c == samples.end())
-          continue;
-        const double xc = c->first;
-        RveTensors   quadratic;
+        --c;
+        if (at_kink(c->first) || !smooth_between(c->first, x))
+          break;
+        left.push_back(c);
+      }
+    for (Sample c = std::next(b); c != samples.end() && right.size() < 2; ++c)
+      {
+        if (at_kink(c->first) || !smooth_between(x, c->first))
+          break;
+        right.push_back(c);
+      }
+    std::vector<std::vector<Sample>> extra;
+    if (!left.empty())
+      extra.push_back({left[0]});
+    if (!right.empty())
+      extra.push_back({right[0]});
+    if (right.empty() && left.size() == 2)
+      extra.push_back({left[0], left[1]});
+    if (left.empty() && right.size() == 2)
+      extra.push_back({right[0], right[1]});
+    // One parabola alone is an estimate nothing checks (it fell short at
+    // the wide first brackets of a table): ask for a second, from the other
+    // side or the next order, before answering.
+    if (extra.size() < 2)
+      return answer;
+
+    answer.estimated_error = 0;
+    for (const auto &nodes : extra)
+      {
+        // Newton form over a, b, nodes...: the line plus the higher
+        // divided differences times (x - a)(x - b)(x - c)...
+        std::vector<Sample> all{a, b};
+        all.insert(all.end(), nodes.begin(), nodes.end());
+        RveTensors polynomial;
         for (unsigned int i = 0; i < RveTensors::size; ++i)
           {
-            const double fa = a->second.values[i], fb = b->second.values[i],
-                         fc = c->second.values[i];
-            // Newton form: the line plus the second divided difference.
-            const double fab  = (fb - fa) / (xb - xa);
-            const double fbc  = (fc - fb) / (xc - xb);
-            const double fabc = (fbc - fab) / (xc - xa);
-            quadratic.values[i]
-              = answer.value.values[i] + fabc * (x - xa) * (x - xb);
+            std::vector<double> d(all.size());
+            for (std::size_t k = 0; k < all.size(); ++k)
+              d[k] = all[k]->second.values[i];
+            double value = answer.value.values[i], product = 1;
+            for (std::size_t level = 1; level < all.size(); ++level)
+              {
+                for (std::size_t k = all.size() - 1; k >= level; --k)
+                  d[k] = (d[k] - d[k - 1])
+                         / (all[k]->first - all[k - level]->first);
+                product *= x - all[level - 1]->first;
+                if (level >= 2)
+                  value += d[level] * product;
+              }
+            polynomial.values[i] = value;
           }
         answer.estimated_error
           = std::max(answer.estimated_error,
-                     relative_difference(answer.value, quadratic));
+                     relative_difference(answer.value, polynomial));
       }
     return answer;
   }
@@ -112,15 +178,41 @@ namespace scalebridge::fe2
   ReuseTable::samples_for(const double x, const double tolerance) const
   {
     std::vector<double> result{x};
-    const auto          answer = interpolate(x);
-    if (!answer || !(tolerance > 0) || !(answer->estimated_error > 0))
+    if (!(tolerance > 0))
       return result;
+    // Towards a kink with no sample of x's piece in between: solve halfway
+    // to it as well, so that the piece is bounded by samples of its own
+    // (the sample at a kink itself answers only that state) and a state
+    // marching towards the kink is answered by interpolation.
+    for (const int side : {-1, 1})
+      {
+        const auto k = side < 0 ? std::lower_bound(kink_states.begin(),
+                                                   kink_states.end(),
+                                                   x - same_state)
+                                : std::upper_bound(kink_states.begin(),
+                                                   kink_states.end(),
+                                                   x + same_state);
+        if (side < 0 ? k == kink_states.begin() : k == kink_states.end())
+          continue;
+        const double kink = side < 0 ? *std::prev(k) : *k;
+        if (std::abs(kink - x) <= 4 * same_state)
+          continue;
+        const auto first = samples.upper_bound(std::min(x, kink) + same_state);
+        const auto last  = samples.lower_bound(std::max(x, kink) - same_state);
+        if (first == last || first == samples.end())
+          result.push_back(0.5 * (x + kink));
+      }
+    const auto answer = interpolate(x);
+    if (result.size() > 1 || !answer || !std::isfinite(answer->estimated_error)
+        || !(answer->estimated_error > 0))
+      return result;
+    const auto [xa, xb] = answer->bracket;
     // The error of the line over an interval of length h is about
     // |f''| h^2 / 8, and |f''| / 2 is the second divided difference that
     // the estimate e = |f[a,b,c]| (x - a)(b - x) holds: the spacing that
     // meets the tolerance, with a margin, is h below.
-    const auto [a, b] = answer->bracket;
-    const double h    = std::sqrt(0.8 * 4 * tolerance * (x - a) * (b - x)
+    const double a = xa, b = xb;
+    const double h = std::sqrt(0.8 * 4 * tolerance * (x - a) * (b - x)
                                / answer->estimated_error);
     for (const int side : {-1, 1})
       for (unsigned int k = 1; k <= points_per_side; ++k)
@@ -137,5 +229,12 @@ namespace scalebridge::fe2
   ReuseTable::insert(const double x, const RveTensors &value)
   {
     samples[x] = value;
+  }
+
+  void
+  ReuseTable::set_kinks(std::vector<double> x)
+  {
+    std::sort(x.begin(), x.end());
+    kink_states = std::move(x);
   }
 } // namespace scalebridge::fe2

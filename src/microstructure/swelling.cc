@@ -323,6 +323,43 @@ namespace scalebridge::microstructure
     result.front_distance  = std::sqrt(candidates[n_change - 1].first) * h_min;
     return result;
   }
+  namespace
+  {
+    /// Distance (units of the smallest voxel edge) of every voxel from the
+    /// nearest voxel of @p phase when growing, of any other phase when
+    /// shrinking: 0 there.
+    std::vector<double>
+    front_distances(const Microstructure &m,
+                    const PhaseId         phase,
+                    const bool            grow,
+                    const bool            periodic)
+    {
+      const std::vector<PhaseId> &ids = m.data();
+      std::vector<double>         dist(ids.size());
+      for (std::size_t v = 0; v < ids.size(); ++v)
+        dist[v] = (ids[v] == phase) == grow ? 0. : infinity;
+      scaled_distance_transform(m.dimension(),
+                                m.n_voxels(),
+                                axis_weights(m.dimension(), m.voxel_size()),
+                                periodic,
+                                dist);
+      for (double &d : dist)
+        d = std::sqrt(d);
+      return dist;
+    }
+
+    /// S(R) = sum_d count(d) clamp(R - d + 1/2, 0, 1) over the shells.
+    double
+    converted_volume(const std::map<double, std::size_t> &shells,
+                     const double                         R)
+    {
+      double s = 0;
+      for (const auto &[d, n] : shells)
+        s += double(n) * std::clamp(R - d + 0.5, 0., 1.);
+      return s;
+    }
+  } // namespace
+
   PartialSwellingResult
   swell_phase_partially(Microstructure &m,
                         PhaseId         phase,
@@ -375,17 +412,8 @@ namespace scalebridge::microstructure
         + std::to_string(total)
         + " voxels; there is no surface to shrink it from");
 
-    std::vector<double> dist(total);
-    for (std::size_t v = 0; v < total; ++v)
-      dist[v] = (ids[v] == phase) == grow ? 0. : infinity;
-    scaled_distance_transform(m.dimension(),
-                              m.n_voxels(),
-                              axis_weights(m.dimension(), m.voxel_size()),
-                              periodic,
-                              dist);
-    const PhaseId from = grow ? into : phase;
-    for (double &d : dist)
-      d = std::sqrt(d); // units of the smallest edge
+    const std::vector<double> dist = front_distances(m, phase, grow, periodic);
+    const PhaseId             from = grow ? into : phase;
 
     // Candidates by distance: the converted volume is
     // S(R) = sum_d count(d) clamp(R - d + 1/2, 0, 1).
@@ -393,12 +421,8 @@ namespace scalebridge::microstructure
     for (std::size_t v = 0; v < total; ++v)
       if (ids[v] == from)
         ++shells[dist[v]];
-    const auto converted = [&](const double R) {
-      double s = 0;
-      for (const auto &[d, n] : shells)
-        s += double(n) * std::clamp(R - d + 0.5, 0., 1.);
-      return s;
-    };
+    const auto converted
+      = [&](const double R) { return converted_volume(shells, R); };
     // Bisection to the segment of S that holds the target, then the exact
     // root of S on that segment (S is linear there).
     double lo = shells.begin()->first - 0.5, hi = shells.rbegin()->first + 0.5;
@@ -449,6 +473,48 @@ namespace scalebridge::microstructure
       partial += f;
     result.volume_after    = double(result.voxels_after) + partial;
     result.achieved_factor = result.volume_after / double(n_phase);
+    return result;
+  }
+
+  std::vector<double>
+  partial_swelling_kinks(const Microstructure &m,
+                         const PhaseId         phase,
+                         const PhaseId         into,
+                         const bool            periodic)
+  {
+    const std::vector<PhaseId> &ids     = m.data();
+    std::size_t                 n_phase = 0, n_into = 0;
+    for (const PhaseId id : ids)
+      {
+        n_phase += id == phase;
+        n_into += id == into;
+      }
+    std::vector<double> result{1.};
+    if (n_phase == 0 || phase == into)
+      return result;
+    for (const bool grow : {true, false})
+      {
+        if (!grow && n_phase == ids.size())
+          continue;
+        const std::vector<double> dist
+          = front_distances(m, phase, grow, periodic);
+        const PhaseId                 from = grow ? into : phase;
+        std::map<double, std::size_t> shells;
+        for (std::size_t v = 0; v < ids.size(); ++v)
+          if (ids[v] == from)
+            ++shells[dist[v]];
+        for (const auto &shell : shells)
+          for (const double R : {shell.first - 0.5, shell.first + 0.5})
+            {
+              const double s = converted_volume(shells, R);
+              if (!(s > 0) || (grow && s > double(n_into))
+                  || (!grow && !(s < double(n_phase))))
+                continue;
+              result.push_back(1. + (grow ? s : -s) / double(n_phase));
+            }
+      }
+    std::sort(result.begin(), result.end());
+    result.erase(std::unique(result.begin(), result.end()), result.end());
     return result;
   }
 } // namespace scalebridge::microstructure

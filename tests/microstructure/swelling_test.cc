@@ -12,6 +12,7 @@
 #include <cmath>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 
@@ -646,4 +647,84 @@ TEST(Swelling, Timing64)
   std::cout << "[ timing   ] swell_phase 64^3, f = 1.068: " << r.converted
             << " voxels in " << seconds << " s\n";
   EXPECT_EQ(r.voxels_after, std::size_t(std::llround(1.068 * r.voxels_before)));
+}
+
+TEST(Swelling, PartialKinksAreWhereAShellStartsOrCompletes)
+{
+  // One voxel grown in an 11^3 box (no wrap): the candidates at squared
+  // distance q (counted by brute force) form shells at d = sqrt(q), and
+  // the converted volume S(R) = sum_q n_q clamp(R - sqrt(q) + 1/2, 0, 1)
+  // has its kinks at R = sqrt(q) -+ 1/2, i.e. at the factors 1 + S(R).
+  Microstructure    m(3, {{11, 11, 11}}, {{1., 1., 1.}}, 2);
+  const std::size_t centre = 5 + 11 * (5 + 11 * 5);
+  m.data()[centre]         = 0;
+  std::map<std::uint64_t, std::size_t> shells;
+  for (std::size_t v = 0; v < m.n_total_voxels(); ++v)
+    if (v != centre)
+      ++shells[std::llround(
+        squared_distance({{11, 11, 11}}, {{1., 1., 1.}}, 3, v, centre, false))];
+  std::vector<double> expected{1.};
+  for (const auto &shell : shells)
+    for (const double R : {std::sqrt(double(shell.first)) - 0.5,
+                           std::sqrt(double(shell.first)) + 0.5})
+      {
+        double s = 0;
+        for (const auto &[q, n] : shells)
+          s += n * std::clamp(R - std::sqrt(double(q)) + 0.5, 0., 1.);
+        expected.push_back(1 + s);
+      }
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(),
+                             expected.end(),
+                             [](double a, double b) { return b - a < 1e-9; }),
+                 expected.end());
+  // Shrinking one voxel: its only "shell" is itself at distance 1, so the
+  // kinks below 1 are R = 1/2 (the factor 1) and R = 3/2 (the factor 0,
+  // nothing left: not a valid factor).
+  const auto kinks = partial_swelling_kinks(m, 0, 2, false);
+  ASSERT_EQ(kinks.size(), expected.size());
+  for (std::size_t k = 0; k < kinks.size(); ++k)
+    EXPECT_NEAR(kinks[k], expected[k], 1e-12 * expected[k]) << k;
+}
+
+TEST(Swelling, PartialFractionsAreLinearBetweenKinksOnly)
+{
+  // On an electrode RVE, growing and shrinking: between two consecutive
+  // kinks every voxel's content is linear in the factor (the midpoint's is
+  // the mean of the ends' to round-off), and at an interior kink it is not
+  // (the content at the kink differs from the mean of its neighbours') --
+  // so the kinks are exactly where interpolation in the factor may not go.
+  const Microstructure original = electrode_24();
+  const auto           kinks    = partial_swelling_kinks(original, 0, 2);
+  ASSERT_TRUE(std::is_sorted(kinks.begin(), kinks.end()));
+  const auto content_at = [&](const double f) {
+    Microstructure m = original;
+    return content(m, swell_phase_partially(m, 0, 2, f));
+  };
+  const auto one = std::lower_bound(kinks.begin(), kinks.end(), 1.);
+  ASSERT_NE(one, kinks.end());
+  EXPECT_EQ(*one, 1.);
+  unsigned int checked = 0;
+  // The pieces around no swelling (at 24^3 the first kinks either way are
+  // some 10 % of the volume away; the olivine swells by 7 %).
+  for (auto k = kinks.begin(); k + 2 < kinks.end(); ++k)
+    {
+      if (k[0] < 0.5 || k[2] > 1.5)
+        continue;
+      const auto a = content_at(k[0]), b = content_at(k[1]),
+                 c     = content_at(k[2]);
+      const auto   mid = content_at(0.5 * (k[0] + k[1]));
+      double       off = 0, kink = 0;
+      const double ratio = (k[1] - k[0]) / (k[2] - k[0]);
+      for (std::size_t v = 0; v < a.size(); ++v)
+        {
+          off  = std::max(off, std::abs(mid[v] - 0.5 * (a[v] + b[v])));
+          kink = std::max(kink,
+                          std::abs(b[v] - ((1 - ratio) * a[v] + ratio * c[v])));
+        }
+      EXPECT_LT(off, 1e-9) << "between " << k[0] << " and " << k[1];
+      EXPECT_GT(kink, 1e-3) << "at " << k[1];
+      ++checked;
+    }
+  EXPECT_GE(checked, 2u) << ::testing::PrintToString(kinks);
 }

@@ -155,6 +155,9 @@ namespace scalebridge::fe2
       /// RVE has no such group, the first present phase that carries no
       /// load (none: particles swell but do not grow).
       microstructure::PhaseId pore_phase = 0;
+      /// The points x of the cards' lithiation tables (log-linear between
+      /// them, so the response may have a kink there).
+      std::vector<double> table_points;
     };
 
     struct Statistics
@@ -191,6 +194,23 @@ namespace scalebridge::fe2
     identity(const macro::MacroPointQuery &query) const;
 
     /**
+     * The states x in [0, 1] at which the tensors of @p identity's RVE may
+     * have a kink or a jump (ReuseTable::set_kinks()): where its swelling
+     * front starts or completes a distance shell, the reference lithiation
+     * included (microstructure::partial_swelling_kinks(), mapped to x
+     * through the swelling law), and the cards' table points inside (0, 1).
+     * Exact for the first swelling phase; a second one's shells are taken on
+     * the RVE as given. Builds the RVE's microstructure, so it is computed once
+     * per table.
+     */
+    std::vector<double>
+    kinks(const RveIdentity &identity) const;
+
+    /// Gives the table of @p identity, if any, its kinks (once).
+    void
+    set_kinks(const RveIdentity &identity) const;
+
+    /**
      * The table answers for the live queries of this process (transport
      * when @p mechanics is false, else mechanics), in the order of
      * @p positions (indices into @p queries); collective. Gathers, merges,
@@ -215,7 +235,9 @@ namespace scalebridge::fe2
 
     mutable RveScheduler                      scheduler;
     mutable std::map<RveIdentity, ReuseTable> tables;
-    mutable Statistics                        statistics;
+    /// Tables whose kinks are set (they are not in the checkpoint).
+    mutable std::set<RveIdentity> tables_with_kinks;
+    mutable Statistics            statistics;
     /// Intervals of tables whose interpolation was checked by a solve.
     mutable std::set<std::tuple<RveIdentity, double, double>> verified_brackets;
     /// Interpolated answers from unchecked intervals so far.

@@ -195,6 +195,23 @@ namespace scalebridge::microstructure
                         PhaseId         into,
                         double          volume_factor,
                         bool            periodic = true);
+
+  /**
+   * The volume factors at which swell_phase_partially() with these
+   * arguments is not smooth in the factor: where the front position R
+   * passes d - 1/2 or d + 1/2 for a distance d of its candidates (a shell
+   * of voxels starts or completes its conversion), growing and shrinking,
+   * and 1 (growth turns into erosion). Between two of them every fraction
+   * is linear in R and R in the factor, so what is computed from the
+   * swollen RVE is smooth there, and interpolating across one of them is
+   * where a smoothness-based error estimate fails. Sorted, in (0, the
+   * largest factor with enough @p into voxels]; O(N) like the swelling.
+   */
+  std::vector<double>
+  partial_swelling_kinks(const Microstructure &m,
+                         PhaseId               phase,
+                         PhaseId               into,
+                         bool                  periodic = true);
 } // namespace scalebridge::microstructure
 
 #endif
