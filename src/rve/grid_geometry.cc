@@ -55,7 +55,7 @@ namespace scalebridge::rve
       }
     for (unsigned int d = 0; d < dim; ++d)
       {
-        coarse.n_cells[d] = (n_cells[d] + 1) / 2;
+        coarse.n_cells[d] = n_cells[d] / 2;
         coarse.h[d]       = 2 * h[d];
       }
     return coarse;
@@ -67,7 +67,7 @@ namespace scalebridge::rve
     if (degree > 1)
       return true;
     for (unsigned int d = 0; d < dim; ++d)
-      if ((n_cells[d] + 1) / 2 < min_cells || n_cells[d] < 2)
+      if (n_cells[d] % 2 != 0 || n_cells[d] / 2 < min_cells)
         return false;
     return true;
   }

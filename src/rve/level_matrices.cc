@@ -1,4 +1,3 @@
-#include <scalebridge/rve/coarse_lattice.h>
 #include <scalebridge/rve/level_matrices.h>
 
 #include <array>
@@ -25,45 +24,26 @@ namespace scalebridge::rve
       bool                                 geometric = true;
     };
 
-    /// Cell widths per direction, in cells of the finest Q1 level.
-    using Widths = std::array<std::vector<unsigned>, 3>;
-
-    /// Coarse parents of node @p x of @p fine and their multilinear
-    /// weights. A node between two coarse nodes is weighted by the widths
-    /// @p width of the two fine cells beside it (linear interpolation on a
-    /// grid whose last cell may be narrower); without widths, 1/2 each.
+    /// Coarse parents of fine node @p x and their multilinear weights.
     NodeWeights
-    geometric_weights(const GridGeometry &fine,
-                      const GridGeometry &coarse,
+    geometric_weights(const GridGeometry &coarse,
                       const Coordinates  &x,
-                      const unsigned int  n_comp,
-                      const Widths       *width = nullptr)
+                      const unsigned int  n_comp)
     {
       unsigned                               n_1d[3] = {1, 1, 1};
       std::array<std::array<unsigned, 2>, 3> idx{};
-      std::array<std::array<double, 2>, 3>   w1{};
       for (unsigned d = 0; d < 3; ++d)
         {
-          const unsigned i = d < coarse.dim ? x[d] : 0;
-          if (between_coarse_nodes(fine, d, i))
-            {
-              idx[d]  = {{i / 2, i / 2 + 1}};
-              n_1d[d] = 2;
-              w1[d]   = {{0.5, 0.5}};
-              if (width)
-                {
-                  const double left  = (*width)[d][i - 1],
-                               right = (*width)[d][i];
-                  w1[d] = {{right / (left + right), left / (left + right)}};
-                }
-            }
+          if (d >= coarse.dim || x[d] % 2 == 0)
+            idx[d] = {{d < coarse.dim ? x[d] / 2 : 0, 0}};
           else
             {
-              idx[d] = {{(i + 1) / 2, 0}};
-              w1[d]  = {{1., 0.}};
+              idx[d]  = {{x[d] / 2, x[d] / 2 + 1}};
+              n_1d[d] = 2;
             }
         }
-      NodeWeights result;
+      NodeWeights  result;
+      const double w = 1. / (n_1d[0] * n_1d[1] * n_1d[2]);
       for (unsigned c = 0; c < n_1d[2]; ++c)
         for (unsigned b = 0; b < n_1d[1]; ++b)
           for (unsigned a = 0; a < n_1d[0]; ++a)
@@ -71,21 +51,10 @@ namespace scalebridge::rve
               result.parent[result.count]
                 = coarse.node_index(idx[0][a], idx[1][b], idx[2][c]);
               for (unsigned comp = 0; comp < n_comp; ++comp)
-                result.w[result.count][comp] = w1[0][a] * w1[1][b] * w1[2][c];
+                result.w[result.count][comp] = w;
               ++result.count;
             }
       return result;
-    }
-
-    /// Children per direction of coarse cell @p x: two, or one for the last
-    /// cell of a direction with an odd fine count.
-    std::array<unsigned, 3>
-    n_children(const GridGeometry &fine, const Coordinates &x)
-    {
-      std::array<unsigned, 3> m{{1, 1, 1}};
-      for (unsigned d = 0; d < fine.dim; ++d)
-        m[d] = 2 * x[d] + 1 < fine.n_cells[d] ? 2 : 1;
-      return m;
     }
 
     /// The prolongation rows of the owned nodes of @p fine, with the
@@ -201,32 +170,6 @@ namespace scalebridge::rve
       }
     fine_phase_matrix = pure[n_lev - 1];
 
-    // Cell widths of the Q1 levels in finest cells: a coarse cell spans
-    // two fine ones, or one at the end of a direction with an odd count.
-    // Cells of the nominal width 2^(n_q1 - 1 - l) are regular: only they
-    // can share a phase's element matrix at the level's h.
-    std::vector<Widths> width(n_q1);
-    {
-      const GridGeometry &g = hierarchy.level(n_q1 - 1).geometry;
-      for (unsigned d = 0; d < 3; ++d)
-        width[n_q1 - 1][d].assign(g.n_cells[d], 1);
-      for (unsigned l = n_q1 - 1; l >= 1; --l)
-        for (unsigned d = 0; d < 3; ++d)
-          {
-            const auto &f = width[l][d];
-            auto       &c = width[l - 1][d];
-            c.assign(hierarchy.level(l - 1).geometry.n_cells[d], 0);
-            for (unsigned i = 0; i < f.size(); ++i)
-              c[d < dim ? i / 2 : i] += f[i];
-          }
-    }
-    auto regular = [&](const unsigned l, const Coordinates &x) {
-      for (unsigned d = 0; d < dim; ++d)
-        if (width[l][d][x[d]] != 1u << (n_q1 - 1 - l))
-          return false;
-      return true;
-    };
-
     // What each level needs, from the coarsest down: cells whose matrices
     // are needed (owned ones, children of needed coarse cells, and the
     // cells around nodes whose interpolation weights are needed), and the
@@ -259,15 +202,14 @@ namespace scalebridge::rve
             if (!X[C])
               continue;
             const auto x = gc.cell_coordinates(C);
-            const auto m = n_children(g, x);
-            for (unsigned k = 0; k <= (dim == 3 ? m[2] : 0u); ++k)
-              for (unsigned j = 0; j <= m[1]; ++j)
-                for (unsigned i = 0; i <= m[0]; ++i)
+            for (unsigned k = 0; k < (dim == 3 ? 3u : 1u); ++k)
+              for (unsigned j = 0; j < 3; ++j)
+                for (unsigned i = 0; i < 3; ++i)
                   {
                     const Coordinates y{
                       {2 * x[0] + i, 2 * x[1] + j, 2 * x[2] + k}};
                     weighted[l][g.node_index(y[0], y[1], y[2])] = 1;
-                    if (i < m[0] && j < m[1] && (k < m[2] || dim < 3))
+                    if (i < 2 && j < 2 && k < 2)
                       needed[l][g.cell_index(y[0], y[1], y[2])] = 1;
                   }
           }
@@ -353,9 +295,9 @@ namespace scalebridge::rve
                     {
                       if (o[d] != 0)
                         zero = false;
-                      if (o[d] != 0 && !between_coarse_nodes(g, d, x[d]))
+                      if (o[d] != 0 && (d >= dim || x[d] % 2 == 0))
                         valid = false;
-                      if (between_coarse_nodes(g, d, x[d]) && o[d] == 0)
+                      if (d < dim && x[d] % 2 == 1 && o[d] == 0)
                         ++odd_left;
                     }
                   if (zero || !valid || odd_left == 0)
@@ -375,16 +317,15 @@ namespace scalebridge::rve
               const auto x   = g.node_coordinates(n);
               unsigned   odd = 0;
               for (unsigned d = 0; d < dim; ++d)
-                odd += between_coarse_nodes(g, d, x[d]);
+                odd += x[d] % 2;
               if (odd != m)
                 continue;
-              NodeWeights nw = geometric_weights(g, gc, x, n_comp, &width[l]);
+              NodeWeights nw = geometric_weights(gc, x, n_comp);
               // Inside a region of one phase the weights only depend on the
               // phase and on the parity of the node: reuse them.
-              const int      phase  = uniform_phase(l, x, m, index, canonical);
-              const unsigned parity = between_coarse_nodes(g, 0, x[0])
-                                      + 2 * between_coarse_nodes(g, 1, x[1])
-                                      + 4 * between_coarse_nodes(g, 2, x[2]);
+              const int      phase = uniform_phase(l, x, m, index, canonical);
+              const unsigned parity
+                = (x[0] % 2) + 2 * (x[1] % 2) + 4 * (dim == 3 ? x[2] % 2 : 0);
               if (phase >= 0 && m > 0 && operator_dependent)
                 {
                   auto &cached = cache[phase * 8 + parity];
@@ -437,8 +378,7 @@ namespace scalebridge::rve
                             int o[3] = {o0, o1, o2};
                             int t[3] = {0, 0, 0};
                             for (unsigned d = 0; d < dim; ++d)
-                              t[d]
-                                = between_coarse_nodes(g, d, x[d]) ? o[d] : 0;
+                              t[d] = (x[d] % 2) ? o[d] : 0;
                             b[(t[0] + 1) + 3 * (t[1] + 1) + 9 * (t[2] + 1)]
                               += a[(o0 + 1) + 3 * (o1 + 1) + 9 * (o2 + 1)];
                           }
@@ -457,8 +397,7 @@ namespace scalebridge::rve
                               {
                                 if (o[d] != 0)
                                   zero = false;
-                                if (o[d] != 0
-                                    && !between_coarse_nodes(g, d, x[d]))
+                                if (o[d] != 0 && (d >= dim || x[d] % 2 == 0))
                                   valid = false;
                               }
                             if (zero || !valid)
@@ -523,18 +462,14 @@ namespace scalebridge::rve
             if (!needed[l - 1][C])
               continue;
             const auto x = gc.cell_coordinates(C);
-            const auto m = n_children(g, x);
             int        child_kind[8];
             bool       all_same = true, all_inactive = true;
             for (unsigned ch = 0; ch < nv; ++ch)
               {
-                const Coordinates a{{ch & 1, (ch >> 1) & 1, ch >> 2}};
-                // a child a narrow coarse cell does not have adds nothing
                 child_kind[ch]
-                  = a[0] < m[0] && a[1] < m[1] && a[2] < m[2]
-                      ? kind[l][g.cell_index(
-                        2 * x[0] + a[0], 2 * x[1] + a[1], 2 * x[2] + a[2])]
-                      : kind_inactive;
+                  = kind[l][g.cell_index(2 * x[0] + (ch & 1),
+                                         2 * x[1] + ((ch >> 1) & 1),
+                                         2 * x[2] + (ch >> 2))];
                 all_same     = all_same && child_kind[ch] == child_kind[0];
                 all_inactive = all_inactive && child_kind[ch] == kind_inactive;
               }
@@ -543,8 +478,8 @@ namespace scalebridge::rve
                 kind[l - 1][C] = kind_inactive;
                 continue;
               }
-            bool geometric = regular(l - 1, x);
-            for (unsigned k = 0; geometric && k < (dim == 3 ? 3u : 1u); ++k)
+            bool geometric = true;
+            for (unsigned k = 0; k < (dim == 3 ? 3u : 1u); ++k)
               for (unsigned j = 0; j < 3; ++j)
                 for (unsigned i = 0; i < 3; ++i)
                   geometric
@@ -613,8 +548,7 @@ namespace scalebridge::rve
         const GridLevel &coarse = hierarchy.level(n_q1 - 1);
         prolongation_[n_lev - 1]
           = prolongation_rows(fine, coarse, n_comp, [&](const std::size_t n) {
-              return geometric_weights(fine.geometry,
-                                       coarse.geometry,
+              return geometric_weights(coarse.geometry,
                                        fine.geometry.node_coordinates(n),
                                        n_comp);
             });

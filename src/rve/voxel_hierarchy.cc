@@ -1,6 +1,5 @@
 #include <deal.II/base/index_set.h>
 
-#include <scalebridge/rve/coarse_lattice.h>
 #include <scalebridge/rve/voxel_hierarchy.h>
 
 #include <algorithm>
@@ -56,35 +55,46 @@ namespace scalebridge::rve
       return owner;
     }
 
-    /// Coarse nodes that node (i,j,k) of the grid @p fine interpolates
-    /// from: per direction the coarse node it coincides with, or the two
-    /// it lies between (between_coarse_nodes()), which covers
-    /// h-coarsening of Q1 (odd counts included) and Q2 -> Q1 on the same
+    /// Coarse nodes and weights that node (i,j,k) of a fine grid
+    /// interpolates from: multilinear interpolation between node lattices
+    /// of which the fine one halves the spacing of the coarse one, which is
+    /// the case both for h-coarsening of Q1 and for Q2 -> Q1 on the same
     /// cells.
     template <typename F>
     void
-    for_each_parent_node(const GridGeometry            &fine,
-                         const GridGeometry            &coarse,
+    for_each_parent_node(const GridGeometry            &coarse,
                          const std::array<unsigned, 3> &fine_node,
                          const F                       &f)
     {
       unsigned                               n_1d[3] = {1, 1, 1};
       std::array<std::array<unsigned, 2>, 3> idx{};
+      std::array<std::array<float, 2>, 3>    w{};
       for (unsigned d = 0; d < 3; ++d)
         {
-          const unsigned i = d < coarse.dim ? fine_node[d] : 0;
-          if (between_coarse_nodes(fine, d, i))
+          if (d >= coarse.dim)
             {
-              idx[d]  = {{i / 2, i / 2 + 1}};
-              n_1d[d] = 2;
+              idx[d] = {{0, 0}};
+              w[d]   = {{1.f, 0.f}};
+              continue;
+            }
+          const unsigned i = fine_node[d];
+          if (i % 2 == 0)
+            {
+              idx[d] = {{i / 2, 0}};
+              w[d]   = {{1.f, 0.f}};
             }
           else
-            idx[d] = {{(i + 1) / 2, 0}};
+            {
+              idx[d]  = {{i / 2, i / 2 + 1}};
+              w[d]    = {{0.5f, 0.5f}};
+              n_1d[d] = 2;
+            }
         }
       for (unsigned c = 0; c < n_1d[2]; ++c)
         for (unsigned b = 0; b < n_1d[1]; ++b)
           for (unsigned a = 0; a < n_1d[0]; ++a)
-            f(coarse.node_index(idx[0][a], idx[1][b], idx[2][c]));
+            f(coarse.node_index(idx[0][a], idx[1][b], idx[2][c]),
+              w[0][a] * w[1][b] * w[2][c]);
     }
   } // namespace
 
@@ -125,7 +135,7 @@ namespace scalebridge::rve
         const GridGeometry &g = geometries[l];
         const GridGeometry &f = geometries[l + 1];
         // 2 for h-coarsening, 1 for p-coarsening
-        const unsigned ratio = f.degree > g.degree ? 1 : 2;
+        const unsigned ratio = f.n_cells[0] / g.n_cells[0];
         cell_owner[l].resize(g.n_total_cells());
         for (std::size_t c = 0; c < g.n_total_cells(); ++c)
           {
@@ -185,7 +195,7 @@ namespace scalebridge::rve
             for (std::size_t n = 0; n < f.n_total_nodes(); ++n)
               if (owner_of_node[l + 1][n] == rank)
                 for_each_parent_node(
-                  f, g, f.node_coordinates(n), [&](const std::size_t p) {
+                  g, f.node_coordinates(n), [&](const std::size_t p, float) {
                     if (owner[p] != rank)
                       ghost_list.push_back(level->global_node[p]);
                   });

@@ -128,11 +128,8 @@ namespace scalebridge::rve
 
     /**
      * The next coarser grid of a multigrid hierarchy: for Q2 the Q1 grid on
-     * the same cells (p-coarsening), for Q1 the grid with ceil(n/2) cells per
-     * direction and twice the h. Its nodes are the even fine nodes (plus the
-     * last one of a non-periodic direction with an odd count), so with an
-     * odd count the last coarse cell spans one fine cell and h is the width
-     * of the others only (see between_coarse_nodes()).
+     * the same cells (p-coarsening), for Q1 the grid with half the cells per
+     * direction (and twice the h).
      */
     GridGeometry
     coarsened() const;

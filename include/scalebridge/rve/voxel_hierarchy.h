@@ -69,9 +69,8 @@ namespace scalebridge::rve
 
   /**
    * The natural geometric hierarchy of a voxel grid: each level has half the
-   * cells per direction of the next finer one, rounded up, until a direction
-   * would get fewer than min_coarse_cells (64^3 gives 64, 32, ..., 2; 101^3
-   * gives 101, 51, 26, 13, 7, 4, 2; see GridGeometry::coarsened()). A Q2 grid
+   * cells per direction of the next finer one, down to the coarsest grid
+   * that is still divisible (a 64^3 grid gives 64, 32, ..., 2). A Q2 grid
    * first steps down to Q1 on the same cells (p-coarsening; its nodes are
    * those of the Q1 lattice refined once, so the transfer is the same
    * lattice interpolation as between Q1 levels). A coarse cell

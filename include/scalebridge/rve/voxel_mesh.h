@@ -1,7 +1,7 @@
 #ifndef scalebridge_rve_voxel_mesh_h
 #define scalebridge_rve_voxel_mesh_h
 
-#include <deal.II/distributed/tria_base.h>
+#include <deal.II/distributed/tria.h>
 
 #include <scalebridge/microstructure/microstructure.h>
 #include <scalebridge/rve/grid_geometry.h>
@@ -13,18 +13,17 @@
 namespace scalebridge::rve
 {
   /**
-   * The mesh of a voxel microstructure: one hexahedron (quadrilateral) per
-   * voxel, or 2^(dim r) cells per voxel with @p refinements_per_voxel = r.
+   * The mesh of a voxel microstructure: a parallel::distributed::Triangulation
+   * with one hexahedron (quadrilateral) per voxel, or 2^(dim r) cells per
+   * voxel with @p refinements_per_voxel = r. It is built as a coarse grid of
+   * m_d cells per direction, refined L times, with N_d = m_d 2^L, so that
+   * p4est partitions the voxels along its space-filling curve and the
+   * natural hierarchy of the voxel grid is that of the mesh.
    *
-   * The cells are partitioned along a Morton (Z-order) space-filling curve
-   * over the cell grid, cut into equal contiguous pieces, whatever the
-   * voxel counts: a p4est forest would need one tree per voxel for a prime
-   * count (1.03 M trees at 101^3, which took longer than the whole solve).
-   * The cell problems run on the structured VoxelHierarchy built on that
-   * partition, with elements of polynomial degree @p degree (1: Q1, 2: Q2)
-   * on the cells. A deal.II triangulation with the same partition (a
-   * parallel::fullydistributed one) is built only when asked for, for
-   * output.
+   * The triangulation gives the partition (which rank owns which voxel) and
+   * the cells for output; the cell problems run on the structured
+   * VoxelHierarchy built on that partition, with elements of polynomial
+   * degree @p degree (1: Q1, 2: Q2) on the cells.
    */
   template <int dim>
   class VoxelMesh
@@ -35,10 +34,11 @@ namespace scalebridge::rve
               unsigned int                          refinements_per_voxel = 0,
               unsigned int                          degree                = 1);
 
-    /// The cells as a distributed triangulation that owns the same cells
-    /// as owned_cells() (built on first use; collective then).
-    const dealii::parallel::TriangulationBase<dim> &
-    triangulation() const;
+    const dealii::parallel::distributed::Triangulation<dim> &
+    triangulation() const
+    {
+      return *tria;
+    }
 
     /// Geometry of the cell grid (with the element degree), periodic or not.
     GridGeometry
@@ -74,11 +74,11 @@ namespace scalebridge::rve
     }
 
   private:
-    MPI_Comm                                                          comm;
-    mutable std::unique_ptr<dealii::parallel::TriangulationBase<dim>> tria;
-    GridGeometry                                                      geometry;
-    std::vector<std::size_t>                                          owned;
-    std::vector<uint8_t>                                              phase;
+    MPI_Comm                                                           comm;
+    std::unique_ptr<dealii::parallel::distributed::Triangulation<dim>> tria;
+    GridGeometry                                                       geometry;
+    std::vector<std::size_t>                                           owned;
+    std::vector<uint8_t>                                               phase;
     mutable std::unique_ptr<VoxelHierarchy> hierarchies[2];
   };
 } // namespace scalebridge::rve
