@@ -359,14 +359,9 @@ namespace scalebridge::atomistic
                        source,
                        entry);
     };
-    if (!diffusion.trajectory.empty())
-      {
-        interval(diffusion.time_per_frame, "Diffusion/Time per frame");
-        if (diffusion.species.empty())
-          throw InputError(source, "Diffusion/Species", "must not be empty");
-        for (const auto &[text, entry] :
-             {std::pair{diffusion.fit_start, "Diffusion/Fit start"},
-              std::pair{diffusion.fit_end, "Diffusion/Fit end"}})
+    // A fit or plateau window, if given, lies in [min interval, max window].
+    const auto window_in_range
+      = [&](const std::string &text, const char *entry) {
           if (const auto w = window(text, source, entry))
             require_si_range(*w,
                              u.time_s,
@@ -376,6 +371,16 @@ namespace scalebridge::atomistic
                              "s",
                              source,
                              entry);
+        };
+    if (!diffusion.trajectory.empty())
+      {
+        interval(diffusion.time_per_frame, "Diffusion/Time per frame");
+        if (diffusion.species.empty())
+          throw InputError(source, "Diffusion/Species", "must not be empty");
+        for (const auto &[text, entry] :
+             {std::pair{diffusion.fit_start, "Diffusion/Fit start"},
+              std::pair{diffusion.fit_end, "Diffusion/Fit end"}})
+          window_in_range(text, entry);
       }
     if (!green_kubo.flux_file.empty())
       {
@@ -401,15 +406,7 @@ namespace scalebridge::atomistic
         for (const auto &[text, entry] :
              {std::pair{green_kubo.plateau_start, "Green-Kubo/Plateau start"},
               std::pair{green_kubo.plateau_end, "Green-Kubo/Plateau end"}})
-          if (const auto w = window(text, source, entry))
-            require_si_range(*w,
-                             u.time_s,
-                             min_interval_s,
-                             max_window_s,
-                             time_unit,
-                             "s",
-                             source,
-                             entry);
+          window_in_range(text, entry);
       }
     if (!elastic.box_file.empty())
       {
